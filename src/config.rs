@@ -1,0 +1,328 @@
+//! Experiment configuration: what to train, on which model, with which grokking knobs.
+//!
+//! One [`ExperimentConfig`] fully determines a run (with the seed). It is stored in every run
+//! file, so the fields are serde-stable: rename with care and bump the run-format version.
+
+use serde::{Deserialize, Serialize};
+use std::ops::RangeInclusive;
+
+use crate::data::modular::Operation;
+
+/// Everything a run needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExperimentConfig {
+    pub task: TaskConfig,
+    pub model: ModelConfig,
+    pub grokking: GrokkingConfig,
+    pub optimizer: OptimizerConfig,
+    pub training: TrainingConfig,
+    /// Seeds the data split, the training subset, the initialisation and the batch order.
+    pub seed: u64,
+}
+
+/// The dataset and how much of it the model sees.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum TaskConfig {
+    /// `a ∘ b mod p`, answered by a decoder-only GPT at the last position.
+    ModularArithmetic(ModularConfig),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModularConfig {
+    pub operation: Operation,
+    pub modulus: usize,
+    /// Share of all pairs that forms the training pool; the rest is the test set (paper: 0.75).
+    pub pool_fraction: f64,
+    /// N: how many examples of the pool the model trains on.
+    pub train_size: usize,
+}
+
+/// Transformer shape (the paper: 1 layer, d_model 128, 4 heads, MLP 512).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelConfig {
+    pub d_model: usize,
+    pub n_heads: usize,
+    pub d_mlp: usize,
+    pub n_layers: usize,
+}
+
+/// The paper's two grokking knobs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GrokkingConfig {
+    /// Every parameter is multiplied by α right after initialisation (1 = no rescale).
+    pub alpha: f64,
+    /// AdamW's decoupled weight decay: what pulls the weight norm down towards generalisation.
+    pub weight_decay: f64,
+}
+
+/// AdamW with a constant learning rate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OptimizerConfig {
+    pub lr: f64,
+    pub beta1: f64,
+    pub beta2: f64,
+    pub epsilon: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingConfig {
+    pub steps: usize,
+    /// Evaluate (and read results back from the device) every this many steps.
+    pub eval_every: usize,
+    /// `None` trains full-batch (the paper's setting for modular arithmetic).
+    pub batch_size: Option<usize>,
+}
+
+/// Accepted ranges, shared by the CLI and the lab so both explain the same limits.
+pub mod limits {
+    use super::RangeInclusive;
+    pub const MODULUS: RangeInclusive<usize> = 2..=257;
+    pub const POOL_FRACTION: RangeInclusive<f64> = 0.05..=0.95;
+    pub const D_MODEL: RangeInclusive<usize> = 4..=1024;
+    pub const N_HEADS: RangeInclusive<usize> = 1..=32;
+    pub const D_MLP: RangeInclusive<usize> = 4..=4096;
+    pub const N_LAYERS: RangeInclusive<usize> = 1..=8;
+    pub const ALPHA: RangeInclusive<f64> = 0.01..=100.0;
+    pub const WEIGHT_DECAY: RangeInclusive<f64> = 0.0..=10.0;
+    pub const LR: RangeInclusive<f64> = 1e-6..=1.0;
+    pub const BETA: RangeInclusive<f64> = 0.0..=0.9999;
+    pub const EPSILON: RangeInclusive<f64> = 1e-12..=1e-2;
+    pub const STEPS: RangeInclusive<usize> = 1..=10_000_000;
+}
+
+/// A setting outside what the project can train, said in the user's terms.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{name} must be between {min} and {max}, got {value}")]
+    OutOfRange {
+        name: &'static str,
+        value: String,
+        min: String,
+        max: String,
+    },
+    #[error("d_model ({d_model}) must be divisible by the number of heads ({n_heads})")]
+    HeadsDoNotDivide { d_model: usize, n_heads: usize },
+    #[error("division mod {modulus} needs a prime modulus (every nonzero b must be invertible)")]
+    DivisionNeedsPrime { modulus: usize },
+    #[error(
+        "train size must be between 1 and the training pool ({pool} examples for this task), got {train_size}"
+    )]
+    TrainSize { train_size: usize, pool: usize },
+    #[error("eval_every must be between 1 and the number of steps ({steps}), got {eval_every}")]
+    EvalEvery { eval_every: usize, steps: usize },
+    #[error("batch size must be between 1 and the train size ({train_size}), got {batch_size}")]
+    BatchSize {
+        batch_size: usize,
+        train_size: usize,
+    },
+}
+
+fn check<T: PartialOrd + std::fmt::Display + Copy>(
+    name: &'static str,
+    value: T,
+    range: RangeInclusive<T>,
+) -> Result<(), ConfigError> {
+    // `contains` is false for NaN, which is what we want.
+    if range.contains(&value) {
+        Ok(())
+    } else {
+        Err(ConfigError::OutOfRange {
+            name,
+            value: value.to_string(),
+            min: range.start().to_string(),
+            max: range.end().to_string(),
+        })
+    }
+}
+
+impl ExperimentConfig {
+    /// The paper's modular-addition configuration (p = 113, d_model 128, 4 heads, MLP 512,
+    /// AdamW lr 1e-3, β = (0.9, 0.98), weight decay 1, α = 1, full batch) at N examples.
+    pub fn paper_modular(train_size: usize) -> Self {
+        Self {
+            task: TaskConfig::ModularArithmetic(ModularConfig {
+                operation: Operation::Add,
+                modulus: 113,
+                pool_fraction: 0.75,
+                train_size,
+            }),
+            model: ModelConfig {
+                d_model: 128,
+                n_heads: 4,
+                d_mlp: 512,
+                n_layers: 1,
+            },
+            grokking: GrokkingConfig {
+                alpha: 1.0,
+                weight_decay: 1.0,
+            },
+            optimizer: OptimizerConfig {
+                lr: 1e-3,
+                beta1: 0.9,
+                beta2: 0.98,
+                // PyTorch's AdamW default, which the authors' scripts use (burn's is 1e-5).
+                epsilon: 1e-8,
+            },
+            training: TrainingConfig {
+                steps: 100_000,
+                eval_every: 100,
+                batch_size: None,
+            },
+            seed: 0,
+        }
+    }
+
+    /// How many examples the training pool holds for this task.
+    pub fn pool_size(&self) -> usize {
+        match &self.task {
+            TaskConfig::ModularArithmetic(task) => task.pool_size(),
+        }
+    }
+
+    pub fn train_size(&self) -> usize {
+        match &self.task {
+            TaskConfig::ModularArithmetic(task) => task.train_size,
+        }
+    }
+
+    pub fn set_train_size(&mut self, train_size: usize) {
+        match &mut self.task {
+            TaskConfig::ModularArithmetic(task) => task.train_size = train_size,
+        }
+    }
+
+    /// Checks every setting against [`limits`] and the task's own constraints.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        match &self.task {
+            TaskConfig::ModularArithmetic(task) => task.validate()?,
+        }
+        let model = &self.model;
+        check("d_model", model.d_model, limits::D_MODEL)?;
+        check("heads", model.n_heads, limits::N_HEADS)?;
+        check("d_mlp", model.d_mlp, limits::D_MLP)?;
+        check("layers", model.n_layers, limits::N_LAYERS)?;
+        if model.d_model % model.n_heads != 0 {
+            return Err(ConfigError::HeadsDoNotDivide {
+                d_model: model.d_model,
+                n_heads: model.n_heads,
+            });
+        }
+        check("alpha", self.grokking.alpha, limits::ALPHA)?;
+        check(
+            "weight decay",
+            self.grokking.weight_decay,
+            limits::WEIGHT_DECAY,
+        )?;
+        let optimizer = &self.optimizer;
+        check("learning rate", optimizer.lr, limits::LR)?;
+        check("beta1", optimizer.beta1, limits::BETA)?;
+        check("beta2", optimizer.beta2, limits::BETA)?;
+        check("epsilon", optimizer.epsilon, limits::EPSILON)?;
+        let training = &self.training;
+        check("steps", training.steps, limits::STEPS)?;
+        if training.eval_every == 0 || training.eval_every > training.steps {
+            return Err(ConfigError::EvalEvery {
+                eval_every: training.eval_every,
+                steps: training.steps,
+            });
+        }
+        let train_size = self.train_size();
+        if let Some(batch_size) = training.batch_size
+            && (batch_size == 0 || batch_size > train_size)
+        {
+            return Err(ConfigError::BatchSize {
+                batch_size,
+                train_size,
+            });
+        }
+        Ok(())
+    }
+}
+
+impl ModularConfig {
+    pub fn pool_size(&self) -> usize {
+        pool_size(self.operation.pair_count(self.modulus), self.pool_fraction)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        check("modulus", self.modulus, limits::MODULUS)?;
+        check("pool fraction", self.pool_fraction, limits::POOL_FRACTION)?;
+        if self.operation == Operation::Div && !is_prime(self.modulus) {
+            return Err(ConfigError::DivisionNeedsPrime {
+                modulus: self.modulus,
+            });
+        }
+        let pool = self.pool_size();
+        if self.train_size == 0 || self.train_size > pool {
+            return Err(ConfigError::TrainSize {
+                train_size: self.train_size,
+                pool,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Size of the training pool when `fraction` of `total` examples go to it (rounded down, as
+/// the paper's 9,576 of 12,769 pairs).
+pub fn pool_size(total: usize, fraction: f64) -> usize {
+    (total as f64 * fraction).floor() as usize
+}
+
+pub fn is_prime(n: usize) -> bool {
+    n >= 2 && (2..).take_while(|d| d * d <= n).all(|d| n % d != 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paper_config_is_valid_and_has_the_papers_pool() {
+        let config = ExperimentConfig::paper_modular(1000);
+        config.validate().unwrap();
+        assert_eq!(config.pool_size(), 9576);
+    }
+
+    #[test]
+    fn out_of_range_settings_are_named() {
+        let mut config = ExperimentConfig::paper_modular(1000);
+        config.grokking.alpha = f64::NAN;
+        let message = config.validate().unwrap_err().to_string();
+        assert!(message.starts_with("alpha must be between"), "{message}");
+
+        let mut config = ExperimentConfig::paper_modular(20_000);
+        assert_eq!(
+            config.validate(),
+            Err(ConfigError::TrainSize {
+                train_size: 20_000,
+                pool: 9576
+            })
+        );
+        config.set_train_size(100);
+        config.model.n_heads = 3;
+        assert!(matches!(
+            config.validate(),
+            Err(ConfigError::HeadsDoNotDivide { .. })
+        ));
+    }
+
+    #[test]
+    fn division_needs_a_prime() {
+        let mut config = ExperimentConfig::paper_modular(100);
+        let TaskConfig::ModularArithmetic(task) = &mut config.task;
+        task.operation = Operation::Div;
+        task.modulus = 100;
+        assert_eq!(
+            config.validate(),
+            Err(ConfigError::DivisionNeedsPrime { modulus: 100 })
+        );
+    }
+
+    #[test]
+    fn primes() {
+        let primes: Vec<usize> = (0..30).filter(|&n| is_prime(n)).collect();
+        assert_eq!(primes, [2, 3, 5, 7, 11, 13, 17, 19, 23, 29]);
+    }
+}

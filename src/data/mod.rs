@@ -1,0 +1,39 @@
+//! Datasets as plain CPU-side token matrices, before anything touches a device.
+//!
+//! A task turns its configuration into a [`Dataset`]: a train split (the N examples the model
+//! sees) and a test split, both fixed-length token sequences with one class label each.
+
+pub mod modular;
+
+/// One split: `len()` sequences of `seq_len` token ids, row-major, and their labels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split {
+    pub tokens: Vec<u32>,
+    pub labels: Vec<u32>,
+    pub seq_len: usize,
+}
+
+impl Split {
+    pub fn len(&self) -> usize {
+        self.labels.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+
+    pub fn sequence(&self, index: usize) -> &[u32] {
+        &self.tokens[index * self.seq_len..(index + 1) * self.seq_len]
+    }
+}
+
+/// Everything a model needs to know about the data it will see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dataset {
+    pub train: Split,
+    pub test: Split,
+    /// Token ids are `0..vocab_size`.
+    pub vocab_size: usize,
+    /// Labels are `0..n_classes`.
+    pub n_classes: usize,
+}

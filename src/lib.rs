@@ -1,0 +1,25 @@
+//! # Grokking Lab core
+//!
+//! The library behind the `grokking` command and the browser lab: it implements *Critical
+//! Data Size of Language Models from a Grokking Perspective* (Zhu et al. 2024).
+//!
+//! Data flows one way: [`data`] → [`model`] (with the [`grokking`] rescale) → [`trainer`] →
+//! [`metrics`] → [`analysis`], and [`record`] is the file format around them. Everything is
+//! generic over the burn backend and free of UI.
+
+pub mod analysis;
+pub mod config;
+pub mod data;
+pub mod grokking;
+pub mod metrics;
+pub mod model;
+pub mod record;
+pub mod rng;
+pub mod run;
+pub mod trainer;
+
+pub use analysis::{AnalysisConfig, Regime};
+pub use config::ExperimentConfig;
+pub use metrics::EvalPoint;
+pub use record::RunRecord;
+pub use trainer::{TrainError, Trainer};

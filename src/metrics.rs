@@ -1,0 +1,184 @@
+//! What is measured during training, and the curve arithmetic the paper's plots use.
+
+use serde::{Deserialize, Serialize};
+
+/// One evaluation: the numbers the lab plots and the run format stores.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct EvalPoint {
+    /// Optimizer steps taken before this evaluation.
+    pub step: usize,
+    pub train_loss: f64,
+    pub test_loss: f64,
+    pub train_acc: f64,
+    pub test_acc: f64,
+    /// Global L2 norm of all parameters.
+    pub weight_norm: f64,
+}
+
+impl EvalPoint {
+    pub fn is_finite(&self) -> bool {
+        [
+            self.train_loss,
+            self.test_loss,
+            self.train_acc,
+            self.test_acc,
+            self.weight_norm,
+        ]
+        .iter()
+        .all(|v| v.is_finite())
+    }
+}
+
+/// The first logged step at which `value` reaches `threshold`.
+pub fn first_step_reaching(
+    history: &[EvalPoint],
+    value: impl Fn(&EvalPoint) -> f64,
+    threshold: f64,
+) -> Option<usize> {
+    history
+        .iter()
+        .find(|point| value(point) >= threshold)
+        .map(|point| point.step)
+}
+
+/// Gaussian smoothing as SciPy's `gaussian_filter1d` (mode "reflect", truncate 4σ), which
+/// the authors' plotting code applies to accuracy curves. `sigma` is in logged points.
+pub fn gaussian_smooth(values: &[f64], sigma: f64) -> Vec<f64> {
+    let n = values.len();
+    if n == 0 || sigma <= 0.0 || !sigma.is_finite() {
+        return values.to_vec();
+    }
+    let radius = (4.0 * sigma + 0.5) as isize;
+    let weights: Vec<f64> = (-radius..=radius)
+        .map(|k| (-0.5 * (k as f64 / sigma).powi(2)).exp())
+        .collect();
+    let total: f64 = weights.iter().sum();
+    // "reflect": (d c b a | a b c d | d c b a), repeated for kernels wider than the data.
+    let reflect = |i: isize| -> usize {
+        let period = 2 * n as isize;
+        let i = i.rem_euclid(period);
+        (if i < n as isize { i } else { period - 1 - i }) as usize
+    };
+    (0..n as isize)
+        .map(|i| {
+            (-radius..=radius)
+                .zip(&weights)
+                .map(|(k, w)| w * values[reflect(i + k)])
+                .sum::<f64>()
+                / total
+        })
+        .collect()
+}
+
+/// The accuracy thresholds whose first crossings define "steps to generalize".
+pub const GENERALIZATION_LEVELS: [f64; 9] = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+
+/// The paper's steps-to-generalize: smooth test accuracy (σ logged points), find the first
+/// step at which it crosses each of 0.1 … 0.9, and take the latest of those steps. Levels the
+/// curve never reaches are skipped, as in the authors' code; `None` if it reaches none.
+pub fn steps_to_generalize(history: &[EvalPoint], sigma: f64) -> Option<usize> {
+    let accuracy: Vec<f64> = history.iter().map(|p| p.test_acc).collect();
+    let smoothed = gaussian_smooth(&accuracy, sigma);
+    GENERALIZATION_LEVELS
+        .iter()
+        .filter_map(|&level| {
+            smoothed
+                .iter()
+                .position(|&acc| acc >= level)
+                .map(|i| history[i].step)
+        })
+        .max()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(step: usize, test_acc: f64) -> EvalPoint {
+        EvalPoint {
+            step,
+            train_loss: 0.0,
+            test_loss: 0.0,
+            train_acc: 1.0,
+            test_acc,
+            weight_norm: 1.0,
+        }
+    }
+
+    #[test]
+    fn smoothing_matches_scipy() {
+        let data = [0.0, 0.0, 1.0, 0.0, 0.0, 2.0, 5.0];
+        // scipy.ndimage.gaussian_filter1d(data, 1.0) and (data, 3.0); σ = 3 reflects the
+        // kernel more than once over 7 points.
+        let cases = [
+            (
+                1.0,
+                [
+                    0.058422989,
+                    0.2423729375,
+                    0.4084763457,
+                    0.3727821617,
+                    0.8303166252,
+                    2.290995389,
+                    3.7966335518,
+                ],
+            ),
+            (
+                3.0,
+                [
+                    0.4966068978,
+                    0.6084864699,
+                    0.8219679766,
+                    1.1099543933,
+                    1.4227274003,
+                    1.6918646754,
+                    1.8483921868,
+                ],
+            ),
+        ];
+        for (sigma, expected) in cases {
+            let got = gaussian_smooth(&data, sigma);
+            for (g, e) in got.iter().zip(expected) {
+                assert!((g - e).abs() < 1e-8, "σ={sigma}: {got:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn smoothing_keeps_constants_and_sigma_zero_is_identity() {
+        let flat = gaussian_smooth(&[0.3; 5], 10.0);
+        assert!(flat.iter().all(|v| (v - 0.3).abs() < 1e-12));
+        assert_eq!(gaussian_smooth(&[1.0, 2.0], 0.0), vec![1.0, 2.0]);
+    }
+
+    #[test]
+    fn steps_to_generalize_is_the_last_level_crossing() {
+        // Test accuracy jumps in two stages: to 0.5 at step 300, to 1.0 at step 700.
+        let history: Vec<_> = (0..10)
+            .map(|i| {
+                let acc = if i < 3 {
+                    0.0
+                } else if i < 7 {
+                    0.5
+                } else {
+                    1.0
+                };
+                point(i * 100, acc)
+            })
+            .collect();
+        assert_eq!(steps_to_generalize(&history, 0.0), Some(700));
+        // A curve that stops at 0.5 is measured by its 0.5 crossing.
+        assert_eq!(steps_to_generalize(&history[..7], 0.0), Some(300));
+        assert_eq!(steps_to_generalize(&history[..3], 0.0), None);
+    }
+
+    #[test]
+    fn first_crossing() {
+        let history = [point(0, 0.1), point(10, 0.96), point(20, 0.97)];
+        assert_eq!(
+            first_step_reaching(&history, |p| p.test_acc, 0.95),
+            Some(10)
+        );
+        assert_eq!(first_step_reaching(&history, |p| p.test_acc, 0.99), None);
+    }
+}

@@ -1,0 +1,177 @@
+//! The paper's decoder-only GPT: token + learned position embeddings, pre-LayerNorm blocks
+//! of causal self-attention and a GELU MLP, a final LayerNorm, and a linear read-out of the
+//! answer at the last position. No dropout.
+
+use burn::module::Module;
+use burn::nn::{Embedding, LayerNorm, Linear};
+use burn::tensor::activation::gelu;
+use burn::tensor::backend::Backend;
+use burn::tensor::{Bool, Int, Tensor};
+
+use super::attention::SelfAttention;
+use super::{embedding, layer_norm, linear};
+use crate::config::ModelConfig;
+
+#[derive(Module, Debug)]
+pub struct Mlp<B: Backend> {
+    up: Linear<B>,
+    down: Linear<B>,
+}
+
+impl<B: Backend> Mlp<B> {
+    pub fn init(d_model: usize, d_mlp: usize, device: &B::Device) -> Self {
+        Self {
+            up: linear(d_model, d_mlp, true, device),
+            down: linear(d_mlp, d_model, true, device),
+        }
+    }
+
+    pub fn forward<const D: usize>(&self, x: Tensor<B, D>) -> Tensor<B, D> {
+        self.down.forward(gelu(self.up.forward(x)))
+    }
+}
+
+#[derive(Module, Debug)]
+pub struct Block<B: Backend> {
+    ln_attention: LayerNorm<B>,
+    attention: SelfAttention<B>,
+    ln_mlp: LayerNorm<B>,
+    mlp: Mlp<B>,
+}
+
+impl<B: Backend> Block<B> {
+    pub fn init(config: &ModelConfig, device: &B::Device) -> Self {
+        Self {
+            ln_attention: layer_norm(config.d_model, device),
+            attention: SelfAttention::init(config.d_model, config.n_heads, device),
+            ln_mlp: layer_norm(config.d_model, device),
+            mlp: Mlp::init(config.d_model, config.d_mlp, device),
+        }
+    }
+
+    /// Every position, causally masked: `[batch, seq, d]` → `[batch, seq, d]`.
+    fn forward_all(&self, x: Tensor<B, 3>, causal: Tensor<B, 2, Bool>) -> Tensor<B, 3> {
+        let normed = self.ln_attention.forward(x.clone());
+        let x = x + self.attention.forward(normed.clone(), normed, Some(causal));
+        let mlp = self.mlp.forward(self.ln_mlp.forward(x.clone()));
+        x + mlp
+    }
+
+    /// The last position only (it may look at every position): `[batch, seq, d]` → `[batch, d]`.
+    fn forward_last(&self, x: Tensor<B, 3>) -> Tensor<B, 2> {
+        let [batch, seq, d_model] = x.dims();
+        let normed = self.ln_attention.forward(x.clone());
+        let last = |t: Tensor<B, 3>| t.slice([0..batch, seq - 1..seq, 0..d_model]);
+        let x = last(x)
+            + self
+                .attention
+                .forward::<2>(last(normed.clone()), normed, None);
+        let mlp = self.mlp.forward(self.ln_mlp.forward(x.clone()));
+        (x + mlp).reshape([batch, d_model])
+    }
+}
+
+#[derive(Module, Debug)]
+pub struct Gpt<B: Backend> {
+    tokens: Embedding<B>,
+    positions: Embedding<B>,
+    blocks: Vec<Block<B>>,
+    ln_final: LayerNorm<B>,
+    unembed: Linear<B>,
+}
+
+impl<B: Backend> Gpt<B> {
+    pub fn init(
+        config: &ModelConfig,
+        vocab_size: usize,
+        seq_len: usize,
+        n_classes: usize,
+        device: &B::Device,
+    ) -> Self {
+        Self {
+            tokens: embedding(vocab_size, config.d_model, device),
+            positions: embedding(seq_len, config.d_model, device),
+            blocks: (0..config.n_layers)
+                .map(|_| Block::init(config, device))
+                .collect(),
+            ln_final: layer_norm(config.d_model, device),
+            // A language-model head restricted to the answer classes (no bias, as GPT-2's).
+            unembed: linear(config.d_model, n_classes, false, device),
+        }
+    }
+
+    /// Answer logits `[batch, n_classes]`, read at the last position.
+    pub fn forward(&self, tokens: Tensor<B, 2, Int>) -> Tensor<B, 2> {
+        let [_, seq] = tokens.dims();
+        let device = tokens.device();
+        let positions = self.positions.weight.val().slice([0..seq]).unsqueeze_dim(0);
+        let mut x = self.tokens.forward(tokens) + positions;
+        let (last, earlier) = self.blocks.split_last().expect("at least one layer");
+        if !earlier.is_empty() {
+            // True above the diagonal: position i must not see j > i.
+            let causal = Tensor::<B, 2, Bool>::tril_mask([seq, seq], 0, &device);
+            for block in earlier {
+                x = block.forward_all(x, causal.clone());
+            }
+        }
+        self.unembed
+            .forward(self.ln_final.forward(last.forward_last(x)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use burn::tensor::{Distribution, Tolerance};
+
+    type Cpu = burn::backend::NdArray;
+
+    fn block() -> (Block<Cpu>, Tensor<Cpu, 3>, Tensor<Cpu, 2, Bool>) {
+        let device = Default::default();
+        let config = ModelConfig {
+            d_model: 16,
+            n_heads: 4,
+            d_mlp: 32,
+            n_layers: 2,
+        };
+        let x = Tensor::random([2, 3, 16], Distribution::Normal(0.0, 1.0), &device);
+        let causal = Tensor::<Cpu, 2, Bool>::tril_mask([3, 3], 0, &device);
+        (Block::init(&config, &device), x, causal)
+    }
+
+    #[test]
+    fn last_position_shortcut_equals_the_full_forward() {
+        let (block, x, causal) = block();
+        let full = block
+            .forward_all(x.clone(), causal)
+            .slice([0..2, 2..3, 0..16])
+            .reshape([2, 16]);
+        let last = block.forward_last(x);
+        full.into_data()
+            .assert_approx_eq::<f32>(&last.into_data(), Tolerance::default());
+    }
+
+    #[test]
+    fn attention_is_causal() {
+        let (block, x, causal) = block();
+        let changed = x.clone().slice_assign(
+            [0..2, 2..3, 0..16],
+            Tensor::ones([2, 1, 16], &Default::default()),
+        );
+        let early = |t: Tensor<Cpu, 3>| {
+            block
+                .forward_all(t, causal.clone())
+                .slice([0..2, 0..2, 0..16])
+        };
+        let late = |t: Tensor<Cpu, 3>| {
+            block
+                .forward_all(t, causal.clone())
+                .slice([0..2, 2..3, 0..16])
+        };
+        early(x.clone())
+            .into_data()
+            .assert_approx_eq::<f32>(&early(changed.clone()).into_data(), Tolerance::default());
+        // ...while the last position does see its own change.
+        assert!(late(x).sub(late(changed)).abs().max().into_scalar() > 1e-3);
+    }
+}

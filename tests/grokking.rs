@@ -1,0 +1,77 @@
+mod common;
+
+use burn::module::{AutodiffModule, Module};
+use burn::optim::{GradientsParams, Optimizer, SgdConfig};
+use burn::tensor::{Int, Tensor, TensorData};
+use common::{CpuAutodiff, tiny_modular};
+use grokking_lab::config::TaskConfig;
+use grokking_lab::data::modular;
+use grokking_lab::grokking::{rescale, squared_weight_norm};
+use grokking_lab::model::Classifier;
+
+fn model(alpha: f64) -> Classifier<CpuAutodiff> {
+    let config = tiny_modular(7, 20, 1);
+    let TaskConfig::ModularArithmetic(task) = &config.task;
+    let data = modular::dataset(task, 0);
+    let device = Default::default();
+    <CpuAutodiff as burn::tensor::backend::Backend>::seed(&device, 1);
+    rescale(Classifier::init(&config, &data, &device), alpha)
+}
+
+fn norm(model: &Classifier<CpuAutodiff>) -> f64 {
+    let squared: f32 = squared_weight_norm(&model.valid(), &Default::default()).into_scalar();
+    f64::from(squared).sqrt()
+}
+
+#[test]
+fn alpha_scales_the_weight_norm_by_alpha() {
+    let base = model(1.0);
+    let before = norm(&base);
+    let after = norm(&rescale(base, 10.0));
+    assert!((after / before - 10.0).abs() < 1e-4, "{before} → {after}");
+}
+
+#[test]
+fn same_seed_same_initial_weights() {
+    assert_eq!(norm(&model(1.0)), norm(&model(1.0)));
+}
+
+#[test]
+fn every_parameter_stays_trainable_after_rescale() {
+    let model = model(10.0);
+    let device = Default::default();
+    let tokens = Tensor::<CpuAutodiff, 2, Int>::from_data(
+        TensorData::new(vec![1, 2, 7, 3, 4, 7], [2, 3]),
+        &device,
+    );
+    let loss = model.forward(tokens).powi_scalar(2).sum();
+    let grads = GradientsParams::from_grads(loss.backward(), &model);
+    // Every float parameter (embeddings, LayerNorm, biases, read-out) has a gradient.
+    assert_eq!(grads.len(), model.num_params_tensors());
+    // And an optimizer step changes the weight norm.
+    let before = norm(&model);
+    let mut optimizer = SgdConfig::new().init();
+    let model = optimizer.step(0.1, model, grads);
+    assert!((norm(&model) - before).abs() > 1e-6);
+}
+
+trait CountTensors {
+    fn num_params_tensors(&self) -> usize;
+}
+
+impl<M: Module<CpuAutodiff>> CountTensors for M {
+    fn num_params_tensors(&self) -> usize {
+        struct Count(usize);
+        impl burn::module::ModuleVisitor<CpuAutodiff> for Count {
+            fn visit_float<const D: usize>(
+                &mut self,
+                _: &burn::module::Param<Tensor<CpuAutodiff, D>>,
+            ) {
+                self.0 += 1;
+            }
+        }
+        let mut count = Count(0);
+        self.visit(&mut count);
+        count.0
+    }
+}

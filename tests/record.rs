@@ -1,0 +1,125 @@
+mod common;
+
+use grokking_lab::EvalPoint;
+use grokking_lab::analysis::{AnalysisConfig, summarize};
+use grokking_lab::record::{self, FormatError, Loaded, RunMeta, RunRecord, SweepRecord};
+
+fn sample_run() -> RunRecord {
+    let config = common::tiny_modular(47, 600, 200);
+    let history: Vec<EvalPoint> = (0..=4)
+        .map(|i| EvalPoint {
+            step: i * 50,
+            train_loss: 3.0 / (i + 1) as f64,
+            test_loss: 3.5,
+            train_acc: 0.25 * i as f64,
+            test_acc: 0.1 + 0.01 * i as f64,
+            weight_norm: 12.5 - i as f64,
+        })
+        .collect();
+    let summary = summarize(&history, &AnalysisConfig::for_task(&config.task));
+    RunRecord::new(
+        config,
+        history,
+        summary,
+        RunMeta {
+            backend: "cpu".into(),
+            wall_seconds: 1.5,
+        },
+    )
+}
+
+#[test]
+fn a_run_round_trips_through_json() {
+    let run = sample_run();
+    let json = record::to_json(&run);
+    assert_eq!(record::load(&json).unwrap(), Loaded::Run(Box::new(run)));
+}
+
+#[test]
+fn a_sweep_round_trips_through_json() {
+    let run = sample_run();
+    let sweep = SweepRecord::new(
+        vec![run.clone(), run],
+        AnalysisConfig::for_task(&common::tiny_modular(47, 1, 1).task),
+    );
+    let json = record::to_json(&sweep);
+    assert_eq!(record::load(&json).unwrap(), Loaded::Sweep(sweep));
+}
+
+#[test]
+fn the_documented_field_names_are_the_stored_ones() {
+    let json: serde_json::Value = serde_json::from_str(&record::to_json(&sample_run())).unwrap();
+    assert_eq!(json["format"], "grokking-lab/run");
+    assert_eq!(json["version"], 1);
+    assert_eq!(json["config"]["task"]["kind"], "modular-arithmetic");
+    assert_eq!(json["config"]["task"]["operation"], "add");
+    for field in [
+        "step",
+        "train_loss",
+        "test_loss",
+        "train_acc",
+        "test_acc",
+        "weight_norm",
+    ] {
+        assert!(
+            json["history"][0].get(field).is_some(),
+            "history lacks {field}"
+        );
+    }
+    for field in [
+        "memorized_at",
+        "generalized_at",
+        "steps_to_generalize",
+        "final_test_acc",
+        "regime",
+    ] {
+        assert!(
+            json["summary"].get(field).is_some(),
+            "summary lacks {field}"
+        );
+    }
+    assert_eq!(json["summary"]["regime"], "insufficiency");
+}
+
+#[test]
+fn corrupt_and_foreign_files_are_refused_with_a_reason() {
+    let good = record::to_json(&sample_run());
+    assert!(matches!(
+        record::load(&good[..good.len() / 2]),
+        Err(FormatError::Json(_))
+    ));
+    assert!(matches!(
+        record::load(r#"{"format": "other"}"#),
+        Err(FormatError::UnknownFormat(_))
+    ));
+    assert!(matches!(record::load("[1, 2]"), Err(FormatError::Json(_))));
+
+    let newer = good.replace("\"version\": 1", "\"version\": 99");
+    assert!(matches!(
+        record::load(&newer),
+        Err(FormatError::TooNew { found: 99 })
+    ));
+
+    let mut run = sample_run();
+    run.history[2].test_acc = 1.5;
+    let error = record::load(&record::to_json(&run)).unwrap_err();
+    assert_eq!(error.to_string(), "run 0: an accuracy lies outside [0, 1]");
+
+    let mut run = sample_run();
+    run.history.swap(1, 2);
+    assert!(
+        record::load(&record::to_json(&run))
+            .unwrap_err()
+            .to_string()
+            .contains("not increasing")
+    );
+
+    let mut run = sample_run();
+    run.config.model.n_heads = 5;
+    assert!(
+        record::load(&record::to_json(&run))
+            .unwrap_err()
+            .to_string()
+            .contains("divisible")
+    );
+}

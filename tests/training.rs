@@ -1,0 +1,106 @@
+mod common;
+
+use std::ops::ControlFlow;
+
+use common::{CpuAutodiff, tiny_modular};
+use grokking_lab::config::TaskConfig;
+use grokking_lab::data::modular;
+use grokking_lab::record::RunMeta;
+use grokking_lab::run::{RunError, train_run};
+use grokking_lab::{Regime, TrainError, Trainer};
+
+fn train(config: grokking_lab::ExperimentConfig) -> grokking_lab::RunRecord {
+    let TaskConfig::ModularArithmetic(task) = &config.task;
+    let data = modular::dataset(task, config.seed);
+    pollster::block_on(train_run::<CpuAutodiff>(
+        config,
+        &data,
+        &Default::default(),
+        RunMeta::default(),
+        |_| ControlFlow::Continue(()),
+    ))
+    .unwrap()
+}
+
+#[test]
+fn a_tiny_model_memorizes_its_training_set() {
+    let mut config = tiny_modular(11, 60, 300);
+    config.optimizer.lr = 3e-3;
+    let run = train(config);
+    let first = run.history.first().unwrap();
+    let last = run.history.last().unwrap();
+    assert_eq!(first.step, 0);
+    assert_eq!(last.step, 300);
+    assert!(first.train_acc < 0.5, "{first:?}");
+    assert_eq!(last.train_acc, 1.0, "{last:?}");
+    assert!(last.train_loss < first.train_loss / 10.0);
+    assert!(run.summary.memorized_at.is_some());
+    // 60 of 121 pairs cannot teach mod-11 addition in 300 steps.
+    assert_ne!(run.summary.regime, Regime::Undertrained);
+    run.check().unwrap();
+}
+
+#[test]
+fn weight_decay_shrinks_the_weight_norm() {
+    let mut config = tiny_modular(7, 30, 200);
+    config.grokking.alpha = 5.0;
+    config.grokking.weight_decay = 2.0;
+    config.optimizer.lr = 1e-2;
+    let run = train(config);
+    let norms: Vec<f64> = run.history.iter().map(|p| p.weight_norm).collect();
+    assert!(norms.last().unwrap() < &(norms[0] * 0.9), "{norms:?}");
+}
+
+#[test]
+fn mini_batches_train_too() {
+    let mut config = tiny_modular(11, 64, 200);
+    config.training.batch_size = Some(16);
+    config.optimizer.lr = 3e-3;
+    let run = train(config);
+    assert!(run.history.last().unwrap().train_loss < run.history[0].train_loss / 2.0);
+}
+
+#[test]
+fn the_observer_can_stop_a_run() {
+    let config = tiny_modular(7, 30, 100);
+    let TaskConfig::ModularArithmetic(task) = &config.task;
+    let data = modular::dataset(task, 0);
+    let result = pollster::block_on(train_run::<CpuAutodiff>(
+        config,
+        &data,
+        &Default::default(),
+        RunMeta::default(),
+        |point| {
+            if point.step >= 20 {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        },
+    ));
+    assert!(
+        matches!(result, Err(RunError::Stopped { step: 20 })),
+        "{result:?}"
+    );
+}
+
+#[test]
+fn invalid_configs_are_refused_before_training() {
+    let mut config = tiny_modular(7, 30, 10);
+    config.model.n_heads = 5;
+    let TaskConfig::ModularArithmetic(task) = &config.task;
+    let data = modular::dataset(task, 0);
+    let result = Trainer::<CpuAutodiff>::new(config, &data, &Default::default());
+    assert!(matches!(result, Err(TrainError::Config(_))));
+}
+
+#[test]
+fn steps_stop_at_the_budget() {
+    let config = tiny_modular(7, 30, 5);
+    let TaskConfig::ModularArithmetic(task) = &config.task;
+    let data = modular::dataset(task, 0);
+    let mut trainer = Trainer::<CpuAutodiff>::new(config, &data, &Default::default()).unwrap();
+    assert_eq!(trainer.train_steps(3), 3);
+    assert_eq!(trainer.train_steps(3), 2);
+    assert!(trainer.is_finished());
+}
