@@ -202,7 +202,7 @@ impl ExperimentConfig {
         check("heads", model.n_heads, limits::N_HEADS)?;
         check("d_mlp", model.d_mlp, limits::D_MLP)?;
         check("layers", model.n_layers, limits::N_LAYERS)?;
-        if model.d_model % model.n_heads != 0 {
+        if !model.d_model.is_multiple_of(model.n_heads) {
             return Err(ConfigError::HeadsDoNotDivide {
                 d_model: model.d_model,
                 n_heads: model.n_heads,
@@ -271,7 +271,10 @@ pub fn pool_size(total: usize, fraction: f64) -> usize {
 }
 
 pub fn is_prime(n: usize) -> bool {
-    n >= 2 && (2..).take_while(|d| d * d <= n).all(|d| n % d != 0)
+    n >= 2
+        && (2..)
+            .take_while(|d| d * d <= n)
+            .all(|d| !n.is_multiple_of(d))
 }
 
 #[cfg(test)]

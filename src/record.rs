@@ -79,7 +79,7 @@ pub enum FormatError {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Loaded {
     Run(Box<RunRecord>),
-    Sweep(SweepRecord),
+    Sweep(Box<SweepRecord>),
 }
 
 impl Loaded {
@@ -203,7 +203,7 @@ pub fn load(json: &str) -> Result<Loaded, FormatError> {
     let loaded = if format == RUN_FORMAT {
         Loaded::Run(Box::new(serde_json::from_str(json)?))
     } else {
-        Loaded::Sweep(serde_json::from_str(json)?)
+        Loaded::Sweep(Box::new(serde_json::from_str(json)?))
     };
     for (index, run) in loaded.runs().iter().enumerate() {
         run.check()

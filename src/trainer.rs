@@ -9,7 +9,7 @@ use burn::optim::adaptor::OptimizerAdaptor;
 use burn::optim::{AdamW, AdamWConfig, GradientsParams, Optimizer};
 use burn::tensor::activation::log_softmax;
 use burn::tensor::backend::{AutodiffBackend, Backend};
-use burn::tensor::{Int, Tensor, TensorData};
+use burn::tensor::{Int, Tensor, TensorData, s};
 
 use crate::config::{ConfigError, ExperimentConfig};
 use crate::data::{Dataset, Split};
@@ -225,7 +225,7 @@ fn loss_and_accuracy<B: Backend>(
     for start in (0..split.len).step_by(EVAL_CHUNK) {
         let end = (start + EVAL_CHUNK).min(split.len);
         let tokens = split.tokens.clone().slice([start..end, 0..seq_len]);
-        let labels = split.labels.clone().slice([start..end]);
+        let labels = split.labels.clone().slice(s![start..end]);
         let logits = model.forward(tokens);
         let predicted = logits.clone().argmax(1).reshape([end - start]);
         correct = correct + predicted.equal(labels.clone()).float().sum();

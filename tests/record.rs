@@ -43,7 +43,7 @@ fn a_sweep_round_trips_through_json() {
         AnalysisConfig::for_task(&common::tiny_modular(47, 1, 1).task),
     );
     let json = record::to_json(&sweep);
-    assert_eq!(record::load(&json).unwrap(), Loaded::Sweep(sweep));
+    assert_eq!(record::load(&json).unwrap(), Loaded::Sweep(Box::new(sweep)));
 }
 
 #[test]

@@ -1,1 +1,47 @@
-fn main() {}
+//! `grokking`: the paper's experiments from the command line, over the same core as the lab.
+
+mod args;
+mod backend;
+mod commands;
+mod files;
+mod table;
+
+use clap::{Parser, Subcommand};
+
+// Training allocates and frees large tensors every step; glibc's malloc returns them to the
+// kernel each time (mmap/munmap), and page faults then cost more than the arithmetic.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+#[derive(Parser)]
+#[command(
+    name = "grokking",
+    version,
+    about = "Train, sweep and analyse grokking runs: the critical data size of language models (Zhu et al. 2024)",
+    after_help = "Run files are JSON in the format of docs/run-format.md; the browser lab loads and saves the same files."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Train one run and write its curves and summary.
+    Train(commands::train::TrainArgs),
+    /// Train a grid of training sizes (sample-wise) and optionally widths (model-wise).
+    Sweep(commands::sweep::SweepArgs),
+    /// Print the per-size table, regimes and critical data size of a run or sweep file.
+    Analyze(commands::analyze::AnalyzeArgs),
+    /// Measure training steps per second on a backend.
+    Bench(commands::bench::BenchArgs),
+}
+
+fn main() -> anyhow::Result<()> {
+    match Cli::parse().command {
+        Command::Train(args) => commands::train::run(args),
+        Command::Sweep(args) => commands::sweep::run(args),
+        Command::Analyze(args) => commands::analyze::run(args),
+        Command::Bench(args) => commands::bench::run(args),
+    }
+}

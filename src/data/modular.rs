@@ -86,11 +86,11 @@ fn all_pairs(operation: Operation, p: usize) -> Vec<(usize, usize)> {
         .collect()
 }
 
+/// `(a, b)` operand pairs.
+pub type Pairs = Vec<(usize, usize)>;
+
 /// The task's pairs, shuffled by `seed`, cut into (training pool, test set).
-pub fn pool_and_test(
-    config: &ModularConfig,
-    seed: u64,
-) -> (Vec<(usize, usize)>, Vec<(usize, usize)>) {
+pub fn pool_and_test(config: &ModularConfig, seed: u64) -> (Pairs, Pairs) {
     let mut pairs = all_pairs(config.operation, config.modulus);
     SplitMix64::for_purpose(seed, "modular-split").shuffle(&mut pairs);
     let pool = pool_size(pairs.len(), config.pool_fraction);

@@ -1,8 +1,13 @@
-//! Multi-head self-attention with separate Q/K/V/O projections.
+//! Multi-head self-attention with separate Q/K/V/O projections, on flattened activations.
 //!
-//! Written out (rather than burn's `MultiHeadAttention`) so that a causal model can ask for
-//! the queries of its last position only: in the last layer nothing else is read, which
-//! saves most of the work on 3-token modular-arithmetic sequences.
+//! Activations travel as 2-D `[batch · seq, d]` matrices so that every projection is one
+//! large matrix product: burn runs a linear layer on a 3-D input as `batch` tiny products
+//! and, in the backward pass, materialises a `[batch, d, d]` weight gradient before summing
+//! it — most of a training step on short sequences. Queries may be a subset of the positions
+//! (a causal model's last layer only needs its last position).
+//!
+//! Short sequences (modular arithmetic has 3 tokens) attend by broadcast multiply-and-sum,
+//! which avoids `batch × heads` tiny matrix products; long ones (IMDB) use batched matmuls.
 
 use burn::module::Module;
 use burn::nn::Linear;
@@ -15,6 +20,9 @@ use super::linear;
 /// Added to masked attention scores; finite so a fully masked row cannot produce NaN.
 const MASKED: f32 = -1e9;
 
+/// Up to this many key positions, attention uses the broadcast path.
+const SHORT_SEQUENCE: usize = 8;
+
 #[derive(Module, Debug)]
 pub struct SelfAttention<B: Backend> {
     query: Linear<B>,
@@ -22,6 +30,16 @@ pub struct SelfAttention<B: Backend> {
     value: Linear<B>,
     output: Linear<B>,
     n_heads: usize,
+}
+
+/// Shapes of one attention call.
+#[derive(Debug, Clone, Copy)]
+pub struct Shape {
+    pub batch: usize,
+    /// Query positions per sequence.
+    pub n_q: usize,
+    /// Key/value positions per sequence.
+    pub seq: usize,
 }
 
 impl<B: Backend> SelfAttention<B> {
@@ -35,39 +53,111 @@ impl<B: Backend> SelfAttention<B> {
         }
     }
 
-    /// Attends from the `queries` positions `[batch, n_q, d]` over all positions of `x`
-    /// `[batch, seq, d]`. `mask` `[n_q, seq]` or `[batch, n_q, seq]` (broadcast) is true
-    /// where a query must not look.
-    pub fn forward<const DM: usize>(
+    /// `queries` `[batch · n_q, d]` attend over `x` `[batch · seq, d]`; returns
+    /// `[batch · n_q, d]`. `mask` `[batch or 1, n_q, seq]` is true where a query must not look.
+    pub fn forward(
         &self,
-        queries: Tensor<B, 3>,
-        x: Tensor<B, 3>,
-        mask: Option<Tensor<B, DM, Bool>>,
-    ) -> Tensor<B, 3> {
-        let [batch, n_q, d_model] = queries.dims();
-        let q = self.split_heads(self.query.forward(queries));
-        let k = self.split_heads(self.key.forward(x.clone()));
-        let v = self.split_heads(self.value.forward(x));
-        let d_head = d_model / self.n_heads;
-        let mut scores = q
-            .matmul(k.swap_dims(2, 3))
-            .div_scalar((d_head as f64).sqrt());
-        if let Some(mask) = mask {
-            let mask: Tensor<B, 4, Bool> = match DM {
-                2 => mask.unsqueeze_dims(&[0, 1]),
-                3 => mask.unsqueeze_dim(1),
-                _ => panic!("attention mask must be [n_q, seq] or [batch, n_q, seq]"),
-            };
-            scores = scores.mask_fill(mask, MASKED);
-        }
-        let mixed = softmax(scores, 3).matmul(v); // [batch, heads, n_q, d_head]
-        let merged = mixed.swap_dims(1, 2).reshape([batch, n_q, d_model]);
-        self.output.forward(merged)
+        queries: Tensor<B, 2>,
+        x: Tensor<B, 2>,
+        shape: Shape,
+        mask: Option<Tensor<B, 3, Bool>>,
+    ) -> Tensor<B, 2> {
+        let q = self.query.forward(queries);
+        let k = self.key.forward(x.clone());
+        let v = self.value.forward(x);
+        let bias = mask.map(|m| m.float().mul_scalar(MASKED));
+        let mixed = if shape.seq <= SHORT_SEQUENCE {
+            self.attend_broadcast(q, k, v, shape, bias)
+        } else {
+            self.attend_matmul(q, k, v, shape, bias)
+        };
+        self.output.forward(mixed)
     }
 
-    fn split_heads(&self, x: Tensor<B, 3>) -> Tensor<B, 4> {
-        let [batch, seq, d_model] = x.dims();
-        x.reshape([batch, seq, self.n_heads, d_model / self.n_heads])
+    fn head_dims(&self, d_model: usize) -> (usize, usize) {
+        (self.n_heads, d_model / self.n_heads)
+    }
+
+    /// scores[b, i, j, h] = Σ_e q[b, i, h, e] · k[b, j, h, e], by broadcasting.
+    fn attend_broadcast(
+        &self,
+        q: Tensor<B, 2>,
+        k: Tensor<B, 2>,
+        v: Tensor<B, 2>,
+        Shape { batch, n_q, seq }: Shape,
+        bias: Option<Tensor<B, 3>>,
+    ) -> Tensor<B, 2> {
+        let d_model = q.dims()[1];
+        let (heads, d_head) = self.head_dims(d_model);
+        let q = q.reshape([batch, n_q, 1, heads, d_head]);
+        let k = k.reshape([batch, 1, seq, heads, d_head]);
+        let v = v.reshape([batch, 1, seq, heads, d_head]);
+        let mut scores = (q * k).sum_dim(4).div_scalar((d_head as f64).sqrt()); // [b, i, j, h, 1]
+        if let Some(bias) = bias {
+            scores = scores + bias.unsqueeze_dims::<5>(&[3, 4]);
+        }
+        let weights = softmax(scores, 2);
+        (weights * v).sum_dim(2).reshape([batch * n_q, d_model])
+    }
+
+    fn attend_matmul(
+        &self,
+        q: Tensor<B, 2>,
+        k: Tensor<B, 2>,
+        v: Tensor<B, 2>,
+        Shape { batch, n_q, seq }: Shape,
+        bias: Option<Tensor<B, 3>>,
+    ) -> Tensor<B, 2> {
+        let d_model = q.dims()[1];
+        let (heads, d_head) = self.head_dims(d_model);
+        let split =
+            |t: Tensor<B, 2>, len: usize| t.reshape([batch, len, heads, d_head]).swap_dims(1, 2);
+        let (q, k, v) = (split(q, n_q), split(k, seq), split(v, seq));
+        let mut scores = q
+            .matmul(k.swap_dims(2, 3))
+            .div_scalar((d_head as f64).sqrt()); // [b, h, i, j]
+        if let Some(bias) = bias {
+            scores = scores + bias.unsqueeze_dim::<4>(1);
+        }
+        softmax(scores, 3)
+            .matmul(v)
             .swap_dims(1, 2)
+            .reshape([batch * n_q, d_model])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use burn::tensor::{Distribution, Tolerance};
+
+    type Cpu = burn::backend::NdArray;
+
+    #[test]
+    fn both_attention_paths_agree() {
+        let device = Default::default();
+        let attention = SelfAttention::<Cpu>::init(16, 4, &device);
+        let (batch, seq) = (3, 5);
+        let shape = Shape {
+            batch,
+            n_q: seq,
+            seq,
+        };
+        let random = |dims: [usize; 2]| {
+            Tensor::<Cpu, 2>::random(dims, Distribution::Normal(0.0, 1.0), &device)
+        };
+        let (q, k, v) = (random([15, 16]), random([15, 16]), random([15, 16]));
+        let mask = Tensor::<Cpu, 3, Bool>::from_bool(
+            Tensor::<Cpu, 3>::random([batch, seq, seq], Distribution::Bernoulli(0.3), &device)
+                .equal_elem(1.0)
+                .into_data(),
+            &device,
+        );
+        let bias = || Some(mask.clone().float().mul_scalar(MASKED));
+        let broadcast = attention.attend_broadcast(q.clone(), k.clone(), v.clone(), shape, bias());
+        let matmul = attention.attend_matmul(q, k, v, shape, bias());
+        broadcast
+            .into_data()
+            .assert_approx_eq::<f32>(&matmul.into_data(), Tolerance::default());
     }
 }

@@ -6,9 +6,9 @@ use burn::module::Module;
 use burn::nn::{Embedding, LayerNorm, Linear};
 use burn::tensor::activation::gelu;
 use burn::tensor::backend::Backend;
-use burn::tensor::{Bool, Int, Tensor};
+use burn::tensor::{Bool, Int, Tensor, s};
 
-use super::attention::SelfAttention;
+use super::attention::{SelfAttention, Shape};
 use super::{embedding, layer_norm, linear};
 use crate::config::ModelConfig;
 
@@ -49,25 +49,44 @@ impl<B: Backend> Block<B> {
         }
     }
 
-    /// Every position, causally masked: `[batch, seq, d]` → `[batch, seq, d]`.
-    fn forward_all(&self, x: Tensor<B, 3>, causal: Tensor<B, 2, Bool>) -> Tensor<B, 3> {
+    /// Every position, causally masked: `[batch · seq, d]` → `[batch · seq, d]`.
+    fn forward_all(
+        &self,
+        x: Tensor<B, 2>,
+        batch: usize,
+        causal: Tensor<B, 3, Bool>,
+    ) -> Tensor<B, 2> {
+        let seq = x.dims()[0] / batch;
+        let shape = Shape {
+            batch,
+            n_q: seq,
+            seq,
+        };
         let normed = self.ln_attention.forward(x.clone());
-        let x = x + self.attention.forward(normed.clone(), normed, Some(causal));
+        let x = x + self
+            .attention
+            .forward(normed.clone(), normed, shape, Some(causal));
         let mlp = self.mlp.forward(self.ln_mlp.forward(x.clone()));
         x + mlp
     }
 
-    /// The last position only (it may look at every position): `[batch, seq, d]` → `[batch, d]`.
-    fn forward_last(&self, x: Tensor<B, 3>) -> Tensor<B, 2> {
-        let [batch, seq, d_model] = x.dims();
+    /// The last position only (it may look at every position): `[batch · seq, d]` → `[batch, d]`.
+    fn forward_last(&self, x: Tensor<B, 2>, batch: usize) -> Tensor<B, 2> {
+        let [rows, d_model] = x.dims();
+        let seq = rows / batch;
+        let last = |t: Tensor<B, 2>| {
+            t.reshape([batch, seq, d_model])
+                .slice([0..batch, seq - 1..seq, 0..d_model])
+                .reshape([batch, d_model])
+        };
         let normed = self.ln_attention.forward(x.clone());
-        let last = |t: Tensor<B, 3>| t.slice([0..batch, seq - 1..seq, 0..d_model]);
+        let shape = Shape { batch, n_q: 1, seq };
         let x = last(x)
             + self
                 .attention
-                .forward::<2>(last(normed.clone()), normed, None);
+                .forward(last(normed.clone()), normed, shape, None);
         let mlp = self.mlp.forward(self.ln_mlp.forward(x.clone()));
-        (x + mlp).reshape([batch, d_model])
+        x + mlp
     }
 }
 
@@ -102,20 +121,26 @@ impl<B: Backend> Gpt<B> {
 
     /// Answer logits `[batch, n_classes]`, read at the last position.
     pub fn forward(&self, tokens: Tensor<B, 2, Int>) -> Tensor<B, 2> {
-        let [_, seq] = tokens.dims();
+        let [batch, seq] = tokens.dims();
         let device = tokens.device();
-        let positions = self.positions.weight.val().slice([0..seq]).unsqueeze_dim(0);
-        let mut x = self.tokens.forward(tokens) + positions;
+        let positions = self
+            .positions
+            .weight
+            .val()
+            .slice(s![0..seq])
+            .unsqueeze_dim(0);
+        let d_model = positions.dims()[2];
+        let mut x = (self.tokens.forward(tokens) + positions).reshape([batch * seq, d_model]);
         let (last, earlier) = self.blocks.split_last().expect("at least one layer");
         if !earlier.is_empty() {
             // True above the diagonal: position i must not see j > i.
-            let causal = Tensor::<B, 2, Bool>::tril_mask([seq, seq], 0, &device);
+            let causal = Tensor::<B, 2, Bool>::tril_mask([seq, seq], 0, &device).unsqueeze_dim(0);
             for block in earlier {
-                x = block.forward_all(x, causal.clone());
+                x = block.forward_all(x, batch, causal.clone());
             }
         }
         self.unembed
-            .forward(self.ln_final.forward(last.forward_last(x)))
+            .forward(self.ln_final.forward(last.forward_last(x, batch)))
     }
 }
 
@@ -126,7 +151,7 @@ mod tests {
 
     type Cpu = burn::backend::NdArray;
 
-    fn block() -> (Block<Cpu>, Tensor<Cpu, 3>, Tensor<Cpu, 2, Bool>) {
+    fn block() -> (Block<Cpu>, Tensor<Cpu, 2>, Tensor<Cpu, 3, Bool>) {
         let device = Default::default();
         let config = ModelConfig {
             d_model: 16,
@@ -134,19 +159,21 @@ mod tests {
             d_mlp: 32,
             n_layers: 2,
         };
-        let x = Tensor::random([2, 3, 16], Distribution::Normal(0.0, 1.0), &device);
-        let causal = Tensor::<Cpu, 2, Bool>::tril_mask([3, 3], 0, &device);
+        let x = Tensor::random([6, 16], Distribution::Normal(0.0, 1.0), &device);
+        let causal = Tensor::<Cpu, 2, Bool>::tril_mask([3, 3], 0, &device).unsqueeze_dim(0);
         (Block::init(&config, &device), x, causal)
+    }
+
+    /// Rows of sequence position `position` in a `[2 · 3, d]` activation.
+    fn at(t: Tensor<Cpu, 2>, position: std::ops::Range<usize>) -> Tensor<Cpu, 3> {
+        t.reshape([2, 3, 16]).slice([0..2, position, 0..16])
     }
 
     #[test]
     fn last_position_shortcut_equals_the_full_forward() {
         let (block, x, causal) = block();
-        let full = block
-            .forward_all(x.clone(), causal)
-            .slice([0..2, 2..3, 0..16])
-            .reshape([2, 16]);
-        let last = block.forward_last(x);
+        let full = at(block.forward_all(x.clone(), 2, causal), 2..3).reshape([2, 16]);
+        let last = block.forward_last(x, 2);
         full.into_data()
             .assert_approx_eq::<f32>(&last.into_data(), Tolerance::default());
     }
@@ -154,24 +181,28 @@ mod tests {
     #[test]
     fn attention_is_causal() {
         let (block, x, causal) = block();
-        let changed = x.clone().slice_assign(
-            [0..2, 2..3, 0..16],
-            Tensor::ones([2, 1, 16], &Default::default()),
+        // Change the last token of both sequences (rows 2 and 5).
+        let changed = x
+            .clone()
+            .reshape([2, 3, 16])
+            .slice_assign(
+                [0..2, 2..3, 0..16],
+                Tensor::ones([2, 1, 16], &Default::default()),
+            )
+            .reshape([6, 16]);
+        let out = |t: Tensor<Cpu, 2>, p| at(block.forward_all(t, 2, causal.clone()), p);
+        out(x.clone(), 0..2).into_data().assert_approx_eq::<f32>(
+            &out(changed.clone(), 0..2).into_data(),
+            Tolerance::default(),
         );
-        let early = |t: Tensor<Cpu, 3>| {
-            block
-                .forward_all(t, causal.clone())
-                .slice([0..2, 0..2, 0..16])
-        };
-        let late = |t: Tensor<Cpu, 3>| {
-            block
-                .forward_all(t, causal.clone())
-                .slice([0..2, 2..3, 0..16])
-        };
-        early(x.clone())
-            .into_data()
-            .assert_approx_eq::<f32>(&early(changed.clone()).into_data(), Tolerance::default());
         // ...while the last position does see its own change.
-        assert!(late(x).sub(late(changed)).abs().max().into_scalar() > 1e-3);
+        assert!(
+            out(x, 2..3)
+                .sub(out(changed, 2..3))
+                .abs()
+                .max()
+                .into_scalar()
+                > 1e-3
+        );
     }
 }

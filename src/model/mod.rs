@@ -4,15 +4,16 @@
 pub mod attention;
 pub mod gpt;
 
-use burn::module::{Module, Param};
+use burn::module::{Module, ModuleMapper, Param};
 use burn::nn::{
     Embedding, EmbeddingConfig, Initializer, LayerNorm, LayerNormConfig, Linear, LinearConfig,
 };
 use burn::tensor::backend::Backend;
-use burn::tensor::{Int, Tensor};
+use burn::tensor::{Int, Tensor, TensorData};
 
 use crate::config::{ExperimentConfig, TaskConfig};
 use crate::data::Dataset;
+use crate::rng::SplitMix64;
 
 pub use gpt::Gpt;
 
@@ -27,9 +28,10 @@ pub enum Classifier<B: Backend> {
 }
 
 impl<B: Backend> Classifier<B> {
-    /// The model the configuration asks for, at its standard initialisation (before α).
+    /// The model the configuration asks for, at its standard initialisation (before α),
+    /// identical on every backend and platform for the same seed.
     pub fn init(config: &ExperimentConfig, data: &Dataset, device: &B::Device) -> Self {
-        match &config.task {
+        let model = match &config.task {
             TaskConfig::ModularArithmetic(_) => Self::Gpt(Gpt::init(
                 &config.model,
                 data.vocab_size,
@@ -37,7 +39,8 @@ impl<B: Backend> Classifier<B> {
                 data.n_classes,
                 device,
             )),
-        }
+        };
+        model.map(&mut SeededInit::new(config.seed))
     }
 
     /// Class logits `[batch, n_classes]` for token sequences `[batch, seq_len]`.
@@ -45,6 +48,59 @@ impl<B: Backend> Classifier<B> {
         match self {
             Self::Gpt(model) => model.forward(tokens),
         }
+    }
+}
+
+/// Redraws every Linear and Embedding weight from N(0, [`INIT_STD`]) with the project's own
+/// generator, one stream per parameter path. burn's initialisers use a global, per-backend
+/// RNG: seeded runs would differ between CPU and WebGPU, and between threads of one sweep.
+/// Biases (0) and LayerNorm parameters (1, 0) are constants and stay as they are.
+struct SeededInit {
+    seed: u64,
+    path: Vec<(String, String)>,
+}
+
+impl SeededInit {
+    fn new(seed: u64) -> Self {
+        Self {
+            seed,
+            path: Vec::new(),
+        }
+    }
+}
+
+impl<B: Backend> ModuleMapper<B> for SeededInit {
+    fn enter_module(&mut self, name: &str, container_type: &str) {
+        self.path.push((name.to_owned(), container_type.to_owned()));
+    }
+
+    fn exit_module(&mut self, _name: &str, _container_type: &str) {
+        self.path.pop();
+    }
+
+    fn map_float<const D: usize>(&mut self, param: Param<Tensor<B, D>>) -> Param<Tensor<B, D>> {
+        let is_weight = matches!(
+            self.path.last(),
+            Some((name, container)) if name == "weight"
+                && (container == "Struct:Linear" || container == "Struct:Embedding")
+        );
+        if !is_weight {
+            return param;
+        }
+        let (id, tensor, mapper) = param.consume();
+        let path: Vec<&str> = self.path.iter().map(|(name, _)| name.as_str()).collect();
+        let mut rng = SplitMix64::for_purpose(self.seed, &path.join("."));
+        let shape = tensor.shape();
+        let values: Vec<f32> = (0..shape.num_elements())
+            .map(|_| (rng.normal() * INIT_STD) as f32)
+            .collect();
+        let fresh = Tensor::<B, D>::from_data(TensorData::new(values, shape), &tensor.device());
+        let fresh = if tensor.is_require_grad() {
+            fresh.require_grad()
+        } else {
+            fresh
+        };
+        Param::from_mapped_value(id, fresh, mapper)
     }
 }
 

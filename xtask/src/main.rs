@@ -1,1 +1,85 @@
-fn main() {}
+//! Project automation: `cargo xtask <task>`.
+//!
+//! - `setup`  installs what the project needs beyond the Rust toolchain (idempotent).
+//! - `lab`    sets up, builds and serves the lab on http://127.0.0.1:8080.
+//! - `test`   sets up and runs every check CI runs: format, lints, native tests.
+//! - `bench`  records training speed on the CPU backend.
+//!
+//! Tools are installed from registries only (crates.io, npm, Debian), never downloaded from
+//! the web at run time: trunk runs offline against the versions installed here.
+
+mod tools;
+
+use std::process::ExitCode;
+
+use tools::{Tools, run};
+
+const USAGE: &str = "usage: cargo xtask <setup | lab [--port N] | test | bench>";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => Tools::ensure().map(|_| ()),
+        Some("lab") => lab(&args[1..]),
+        Some("test") => test(),
+        Some("bench") => bench(),
+        _ => Err(USAGE.to_owned()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn lab(args: &[String]) -> Result<(), String> {
+    let port = match args {
+        [] => "8080".to_owned(),
+        [flag, port] if flag == "--port" => port.clone(),
+        _ => return Err(USAGE.to_owned()),
+    };
+    let tools = Tools::ensure()?;
+    println!("xtask: serving the lab on http://127.0.0.1:{port}/ (Ctrl-C stops)");
+    run(tools.command("trunk").args([
+        "serve",
+        "--release",
+        "--address",
+        "127.0.0.1",
+        "--port",
+        &port,
+    ]))
+}
+
+fn test() -> Result<(), String> {
+    let tools = Tools::native();
+    run(tools
+        .command("cargo")
+        .args(["fmt", "--all", "--", "--check"]))?;
+    run(tools.command("cargo").args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    run(tools.command("cargo").args(["test", "--workspace"]))?;
+    println!("xtask: all checks passed");
+    Ok(())
+}
+
+fn bench() -> Result<(), String> {
+    let tools = Tools::native();
+    run(tools.command("cargo").args([
+        "run",
+        "--release",
+        "-p",
+        "grokking-cli",
+        "--",
+        "bench",
+        "--backend",
+        "cpu",
+    ]))
+}

@@ -1,0 +1,89 @@
+pub mod analyze;
+pub mod bench;
+pub mod sweep;
+pub mod train;
+
+use std::ops::ControlFlow;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use burn::tensor::backend::AutodiffBackend;
+use grokking_lab::config::TaskConfig;
+use grokking_lab::data::{Dataset, modular};
+use grokking_lab::record::{RunMeta, RunRecord};
+use grokking_lab::run::{RunError, train_run};
+use grokking_lab::{EvalPoint, ExperimentConfig};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::backend::{BackendJob, BackendKind};
+
+pub fn dataset(config: &ExperimentConfig) -> Dataset {
+    match &config.task {
+        TaskConfig::ModularArithmetic(task) => modular::dataset(task, config.seed),
+    }
+}
+
+/// Set by Ctrl-C; runs in flight stop at their next evaluation.
+pub fn interrupt_flag() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let handler_flag = flag.clone();
+    // A second handler cannot be installed; one per process is all we need.
+    let _ = ctrlc::set_handler(move || handler_flag.store(true, Ordering::SeqCst));
+    flag
+}
+
+pub fn step_bar(steps: usize) -> ProgressBar {
+    let bar = ProgressBar::new(steps as u64);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{prefix} [{bar:30}] {pos}/{len} steps {per_sec} ETA {eta} {msg}",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    bar
+}
+
+fn describe(point: &EvalPoint) -> String {
+    format!(
+        "train {:.3} test {:.3} ‖w‖ {:.1}",
+        point.train_acc, point.test_acc, point.weight_norm
+    )
+}
+
+/// One run with a progress bar, stoppable by the interrupt flag.
+pub struct TrainJob {
+    pub config: ExperimentConfig,
+    pub backend: BackendKind,
+    pub bar: ProgressBar,
+    pub stop: Arc<AtomicBool>,
+}
+
+impl BackendJob for TrainJob {
+    type Output = Result<RunRecord, RunError>;
+
+    fn run<B: AutodiffBackend>(self, device: B::Device) -> Self::Output {
+        let data = dataset(&self.config);
+        let started = Instant::now();
+        let meta = RunMeta {
+            backend: self.backend.name().to_owned(),
+            wall_seconds: 0.0,
+        };
+        let (bar, stop) = (self.bar, self.stop);
+        let result =
+            pollster::block_on(train_run::<B>(self.config, &data, &device, meta, |point| {
+                bar.set_position(point.step as u64);
+                bar.set_message(describe(point));
+                if stop.load(Ordering::SeqCst) {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            }));
+        result.map(|mut run| {
+            run.meta.wall_seconds = started.elapsed().as_secs_f64();
+            run
+        })
+    }
+}

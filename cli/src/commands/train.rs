@@ -1,0 +1,55 @@
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Args;
+use grokking_lab::AnalysisConfig;
+use grokking_lab::record::{self, SweepRecord};
+
+use super::{TrainJob, interrupt_flag, step_bar};
+use crate::args::ExperimentArgs;
+use crate::backend::{BackendKind, dispatch};
+use crate::files::write_atomically;
+
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    #[command(flatten)]
+    pub experiment: ExperimentArgs,
+    /// N: training examples drawn from the pool.
+    #[arg(long, default_value_t = 3000)]
+    pub train_size: usize,
+    #[arg(long, value_enum, default_value = "cpu")]
+    pub backend: BackendKind,
+    /// Where to write the run file (JSON, docs/run-format.md).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+pub fn run(args: TrainArgs) -> anyhow::Result<()> {
+    let experiment = &args.experiment;
+    let config = experiment.config(args.train_size, experiment.d_model, experiment.seed);
+    config.validate()?;
+    let bar = step_bar(config.training.steps);
+    bar.set_prefix(format!("N={}", args.train_size));
+    let job = TrainJob {
+        config,
+        backend: args.backend,
+        bar: bar.clone(),
+        stop: interrupt_flag(),
+    };
+    let run = dispatch(args.backend, job)?.context("training did not finish")?;
+    bar.finish();
+    if let Some(step) = run.summary.diverged_at {
+        eprintln!(
+            "warning: training diverged at step {step}; the run keeps its history up to there"
+        );
+    }
+    let analysis = AnalysisConfig::for_task(&run.config.task);
+    let table = crate::table::render(&SweepRecord::new(vec![run.clone()], analysis).analysis);
+    println!("{table}");
+    println!("{:.1} s on {}", run.meta.wall_seconds, run.meta.backend);
+    if let Some(path) = &args.out {
+        write_atomically(path, &record::to_json(&run))?;
+        println!("wrote {}", path.display());
+    }
+    Ok(())
+}

@@ -1,0 +1,90 @@
+//! The analysis as a table for the terminal.
+
+use std::fmt::Write;
+
+use grokking_lab::record::SweepAnalysis;
+
+fn step(value: Option<f64>) -> String {
+    value.map_or_else(|| "—".to_owned(), |v| format!("{v:.0}"))
+}
+
+pub fn render(analysis: &SweepAnalysis) -> String {
+    let mut out = String::new();
+    let config = &analysis.config;
+    for width in &analysis.sample_wise {
+        let a = &width.analysis;
+        let _ = writeln!(out, "d_model {}", width.d_model);
+        let _ = writeln!(
+            out,
+            "{:>8} {:>5} {:>12} {:>14} {:>12} {:>10} {:>9} {:>9}  regime",
+            "N",
+            "runs",
+            "memorized_at",
+            "generalized_at",
+            "steps_to_gen",
+            "train_acc",
+            "test_acc",
+            "best_test"
+        );
+        for p in &a.sizes {
+            let _ = writeln!(
+                out,
+                "{:>8} {:>5} {:>12} {:>14} {:>12} {:>10.3} {:>9.3} {:>9.3}  {}",
+                p.train_size,
+                p.runs,
+                step(p.memorized_at),
+                step(p.generalized_at),
+                step(p.steps_to_generalize),
+                p.final_train_acc,
+                p.final_test_acc,
+                p.best_test_acc,
+                p.regime.name()
+            );
+        }
+        let cds = a
+            .critical_data_size
+            .map_or("not reached".to_owned(), |n| n.to_string());
+        let peak = a.peak_steps_size.map_or("—".to_owned(), |n| n.to_string());
+        let _ = writeln!(
+            out,
+            "critical data size (min N with test acc ≥ {}): {cds}\npeak of steps-to-generalize at N = {peak}\n",
+            config.generalized_threshold
+        );
+    }
+    if let Some(grid) = &analysis.model_wise {
+        let _ = writeln!(
+            out,
+            "model-wise: best smoothed test accuracy (rows d_model, columns N)"
+        );
+        let _ = write!(out, "{:>8}", "");
+        for size in &grid.sizes {
+            let _ = write!(out, " {size:>6}");
+        }
+        let _ = writeln!(out, "    CDS");
+        for ((width, row), per_width) in grid
+            .widths
+            .iter()
+            .zip(&grid.best_test_acc)
+            .zip(&grid.per_width)
+        {
+            let _ = write!(out, "{width:>8}");
+            for cell in row {
+                let _ = write!(
+                    out,
+                    " {:>6}",
+                    cell.map_or("·".to_owned(), |v| format!("{v:.2}"))
+                );
+            }
+            let cds = per_width
+                .critical_data_size
+                .map_or("—".to_owned(), |n| n.to_string());
+            let _ = writeln!(out, " {cds:>6}");
+        }
+    }
+    let _ = writeln!(
+        out,
+        "regimes: memorized = train acc ≥ {}, generalized = test acc ≥ {}, sufficiency = generalized later than {}× the memorization step",
+        config.memorized_threshold, config.generalized_threshold, config.grokking_delay_factor
+    );
+    out
+}

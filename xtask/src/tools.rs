@@ -1,0 +1,174 @@
+//! Installing and locating the tools the project builds with.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// trunk's newest release needs a newer rustc than 1.95; 0.21.14 is proven here.
+const TRUNK_VERSION: &str = "0.21.14";
+/// wasm-opt from npm's binaryen (Debian's 108 emits wasm that fails in the browser).
+const BINARYEN_VERSION: &str = "132.0.0";
+
+pub struct Tools {
+    /// Prepended to PATH for every command: locally installed tools come first.
+    path: String,
+}
+
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+pub fn run(command: &mut Command) -> Result<(), String> {
+    let shown = format!("{command:?}").replace('"', "");
+    println!("xtask: $ {shown}");
+    let status = command
+        .status()
+        .map_err(|e| format!("cannot start {shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed ({status})"))
+    }
+}
+
+fn output(program: &str, args: &[&str], path: &str) -> Option<String> {
+    let out = Command::new(program)
+        .args(args)
+        .env("PATH", path)
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+impl Tools {
+    /// The environment for native work: cargo alone, nothing to install.
+    pub fn native() -> Self {
+        Self {
+            path: std::env::var("PATH").unwrap_or_default(),
+        }
+    }
+
+    /// Installs whatever the web build is missing, then returns the environment to run in.
+    pub fn ensure() -> Result<Self, String> {
+        let local_bin = root().join("target/tools/node_modules/.bin");
+        let cargo_bin = std::env::var("CARGO_HOME")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| {
+                PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo")
+            })
+            .join("bin");
+        let path = format!(
+            "{}:{}:{}",
+            local_bin.display(),
+            cargo_bin.display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let tools = Self { path };
+        tools.ensure_wasm_target()?;
+        tools.ensure_cargo_tool("trunk", "trunk", TRUNK_VERSION, &["--locked"])?;
+        let bindgen = wasm_bindgen_version()?;
+        tools.ensure_cargo_tool("wasm-bindgen", "wasm-bindgen-cli", &bindgen, &[])?;
+        tools.ensure_wasm_opt()?;
+        Ok(tools)
+    }
+
+    pub fn command(&self, program: &str) -> Command {
+        let mut command = Command::new(program);
+        command.env("PATH", &self.path).current_dir(root());
+        command
+    }
+
+    fn ensure_wasm_target(&self) -> Result<(), String> {
+        let installed =
+            output("rustup", &["target", "list", "--installed"], &self.path).unwrap_or_default();
+        if installed.lines().any(|t| t == "wasm32-unknown-unknown") {
+            return Ok(());
+        }
+        run(self
+            .command("rustup")
+            .args(["target", "add", "wasm32-unknown-unknown"]))
+    }
+
+    fn ensure_cargo_tool(
+        &self,
+        binary: &str,
+        package: &str,
+        version: &str,
+        extra: &[&str],
+    ) -> Result<(), String> {
+        let found = output(binary, &["--version"], &self.path).unwrap_or_default();
+        if found.split_whitespace().nth(1) == Some(version) {
+            return Ok(());
+        }
+        println!("xtask: installing {package} {version} (found: {found:?})");
+        run(self
+            .command("cargo")
+            .args(["install", package, "--version", &format!("={version}")])
+            .args(extra))
+    }
+
+    fn ensure_wasm_opt(&self) -> Result<(), String> {
+        let major = BINARYEN_VERSION.split('.').next().unwrap_or_default();
+        let found = output("wasm-opt", &["--version"], &self.path).unwrap_or_default();
+        if found.contains(&format!("version {major}")) {
+            return Ok(());
+        }
+        ensure_node(&self.path)?;
+        let dir = root().join("target/tools");
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        run(self.command("npm").current_dir(&dir).args([
+            "install",
+            "--no-save",
+            "--no-audit",
+            "--no-fund",
+            &format!("binaryen@{BINARYEN_VERSION}"),
+        ]))
+    }
+}
+
+/// Debian's Node.js, for npm packages (wasm-opt, the browser-test driver).
+pub fn ensure_node(path: &str) -> Result<(), String> {
+    if output("npm", &["--version"], path).is_some() {
+        return Ok(());
+    }
+    apt_install(&["nodejs", "npm"])
+}
+
+pub fn apt_install(packages: &[&str]) -> Result<(), String> {
+    let as_root = output("id", &["-u"], "/usr/bin:/bin").as_deref() == Some("0");
+    let apt = |args: &[&str]| {
+        let mut command = if as_root {
+            Command::new("env")
+        } else {
+            let mut sudo = Command::new("sudo");
+            sudo.arg("env");
+            sudo
+        };
+        command
+            .args(["DEBIAN_FRONTEND=noninteractive", "apt-get"])
+            .args(args);
+        command
+    };
+    run(&mut apt(&["update", "-q"]))?;
+    run(apt(&["install", "-y", "-q", "--no-install-recommends"]).args(packages))
+}
+
+/// The wasm-bindgen version pinned in Cargo.lock: the CLI must match it exactly.
+fn wasm_bindgen_version() -> Result<String, String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\""
+            && let Some(version) = lines.next().and_then(|l| l.strip_prefix("version = \""))
+        {
+            return Ok(version.trim_end_matches('"').to_owned());
+        }
+    }
+    Err("Cargo.lock has no wasm-bindgen entry".into())
+}
