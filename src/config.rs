@@ -270,6 +270,45 @@ pub fn pool_size(total: usize, fraction: f64) -> usize {
     (total as f64 * fraction).floor() as usize
 }
 
+/// Longest list [`parse_number_list`] accepts (a typo like `1:100000:1` is an error).
+pub const MAX_LIST_LEN: usize = 1000;
+
+/// Parses `600,900,1200` or `start:end:step` (end inclusive) or a mix: `500,1000:2000:500`.
+pub fn parse_number_list(text: &str) -> Result<Vec<usize>, String> {
+    let mut values = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let numbers: Vec<&str> = part.split(':').collect();
+        let parse = |s: &str| {
+            s.trim()
+                .parse::<usize>()
+                .map_err(|_| format!("{s:?} is not a whole number"))
+        };
+        match numbers[..] {
+            [single] => values.push(parse(single)?),
+            [start, end, step] => {
+                let (start, end, step) = (parse(start)?, parse(end)?, parse(step)?);
+                if step == 0 || start > end {
+                    return Err(format!("range {part:?} needs start ≤ end and a step > 0"));
+                }
+                if (end - start) / step >= MAX_LIST_LEN {
+                    return Err(format!(
+                        "range {part:?} has more than {MAX_LIST_LEN} values"
+                    ));
+                }
+                values.extend((start..=end).step_by(step));
+            }
+            _ => return Err(format!("{part:?} is neither a number nor start:end:step")),
+        }
+    }
+    if values.is_empty() {
+        return Err("the list is empty".into());
+    }
+    if values.len() > MAX_LIST_LEN {
+        return Err(format!("the list has more than {MAX_LIST_LEN} values"));
+    }
+    Ok(values)
+}
+
 pub fn is_prime(n: usize) -> bool {
     n >= 2
         && (2..)

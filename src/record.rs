@@ -4,7 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{AnalysisConfig, ModelWise, RunSummary, SampleWise, model_wise, sample_wise};
+use crate::analysis::{
+    AnalysisConfig, ModelWise, RunSummary, SampleWise, model_wise, sample_wise, summarize,
+};
 use crate::config::ExperimentConfig;
 use crate::metrics::EvalPoint;
 
@@ -145,8 +147,14 @@ impl RunRecord {
 }
 
 impl SweepRecord {
-    /// Analyses `runs` and wraps them in a sweep file.
-    pub fn new(runs: Vec<RunRecord>, config: AnalysisConfig) -> Self {
+    /// Analyses `runs` and wraps them in a sweep file. Each run's summary is recomputed with
+    /// `config`, so the file agrees with itself.
+    pub fn new(mut runs: Vec<RunRecord>, config: AnalysisConfig) -> Self {
+        for run in &mut runs {
+            let diverged_at = run.summary.diverged_at;
+            run.summary = summarize(&run.history, &config);
+            run.summary.diverged_at = diverged_at;
+        }
         let analysis = analyze(&runs.iter().collect::<Vec<_>>(), config);
         Self {
             format: SWEEP_FORMAT.to_owned(),

@@ -3,7 +3,7 @@
 
 use clap::{Args, ValueEnum};
 use grokking_lab::ExperimentConfig;
-use grokking_lab::config::{ModelConfig, ModularConfig, TaskConfig};
+use grokking_lab::config::{ModelConfig, ModularConfig, TaskConfig, parse_number_list};
 use grokking_lab::data::modular::Operation;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -108,32 +108,9 @@ impl ExperimentArgs {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct List(pub Vec<usize>);
 
-/// Parses `600,900,1200` or `start:end:step` (end inclusive) or a mix: `500,1000:2000:500`.
+/// Parses `600,900,1200` or `start:end:step` (see [`parse_number_list`]).
 pub fn parse_list(text: &str) -> Result<List, String> {
-    let mut values = Vec::new();
-    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let numbers: Vec<&str> = part.split(':').collect();
-        let parse = |s: &str| {
-            s.trim()
-                .parse::<usize>()
-                .map_err(|_| format!("{s:?} is not a whole number"))
-        };
-        match numbers[..] {
-            [single] => values.push(parse(single)?),
-            [start, end, step] => {
-                let (start, end, step) = (parse(start)?, parse(end)?, parse(step)?);
-                if step == 0 || start > end {
-                    return Err(format!("range {part:?} needs start ≤ end and a step > 0"));
-                }
-                values.extend((start..=end).step_by(step));
-            }
-            _ => return Err(format!("{part:?} is neither a number nor start:end:step")),
-        }
-    }
-    if values.is_empty() {
-        return Err("the list is empty".into());
-    }
-    Ok(List(values))
+    parse_number_list(text).map(List)
 }
 
 #[cfg(test)]

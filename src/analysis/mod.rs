@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 pub use model_wise::{ModelWise, model_wise};
 pub use sample_wise::{SampleWise, SizePoint, sample_wise};
-pub use summary::{RunSummary, summarize};
+pub use summary::{FINAL_WINDOW, RunSummary, summarize};
 
 use crate::config::TaskConfig;
 

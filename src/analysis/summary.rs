@@ -13,7 +13,10 @@ pub struct RunSummary {
     pub generalized_at: Option<usize>,
     /// The paper's smoothed measure (see [`steps_to_generalize`]).
     pub steps_to_generalize: Option<usize>,
+    /// Mean train accuracy over the last [`FINAL_WINDOW`] of the evaluations.
     pub final_train_acc: f64,
+    /// Mean test accuracy over the last [`FINAL_WINDOW`] of the evaluations: what training
+    /// converged to, not a late instability spike (AdamW with strong weight decay has them).
     pub final_test_acc: f64,
     /// Highest smoothed test accuracy (the model-wise heatmap's cell).
     pub best_test_acc: f64,
@@ -22,6 +25,20 @@ pub struct RunSummary {
     /// Step at which the loss became NaN or infinite; the history stops before it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diverged_at: Option<usize>,
+}
+
+/// Share of the evaluations, at the end of a run, that "final" accuracies average over.
+pub const FINAL_WINDOW: f64 = 0.1;
+
+/// Mean of `value` over the last [`FINAL_WINDOW`] of `history` (at least one point).
+fn final_mean(history: &[EvalPoint], value: impl Fn(&EvalPoint) -> f64) -> f64 {
+    let window =
+        ((history.len() as f64 * FINAL_WINDOW).ceil() as usize).clamp(1, history.len().max(1));
+    let tail = &history[history.len().saturating_sub(window)..];
+    if tail.is_empty() {
+        return 0.0;
+    }
+    tail.iter().map(value).sum::<f64>() / tail.len() as f64
 }
 
 /// Summarizes a history (which must not be empty).
@@ -45,8 +62,8 @@ pub fn summarize(history: &[EvalPoint], config: &AnalysisConfig) -> RunSummary {
         memorized_at,
         generalized_at,
         steps_to_generalize: steps_to_generalize(history, sigma),
-        final_train_acc: last.train_acc,
-        final_test_acc: last.test_acc,
+        final_train_acc: final_mean(history, |p| p.train_acc),
+        final_test_acc: final_mean(history, |p| p.test_acc),
         best_test_acc,
         final_weight_norm: last.weight_norm,
         regime: config.regime(memorized_at, generalized_at),

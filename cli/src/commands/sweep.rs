@@ -75,7 +75,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
         .collect();
     if todo.is_empty() {
         println!(
-            "all runs of this sweep are already in {}",
+            "all runs of this sweep are already in {}; re-analysing",
             args.out.display()
         );
     } else if !finished.is_empty() {
@@ -163,6 +163,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
     }
     overall.finish();
     let sweep = SweepRecord::new(finished, analysis);
+    write_atomically(&args.out, &record::to_json(&sweep))?;
     print!("{}", crate::table::render(&sweep.analysis));
     Ok(())
 }

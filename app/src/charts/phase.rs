@@ -1,0 +1,248 @@
+//! The phase diagram: final test accuracy and steps-to-generalize against training size,
+//! coloured by regime, with the slider's size and the critical data size marked.
+
+use grokking_lab::Regime;
+use grokking_lab::analysis::{AnalysisConfig, sample_wise};
+use leptos::prelude::*;
+
+use super::scale::{Scale, label};
+use super::{BOTTOM, FONT, HEIGHT, LEFT, TOP, WIDTH, pointer_x};
+use crate::state::{Lab, RunStatus};
+
+const RIGHT_AXIS: f64 = 48.0;
+const STEPS_COLOR: &str = "#444";
+const SELECTED_COLOR: &str = "#1f77b4";
+
+pub fn regime_color(regime: Regime) -> &'static str {
+    match regime {
+        Regime::Insufficiency => "#c0392b",
+        Regime::Sufficiency => "#e69f00",
+        Regime::Surplus => "#2e8b57",
+        Regime::Undertrained => "#999999",
+    }
+}
+
+/// One size on the diagram.
+#[derive(Debug, Clone, PartialEq)]
+struct Point {
+    size: usize,
+    test_acc: Option<f64>,
+    steps_to_generalize: Option<usize>,
+    /// `None` while training or queued.
+    regime: Option<Regime>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Diagram {
+    points: Vec<Point>,
+    critical_data_size: Option<usize>,
+    steps: usize,
+    pool: usize,
+}
+
+fn diagram(lab: &Lab) -> Diagram {
+    let settings = lab.settings.get();
+    let entries: Vec<_> = settings
+        .sizes
+        .iter()
+        .map(|&n| (n, lab.run_for(n)))
+        .collect();
+    let records: Vec<_> = entries
+        .iter()
+        .filter_map(|(_, e)| e.as_ref()?.record())
+        .collect();
+    let config = AnalysisConfig::for_task(&settings.config(1).task);
+    let analysis = sample_wise(&records.iter().collect::<Vec<_>>(), &config);
+    let points = entries
+        .into_iter()
+        .map(|(size, entry)| {
+            let finished = entry
+                .as_ref()
+                .is_some_and(|e| matches!(e.status, RunStatus::Done | RunStatus::Diverged { .. }));
+            let summary = entry.as_ref().and_then(|e| e.summary());
+            Point {
+                size,
+                test_acc: summary.as_ref().map(|s| s.final_test_acc),
+                steps_to_generalize: summary
+                    .as_ref()
+                    .filter(|_| finished)
+                    .and_then(|s| s.steps_to_generalize),
+                regime: summary.filter(|_| finished).map(|s| s.regime),
+            }
+        })
+        .collect();
+    Diagram {
+        points,
+        critical_data_size: analysis.critical_data_size,
+        steps: settings.steps,
+        pool: settings.pool_size(),
+    }
+}
+
+#[component]
+pub fn PhaseDiagram(lab: Lab) -> impl IntoView {
+    let data = Memo::new(move |_| diagram(&lab));
+    let hover = RwSignal::new(None::<f64>);
+    let x_scale = move || {
+        data.with(|d| {
+            let min = d.points.first().map_or(0, |p| p.size) as f64;
+            let max = d.points.last().map_or(1, |p| p.size) as f64;
+            let pad = ((max - min) * 0.06).max(1.0);
+            Scale::linear(min - pad, max + pad, LEFT, WIDTH - RIGHT_AXIS)
+        })
+    };
+    let acc_scale = Scale::linear(0.0, 1.0, HEIGHT - BOTTOM, TOP);
+    let steps_scale =
+        move || Scale::linear(0.0, data.with(|d| d.steps) as f64, HEIGHT - BOTTOM, TOP);
+    let nearest_size = move |px: f64| {
+        let x = x_scale();
+        data.with(|d| {
+            d.points
+                .iter()
+                .min_by(|a, b| {
+                    (x.map(a.size as f64) - px)
+                        .abs()
+                        .total_cmp(&(x.map(b.size as f64) - px).abs())
+                })
+                .map(|p| p.size)
+        })
+    };
+    let grid = move || {
+        let x = x_scale();
+        let steps = steps_scale();
+        let x_ticks = data.with(|d| d.points.iter().map(|p| p.size).collect::<Vec<_>>());
+        let every = x_ticks.len().div_ceil(10).max(1);
+        view! {
+            {x_ticks.into_iter().enumerate().filter(|(i, _)| i % every == 0).map(|(_, n)| {
+                let px = x.map(n as f64);
+                view! { <text x=px y=HEIGHT - BOTTOM + 14.0 text-anchor="middle" font-size="10" fill="#555">{n}</text> }
+            }).collect_view()}
+            {acc_scale.ticks(5).into_iter().map(|t| {
+                let py = acc_scale.map(t);
+                view! {
+                    <line x1=LEFT x2=WIDTH - RIGHT_AXIS y1=py y2=py stroke="#e5e5e5" />
+                    <text x=LEFT - 6.0 y=py + 3.0 text-anchor="end" font-size="10" fill="#555">{label(t)}</text>
+                }
+            }).collect_view()}
+            {steps.ticks(4).into_iter().map(|t| {
+                let py = steps.map(t);
+                view! { <text x=WIDTH - RIGHT_AXIS + 6.0 y=py + 3.0 font-size="10" fill=STEPS_COLOR>{label(t)}</text> }
+            }).collect_view()}
+        }
+    };
+    let marks = move || {
+        let x = x_scale();
+        let steps = steps_scale();
+        let selected = lab.selected.get();
+        let (points, cds) = data.with(|d| (d.points.clone(), d.critical_data_size));
+        let line: String = points
+            .iter()
+            .filter_map(|p| {
+                Some((
+                    x.map(p.size as f64),
+                    steps.map(p.steps_to_generalize? as f64),
+                ))
+            })
+            .enumerate()
+            .map(|(i, (px, py))| format!("{}{px:.1},{py:.1} ", if i == 0 { 'M' } else { 'L' }))
+            .collect();
+        let sel_x = x.map(selected as f64);
+        view! {
+            <line class="selected-size" x1=sel_x x2=sel_x y1=TOP y2=HEIGHT - BOTTOM stroke=SELECTED_COLOR stroke-width="6" stroke-opacity="0.18" />
+            {cds.map(|n| {
+                let px = x.map(n as f64);
+                view! {
+                    <line class="cds" x1=px x2=px y1=TOP y2=HEIGHT - BOTTOM stroke="#222" stroke-dasharray="6 4" />
+                    <text x=px + 4.0 y=TOP + 10.0 font-size="10" fill="#222">{format!("CDS ≈ {n}")}</text>
+                }
+            })}
+            <path d=line fill="none" stroke=STEPS_COLOR stroke-width="1.2" stroke-dasharray="3 2" />
+            {points.iter().filter_map(|p| {
+                let (px, py) = (x.map(p.size as f64), steps.map(p.steps_to_generalize? as f64));
+                Some(view! { <rect x=px - 3.0 y=py - 3.0 width="6" height="6" fill=STEPS_COLOR /> })
+            }).collect_view()}
+            {points.iter().filter_map(|p| {
+                let (px, py) = (x.map(p.size as f64), acc_scale.map(p.test_acc?));
+                Some(match p.regime {
+                    Some(regime) => view! {
+                        <circle class="phase-point" data-size=p.size data-regime=regime.name() cx=px cy=py r="6"
+                            fill=regime_color(regime) stroke="white" stroke-width="1.5" />
+                    }.into_any(),
+                    None => view! {
+                        <circle class="phase-point training" data-size=p.size cx=px cy=py r="6" fill="white"
+                            stroke="#777" stroke-width="1.5" stroke-dasharray="2 2" />
+                    }.into_any(),
+                })
+            }).collect_view()}
+        }
+    };
+    let readout = move || {
+        let px = hover.get()?;
+        let size = nearest_size(px)?;
+        let point = data.with(|d| d.points.iter().find(|p| p.size == size).cloned())?;
+        let x = x_scale().map(size as f64);
+        let box_x = if x > WIDTH / 2.0 { x - 176.0 } else { x + 8.0 };
+        let regime = point
+            .regime
+            .map_or("training…".to_owned(), |r| r.name().to_owned());
+        let pool = data.with(|d| d.pool);
+        let rows = [
+            format!(
+                "N = {size} ({:.0}% of the pool)",
+                100.0 * size as f64 / pool as f64
+            ),
+            format!(
+                "test accuracy: {}",
+                point.test_acc.map_or("—".into(), |a| format!("{a:.3}"))
+            ),
+            format!(
+                "steps to generalize: {}",
+                point
+                    .steps_to_generalize
+                    .map_or("—".into(), |s| s.to_string())
+            ),
+            format!("regime: {regime}"),
+        ];
+        Some(view! {
+            <g pointer-events="none">
+                <rect x=box_x y=TOP + 16.0 width="170" height="62" rx="3" fill="white" fill-opacity="0.94" stroke="#ccc" />
+                {rows.into_iter().enumerate().map(|(i, row)| view! {
+                    <text x=box_x + 6.0 y=TOP + 30.0 + 13.0 * i as f64 font-size="10" fill="#222">{row}</text>
+                }).collect_view()}
+            </g>
+        })
+    };
+    let legend = [Regime::Insufficiency, Regime::Sufficiency, Regime::Surplus]
+        .into_iter()
+        .enumerate()
+        .map(|(i, regime)| {
+            let x = LEFT + 6.0 + i as f64 * 96.0;
+            view! {
+                <circle cx=x + 5.0 cy=TOP - 8.0 r="5" fill=regime_color(regime) />
+                <text x=x + 13.0 y=TOP - 5.0 font-size="10" fill="#333">{regime.name()}</text>
+            }
+        })
+        .collect_view();
+    view! {
+        <svg id="chart-phase" class="chart phase" viewBox=format!("0 0 {WIDTH} {HEIGHT}") font-family=FONT
+            xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Phase diagram"
+            on:mousemove=move |ev| hover.set(pointer_x(&ev))
+            on:mouseleave=move |_| hover.set(None)
+            on:click=move |ev| {
+                if let Some(size) = pointer_x(&ev).and_then(nearest_size) {
+                    lab.selected.set(size);
+                }
+            }>
+            <rect x="0" y="0" width=WIDTH height=HEIGHT fill="white" />
+            <text x=LEFT y="12" font-size="12" font-weight="600" fill="#222">"Phase diagram"</text>
+            {legend}
+            <text x=WIDTH - 4.0 y=TOP - 5.0 text-anchor="end" font-size="10" fill=STEPS_COLOR>"■ steps to generalize"</text>
+            {grid}
+            <rect x=LEFT y=TOP width=WIDTH - LEFT - RIGHT_AXIS height=HEIGHT - TOP - BOTTOM fill="none" stroke="#bbb" />
+            {marks}
+            <text x=(LEFT + WIDTH - RIGHT_AXIS) / 2.0 y=HEIGHT - 6.0 text-anchor="middle" font-size="10" fill="#444">"training-set size N"</text>
+            <text x="12" y=(TOP + HEIGHT - BOTTOM) / 2.0 font-size="10" fill="#444" transform=format!("rotate(-90 12 {})", (TOP + HEIGHT - BOTTOM) / 2.0) text-anchor="middle">"final test accuracy"</text>
+            {readout}
+        </svg>
+    }
+}

@@ -1,0 +1,131 @@
+//! Axis scales and tick marks for the SVG charts.
+
+/// Maps a data interval onto a pixel interval, linearly or by log10.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scale {
+    pub min: f64,
+    pub max: f64,
+    pub from: f64,
+    pub to: f64,
+    pub log: bool,
+}
+
+impl Scale {
+    pub fn linear(min: f64, max: f64, from: f64, to: f64) -> Self {
+        let max = if max > min { max } else { min + 1.0 };
+        Self {
+            min,
+            max,
+            from,
+            to,
+            log: false,
+        }
+    }
+
+    /// Log10 scale; the domain is clamped to positive values.
+    pub fn log(min: f64, max: f64, from: f64, to: f64) -> Self {
+        let min = min.max(1e-12);
+        let max = if max > min { max } else { min * 10.0 };
+        Self {
+            min,
+            max,
+            from,
+            to,
+            log: true,
+        }
+    }
+
+    fn unit(&self, value: f64) -> f64 {
+        if self.log {
+            let value = value.max(self.min);
+            (value.log10() - self.min.log10()) / (self.max.log10() - self.min.log10())
+        } else {
+            (value - self.min) / (self.max - self.min)
+        }
+    }
+
+    pub fn map(&self, value: f64) -> f64 {
+        self.from + self.unit(value) * (self.to - self.from)
+    }
+
+    /// The data value at pixel `pixel` (for hover).
+    pub fn invert(&self, pixel: f64) -> f64 {
+        let unit = (pixel - self.from) / (self.to - self.from);
+        if self.log {
+            10f64.powf(self.min.log10() + unit * (self.max.log10() - self.min.log10()))
+        } else {
+            self.min + unit * (self.max - self.min)
+        }
+    }
+
+    /// About `count` round tick values inside the domain (decades on a log scale).
+    pub fn ticks(&self, count: usize) -> Vec<f64> {
+        if self.log {
+            let (lo, hi) = (
+                self.min.log10().ceil() as i32,
+                self.max.log10().floor() as i32,
+            );
+            return (lo..=hi).map(|e| 10f64.powi(e)).collect();
+        }
+        let span = self.max - self.min;
+        let raw = span / count.max(1) as f64;
+        let magnitude = 10f64.powf(raw.log10().floor());
+        let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+            .iter()
+            .map(|m| m * magnitude)
+            .find(|s| *s >= raw)
+            .unwrap_or(raw);
+        let first = (self.min / step).ceil() as i64;
+        let last = (self.max / step).floor() as i64;
+        (first..=last).map(|i| i as f64 * step).collect()
+    }
+}
+
+/// A short label: 1000 → "1k", 0.25 → "0.25", 1e-3 → "0.001".
+pub fn label(value: f64) -> String {
+    let abs = value.abs();
+    if abs >= 1e6 {
+        format!("{}M", trim(value / 1e6))
+    } else if abs >= 1e3 {
+        format!("{}k", trim(value / 1e3))
+    } else if abs >= 1e-3 || abs == 0.0 {
+        trim(value)
+    } else {
+        format!("{value:.0e}")
+    }
+}
+
+fn trim(value: f64) -> String {
+    let text = format!("{value:.3}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_and_inverts() {
+        let s = Scale::linear(0.0, 10.0, 100.0, 200.0);
+        assert_eq!(s.map(5.0), 150.0);
+        assert_eq!(s.invert(150.0), 5.0);
+        let l = Scale::log(1.0, 1000.0, 0.0, 300.0);
+        assert!((l.map(10.0) - 100.0).abs() < 1e-9);
+        assert!((l.invert(200.0) - 100.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn ticks_are_round() {
+        assert_eq!(
+            Scale::linear(0.0, 1.0, 0.0, 1.0).ticks(4),
+            [0.0, 0.25, 0.5, 0.75, 1.0]
+        );
+        assert_eq!(
+            Scale::log(1.0, 5000.0, 0.0, 1.0).ticks(4),
+            [1.0, 10.0, 100.0, 1000.0]
+        );
+        assert_eq!(label(1500.0), "1.5k");
+        assert_eq!(label(0.25), "0.25");
+        assert_eq!(label(0.0001), "1e-4");
+    }
+}

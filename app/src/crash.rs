@@ -1,0 +1,35 @@
+//! A panic in wasm kills the module: show the user what happened instead of a frozen page.
+
+use wasm_bindgen::JsCast;
+
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        show(&format!(
+            "The lab stopped unexpectedly: {info}. Finished runs are saved in this browser; reload the page to continue."
+        ));
+    }));
+}
+
+/// Writes a full-width banner with plain DOM calls (the reactive runtime may be gone).
+pub fn show(message: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Some(body) = document.body() else { return };
+    let Ok(banner) = document.create_element("div") else {
+        return;
+    };
+    banner.set_id("crash");
+    banner.set_attribute("role", "alert").ok();
+    banner.set_text_content(Some(message));
+    if let Ok(button) = document.create_element("button") {
+        button.set_text_content(Some("Reload"));
+        button.set_attribute("onclick", "location.reload()").ok();
+        banner.append_child(&button).ok();
+    }
+    if let Some(existing) = document.get_element_by_id("crash") {
+        existing.remove();
+    }
+    body.prepend_with_node_1(banner.unchecked_ref()).ok();
+}

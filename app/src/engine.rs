@@ -1,0 +1,231 @@
+//! The training engine: one async loop on the page's main thread that trains whatever the
+//! lab wants next, in short time-budgeted slices that yield to the browser in between.
+//!
+//! Steps only queue GPU work; the single readback per evaluation is awaited, never blocked
+//! on. A job switched away from (the slider moved) is parked with its optimizer state and
+//! resumed later, so no step is wasted.
+
+use std::collections::HashMap;
+
+use burn::tensor::backend::AutodiffBackend;
+use gloo_timers::future::TimeoutFuture;
+use grokking_lab::config::TaskConfig;
+use grokking_lab::data::{Dataset, modular};
+use grokking_lab::{ExperimentConfig, TrainError, Trainer};
+use leptos::prelude::*;
+
+use crate::state::{Lab, Level, RunKey, RunStatus, run_key};
+use crate::store;
+
+/// Dispatch at most this long before yielding: well under the 50 ms "long task" mark, so
+/// the page answers clicks and drags while training.
+const SLICE_BUDGET_MS: f64 = 12.0;
+/// How often an idle engine looks for work.
+const IDLE_POLL_MS: u32 = 50;
+
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+pub fn dataset(config: &ExperimentConfig) -> Dataset {
+    match &config.task {
+        TaskConfig::ModularArithmetic(task) => modular::dataset(task, config.seed),
+    }
+}
+
+struct Job<B: AutodiffBackend> {
+    key: RunKey,
+    trainer: Trainer<B>,
+    /// Steps left before the next evaluation; `0` means evaluate now.
+    until_eval: usize,
+}
+
+impl<B: AutodiffBackend> Job<B> {
+    fn start(config: ExperimentConfig, device: &B::Device) -> Result<Self, TrainError> {
+        let data = dataset(&config);
+        Ok(Self {
+            key: run_key(&config),
+            trainer: Trainer::new(config, &data, device)?,
+            until_eval: 0,
+        })
+    }
+}
+
+/// Runs forever: the lab's single consumer of training work.
+pub async fn run<B: AutodiffBackend>(lab: Lab, device: B::Device, backend: &'static str) {
+    let mut parked: HashMap<RunKey, Job<B>> = HashMap::new();
+    let mut current: Option<Job<B>> = None;
+    let mut speed = Speed::default();
+    loop {
+        if lab.halted.get_untracked().is_some() {
+            return;
+        }
+        // Forget jobs whose runs were reset.
+        let alive = |key: &RunKey| lab.runs.with_untracked(|runs| runs.contains_key(key));
+        parked.retain(|key, _| alive(key));
+        if current.as_ref().is_some_and(|job| !alive(&job.key)) {
+            current = None;
+        }
+
+        let may_train = lab.playing.get_untracked() || lab.step_budget.get_untracked() > 0;
+        let target = lab.next_target().filter(|_| may_train);
+        let Some(config) = target else {
+            if let Some(job) = current.take() {
+                lab.update_run(&job.key, |run| run.status = RunStatus::Queued);
+                parked.insert(job.key.clone(), job);
+            }
+            speed.pause();
+            TimeoutFuture::new(IDLE_POLL_MS).await;
+            continue;
+        };
+
+        let key = run_key(&config);
+        if current.as_ref().map(|job| &job.key) != Some(&key) {
+            // A new job compiles kernels for its shapes: not steady training yet.
+            lab.perf.update(|perf| perf.warm_since = None);
+            if let Some(job) = current.take() {
+                lab.update_run(&job.key, |run| run.status = RunStatus::Queued);
+                parked.insert(job.key.clone(), job);
+            }
+            current = match parked
+                .remove(&key)
+                .map_or_else(|| Job::start(config, &device), Ok)
+            {
+                Ok(job) => Some(job),
+                Err(error) => {
+                    finish(&lab, &key, RunStatus::Failed(error.to_string()));
+                    continue;
+                }
+            };
+            lab.update_run(&key, |run| {
+                run.status = RunStatus::Training;
+                run.meta.backend = backend.to_owned();
+            });
+        }
+        let job = current.as_mut().expect("a job was just chosen");
+
+        match advance(&lab, job, &mut speed).await {
+            Ok(true) => {
+                finish(&lab, &key, RunStatus::Done);
+                current = None;
+            }
+            Ok(false) => {}
+            Err(TrainError::Diverged { step }) => {
+                lab.notify(Level::Warning, format!("Training N = {} diverged at step {step}: try a smaller learning rate or α.", job.trainer.config().train_size()));
+                finish(&lab, &key, RunStatus::Diverged { step });
+                current = None;
+            }
+            Err(error) => {
+                let message = format!(
+                    "Training stopped: {error}. Finished runs are saved; reload the page to continue."
+                );
+                lab.notify(Level::Error, message.clone());
+                finish(&lab, &key, RunStatus::Failed(error.to_string()));
+                lab.halted.set(Some(message));
+                return;
+            }
+        }
+        TimeoutFuture::new(0).await;
+    }
+}
+
+/// One slice: steps until the budget is spent or an evaluation is due, then the evaluation.
+/// Returns whether the run is finished.
+async fn advance<B: AutodiffBackend>(
+    lab: &Lab,
+    job: &mut Job<B>,
+    speed: &mut Speed,
+) -> Result<bool, TrainError> {
+    let started = now_ms();
+    // The very first step is timed alone, to completion: load → first step is a number the
+    // docs record.
+    let first = lab.perf.with_untracked(|perf| perf.first_step_ms.is_none());
+    let max_steps = if first { 1 } else { usize::MAX };
+    let mut steps = 0;
+    while job.until_eval > 0 && steps < max_steps && now_ms() - started < SLICE_BUDGET_MS {
+        job.trainer.step();
+        job.until_eval -= 1;
+        steps += 1;
+    }
+    let sliced = now_ms() - started;
+    if steps > 0 {
+        lab.perf.update(|perf| {
+            perf.total_steps += steps;
+            perf.longest_slice_ms = perf.longest_slice_ms.max(sliced);
+        });
+    }
+    if first && steps > 0 {
+        job.trainer.evaluate().read().await?; // resolves once the step has run on the device
+        lab.perf.update(|perf| perf.first_step_ms = Some(now_ms()));
+    }
+    if job.until_eval > 0 {
+        return Ok(false);
+    }
+    let point = job.trainer.evaluate().read().await?;
+    let steps_per_second = speed.record(point.step);
+    if point.step > 0 {
+        lab.perf.update(|perf| {
+            perf.steps_per_second = steps_per_second;
+            perf.warm_since.get_or_insert_with(now_ms);
+        });
+    }
+    lab.update_run(&job.key, |run| run.history.push(point));
+    if !lab.playing.get_untracked() {
+        lab.step_budget
+            .update(|budget| *budget = budget.saturating_sub(1));
+    }
+    let finished = job.trainer.is_finished();
+    job.until_eval = job
+        .trainer
+        .config()
+        .training
+        .eval_every
+        .min(job.trainer.config().training.steps - job.trainer.step_count());
+    Ok(finished)
+}
+
+/// Marks a run finished, takes it off the queue and saves it.
+fn finish(lab: &Lab, key: &RunKey, status: RunStatus) {
+    lab.update_run(key, |run| run.status = status);
+    lab.queue
+        .update(|queue| queue.retain(|config| &run_key(config) != key));
+    if let Some(record) = lab
+        .runs
+        .with_untracked(|runs| runs.get(key).and_then(|r| r.record()))
+    {
+        let lab = *lab;
+        leptos::task::spawn_local(async move {
+            if let Err(error) = store::save(&record).await {
+                lab.notify(
+                    Level::Warning,
+                    format!("Could not save the run in this browser: {error}"),
+                );
+            }
+        });
+    }
+}
+
+/// Steps per second over the evaluations since training (re)started.
+#[derive(Default)]
+struct Speed {
+    since: Option<(f64, usize)>,
+}
+
+impl Speed {
+    fn record(&mut self, step: usize) -> f64 {
+        let now = now_ms();
+        match self.since {
+            Some((t0, s0)) if step > s0 && now > t0 => (step - s0) as f64 * 1000.0 / (now - t0),
+            _ => {
+                self.since = Some((now, step));
+                0.0
+            }
+        }
+    }
+
+    fn pause(&mut self) {
+        self.since = None;
+    }
+}

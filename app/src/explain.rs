@@ -1,0 +1,32 @@
+//! The few sentences that make the page self-explanatory.
+
+use leptos::prelude::*;
+
+#[component]
+pub fn Explanation() -> impl IntoView {
+    view! {
+        <section class="explain">
+            <h2>"What you are looking at"</h2>
+            <p><strong>"Grokking"</strong>" is a network first memorizing its training set — training accuracy
+                near 100% while test accuracy stays low — and only much later generalizing. Here a
+                one-layer transformer learns "<em>"a + b mod p"</em>" from a subset of all pairs, trained with
+                AdamW and weight decay, every parameter scaled by α after initialisation (the paper's
+                "<em>"grokking configuration"</em>")."</p>
+            <p>"The "<strong>"slider"</strong>" chooses how many training examples N the model sees. The
+                "<em>"Data Efficiency Hypothesis"</em>" says three regimes follow from N:"</p>
+            <ul>
+                <li><span class="dot insufficiency"></span><strong>"Insufficiency"</strong>" — too little data: the model memorizes and never generalizes."</li>
+                <li><span class="dot sufficiency"></span><strong>"Sufficiency"</strong>" — around the critical data size: it memorizes first and generalizes much later. This is grokking, and steps-to-generalize peak here."</li>
+                <li><span class="dot surplus"></span><strong>"Surplus"</strong>" — plenty of data: memorization and generalization arrive together, quickly."</li>
+            </ul>
+            <p>"The "<strong>"phase diagram"</strong>" collects every trained size: final test accuracy (dots,
+                coloured by regime) and the paper's steps-to-generalize (squares). The "<strong>"critical data size"</strong>"
+                (CDS, dashed line) is the smallest N whose test accuracy reaches 95%. Watch the weight norm:
+                weight decay pulls it towards the region where the generalizing solution lives."</p>
+            <p class="cite">"Xuekai Zhu, Yao Fu, Bowen Zhou, Zhouhan Lin. "<em>"Critical Data Size of Language
+                Models from a Grokking Perspective."</em>" arXiv:2401.10463, 2024. Grokking was named by Power et
+                al. (2022); the weight-norm picture is Liu, Michaud & Tegmark's Omnigrok (2022). Training runs
+                in your browser with "<a href="https://burn.dev">"burn"</a>" on WebGPU."</p>
+        </section>
+    }
+}

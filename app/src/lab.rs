@@ -1,0 +1,343 @@
+//! The page: wiring state, engine, storage, URL and the views together.
+
+use burn::backend::{Autodiff, NdArray, Wgpu};
+use grokking_lab::record::{self, Loaded};
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+
+use crate::charts::curves::Curves;
+use crate::charts::phase::PhaseDiagram;
+use crate::controls::{Presets, SettingsForm, SizeSlider, Transport};
+use crate::device::{self, DeviceChoice};
+use crate::explain::Explanation;
+use crate::export;
+use crate::settings::LabSettings;
+use crate::state::{Lab, Level, RunEntry, run_key};
+use crate::{engine, store};
+
+fn location_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+/// Reads the link's setup, reporting what could not be used.
+fn apply_hash(lab: &Lab, hash: &str) {
+    let (settings, selected, ignored) = LabSettings::from_hash(hash);
+    let selected = selected.unwrap_or(settings.sizes[settings.sizes.len() / 2]);
+    lab.settings.set(settings);
+    lab.selected.set(selected);
+    if !ignored.is_empty() {
+        let list: Vec<String> = ignored.iter().map(ToString::to_string).collect();
+        lab.notify(
+            Level::Warning,
+            format!(
+                "Some settings in the link could not be used and were replaced by defaults: {}",
+                list.join("; ")
+            ),
+        );
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let lab = Lab::new(LabSettings::default(), 0);
+    apply_hash(&lab, &location_hash());
+
+    // The link always describes what is on screen.
+    let last_hash = StoredValue::new(String::new());
+    Effect::new(move |_| {
+        let hash = lab.settings.with(|s| s.to_hash(lab.selected.get()));
+        last_hash.set_value(hash.clone());
+        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("#{hash}")));
+        }
+    });
+    // A link pasted into this tab.
+    let on_hash_change = Closure::<dyn FnMut()>::new(move || {
+        let hash = location_hash();
+        if hash.trim_start_matches('#') != last_hash.get_value() {
+            apply_hash(&lab, &hash);
+        }
+    });
+    if let Some(window) = web_sys::window() {
+        window.set_onhashchange(Some(on_hash_change.as_ref().unchecked_ref()));
+    }
+    on_hash_change.forget();
+
+    // The selected size of the current setup is always queued; stale queue entries go.
+    Effect::new(move |_| {
+        let settings = lab.settings.get();
+        let config = settings.config(lab.selected.get());
+        let wanted: Vec<_> = settings.sizes.iter().map(|&n| settings.config(n)).collect();
+        lab.queue
+            .update(|queue| queue.retain(|c| wanted.contains(c) || *c == config));
+        lab.enqueue(config);
+    });
+
+    watch_long_tasks(lab);
+    leptos::task::spawn_local(start(lab));
+
+    view! {
+        <header>
+            <h1>"Grokking Lab"</h1>
+            <p class="tagline">"Watch a transformer cross its critical data size, trained live in your browser."</p>
+            <DeviceBadge lab />
+        </header>
+        <Notices lab />
+        <main>
+            <section class="controls">
+                <Presets lab />
+                <Transport lab />
+                <SizeSlider lab />
+                <SettingsForm lab />
+                <ExportPanel lab />
+                <PerfPanel lab />
+            </section>
+            <section class="plots">
+                <PhaseDiagram lab />
+                <Curves lab />
+                <ChartExports />
+            </section>
+        </main>
+        <Explanation />
+    }
+}
+
+/// Restore saved runs, pick a device, and run the engine on it.
+async fn start(lab: Lab) {
+    match store::load_all().await {
+        Ok(restored) => {
+            lab.runs.update(|runs| {
+                for record in restored.runs {
+                    runs.insert(run_key(&record.config), RunEntry::from_record(record));
+                }
+            });
+            if restored.skipped > 0 {
+                lab.notify(
+                    Level::Warning,
+                    format!(
+                        "{} saved run(s) could not be read and were skipped.",
+                        restored.skipped
+                    ),
+                );
+            }
+        }
+        Err(error) => lab.notify(
+            Level::Warning,
+            format!("Runs cannot be kept in this browser: {error}"),
+        ),
+    }
+    let choice = device::choose().await;
+    lab.device.set(Some(choice.clone()));
+    match choice {
+        DeviceChoice::WebGpu { device, .. } => {
+            engine::run::<Autodiff<Wgpu>>(lab, device, "webgpu").await
+        }
+        DeviceChoice::Cpu { reason } => {
+            lab.notify(Level::Info, format!("WebGPU is not available ({reason}). Training runs on the CPU instead: slower, so prefer small setups like the “Tiny” preset."));
+            engine::run::<Autodiff<NdArray>>(lab, Default::default(), "cpu-wasm").await
+        }
+    }
+}
+
+/// Records the longest main-thread task while training (the page must stay responsive).
+fn watch_long_tasks(lab: Lab) {
+    let callback = Closure::<dyn FnMut(web_sys::PerformanceObserverEntryList)>::new(
+        move |list: web_sys::PerformanceObserverEntryList| {
+            if !lab.playing.get_untracked() {
+                return;
+            }
+            let warm_since = lab.perf.with_untracked(|p| p.warm_since);
+            for entry in list
+                .get_entries()
+                .iter()
+                .filter_map(|e| e.dyn_into::<web_sys::PerformanceEntry>().ok())
+            {
+                let duration = entry.duration();
+                let warm = warm_since.is_some_and(|since| entry.start_time() >= since);
+                let (known, warm_known) = lab
+                    .perf
+                    .with_untracked(|p| (p.longest_task_ms, p.warm_longest_task_ms));
+                if duration > known || (warm && duration > warm_known) {
+                    lab.perf.update(|p| {
+                        p.longest_task_ms = p.longest_task_ms.max(duration);
+                        if warm {
+                            p.warm_longest_task_ms = p.warm_longest_task_ms.max(duration);
+                        }
+                    });
+                }
+            }
+        },
+    );
+    let Ok(observer) = web_sys::PerformanceObserver::new(callback.as_ref().unchecked_ref()) else {
+        return;
+    };
+    let options =
+        web_sys::PerformanceObserverInit::new(&js_sys::Array::of1(&JsValue::from_str("longtask")));
+    observer.observe(&options);
+    callback.forget();
+}
+
+#[component]
+fn DeviceBadge(lab: Lab) -> impl IntoView {
+    let text = move || match lab.device.get() {
+        None => "looking for a GPU…".to_owned(),
+        Some(DeviceChoice::WebGpu { adapter, .. }) => format!(
+            "WebGPU · {}",
+            if adapter.is_empty() { "GPU" } else { &adapter }
+        ),
+        Some(DeviceChoice::Cpu { .. }) => "CPU (WebAssembly) · no WebGPU".to_owned(),
+    };
+    let kind = move || lab.device.get().map_or("pending", |d| d.backend_name());
+    view! { <div id="device" class="device" data-backend=kind>{text}</div> }
+}
+
+#[component]
+fn Notices(lab: Lab) -> impl IntoView {
+    view! {
+        <div id="notices" class="notices">
+            <For each=move || lab.notices.get() key=|n| n.id let:notice>
+                <div class=format!("notice {}", match notice.level { Level::Info => "info", Level::Warning => "warning", Level::Error => "error" }) role="status">
+                    <span>{notice.text.clone()}</span>
+                    <button class="dismiss" aria-label="Dismiss" on:click=move |_| lab.notices.update(|n| n.retain(|x| x.id != notice.id))>"×"</button>
+                </div>
+            </For>
+        </div>
+    }
+}
+
+#[component]
+fn ExportPanel(lab: Lab) -> impl IntoView {
+    let report = move |result: Result<(), String>| {
+        if let Err(error) = result {
+            lab.notify(Level::Error, error);
+        }
+    };
+    let nothing = move || {
+        lab.notify(
+            Level::Info,
+            "Nothing to export yet: train at least one size.",
+        )
+    };
+    let json = move |_| match export::sweep_json(&lab) {
+        Some(json) => report(export::download(
+            &json,
+            "application/json",
+            "grokking-lab-sweep.json",
+        )),
+        None => nothing(),
+    };
+    let csv = move |_| match export::csv(&lab) {
+        Some(csv) => report(export::download(&csv, "text/csv", "grokking-lab-runs.csv")),
+        None => nothing(),
+    };
+    let import = move |ev: web_sys::Event| {
+        let Some(file) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .and_then(|input| input.files())
+            .and_then(|files| files.get(0))
+        else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            match export::read_file(file)
+                .await
+                .and_then(|text| record::load(&text).map_err(|e| e.to_string()))
+            {
+                Ok(loaded) => import_runs(&lab, loaded).await,
+                Err(error) => {
+                    lab.notify(Level::Error, format!("Could not import the file: {error}"))
+                }
+            }
+        });
+    };
+    view! {
+        <fieldset class="export">
+            <legend>"Share & keep"</legend>
+            <button id="export-json" on:click=json title="All finished sizes in the run format (grokking analyze reads it)">"Export JSON"</button>
+            <button id="export-csv" on:click=csv>"Export CSV"</button>
+            <label class="button" for="import-file">"Import results…"</label>
+            <input id="import-file" type="file" accept=".json,application/json" on:change=import hidden />
+            <p class="help">"The page address always holds the setup: copy it to share. Finished runs stay in this browser."</p>
+        </fieldset>
+    }
+}
+
+/// Adds imported runs (a CLI sweep, say) and switches the lab to their setup.
+async fn import_runs(lab: &Lab, loaded: Loaded) {
+    let runs = loaded.into_runs();
+    let Some(first) = runs.first() else { return };
+    let first_config = first.config.clone();
+    let same_setup: Vec<usize> = runs
+        .iter()
+        .filter(|r| {
+            let mut c = r.config.clone();
+            c.set_train_size(first_config.train_size());
+            c == first_config
+        })
+        .map(|r| r.config.train_size())
+        .collect();
+    let mut settings = LabSettings::from_config(&first_config, same_setup);
+    settings.sizes.truncate(crate::settings::MAX_SIZES);
+    let count = runs.len();
+    for run in runs {
+        if let Err(error) = store::save(&run).await {
+            lab.notify(
+                Level::Warning,
+                format!("Could not keep an imported run: {error}"),
+            );
+        }
+        lab.runs.update(|all| {
+            all.insert(run_key(&run.config), RunEntry::from_record(run));
+        });
+    }
+    lab.playing.set(false);
+    lab.selected.set(first_config.train_size());
+    lab.settings.set(settings);
+    lab.notify(Level::Info, format!("Imported {count} run(s)."));
+}
+
+#[component]
+fn ChartExports() -> impl IntoView {
+    let charts = [
+        ("chart-phase", "phase diagram"),
+        ("chart-accuracy", "accuracy"),
+        ("chart-loss", "loss"),
+        ("chart-norm", "weight norm"),
+    ];
+    view! {
+        <div class="chart-exports">
+            "Save chart: "
+            {charts.into_iter().map(|(id, name)| view! {
+                <span class="chart-export">
+                    {name}" "
+                    <button class="link" on:click=move |_| { let _ = export::download_svg(id); }>"SVG"</button>
+                    <button class="link" on:click=move |_| leptos::task::spawn_local(async move { let _ = export::download_png(id).await; })>"PNG"</button>
+                </span>
+            }).collect_view()}
+        </div>
+    }
+}
+
+#[component]
+fn PerfPanel(lab: Lab) -> impl IntoView {
+    view! {
+        <div id="perf" class="perf"
+            data-steps=move || lab.perf.with(|p| p.total_steps)
+            data-longest-task-ms=move || lab.perf.with(|p| format!("{:.0}", p.longest_task_ms))
+            data-warm-longest-task-ms=move || lab.perf.with(|p| format!("{:.0}", p.warm_longest_task_ms))
+            data-longest-slice-ms=move || lab.perf.with(|p| format!("{:.1}", p.longest_slice_ms))
+            data-first-step-ms=move || lab.perf.with(|p| p.first_step_ms.map_or(String::new(), |t| format!("{t:.0}")))>
+            {move || lab.perf.with(|p| format!(
+                "{:.0} steps/s · {} steps trained · longest main-thread task while training: {:.0} ms ({:.0} ms during start-up) · load → first step: {}",
+                p.steps_per_second,
+                p.total_steps,
+                p.warm_longest_task_ms,
+                p.longest_task_ms,
+                p.first_step_ms.map_or("—".to_owned(), |t| format!("{:.1} s", t / 1000.0)),
+            ))}
+        </div>
+    }
+}

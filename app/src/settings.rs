@@ -1,0 +1,437 @@
+//! What the user has set up: everything but the training size, which the slider picks.
+//! It round-trips through the URL hash so a link reproduces the setup.
+
+use grokking_lab::ExperimentConfig;
+use grokking_lab::config::{
+    ConfigError, ModelConfig, ModularConfig, TaskConfig, limits, parse_number_list,
+};
+use grokking_lab::data::modular::Operation;
+
+/// The lab's setup.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabSettings {
+    pub operation: Operation,
+    pub modulus: usize,
+    pub d_model: usize,
+    pub n_heads: usize,
+    pub d_mlp: usize,
+    pub n_layers: usize,
+    pub alpha: f64,
+    pub weight_decay: f64,
+    pub lr: f64,
+    pub steps: usize,
+    pub eval_every: usize,
+    pub seed: u64,
+    /// The slider's stops: the training sizes a sweep covers.
+    pub sizes: Vec<usize>,
+}
+
+/// One-click setups for the classroom and for checking the paper.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preset {
+    /// Small enough to show all three regimes in a few minutes.
+    ThreeRegimes,
+    /// Smallest: for the CPU fallback.
+    Tiny,
+    /// The paper's full modular-addition configuration.
+    Paper,
+}
+
+impl Preset {
+    pub const ALL: [Preset; 3] = [Self::ThreeRegimes, Self::Tiny, Self::Paper];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::ThreeRegimes => "three-regimes",
+            Self::Tiny => "tiny",
+            Self::Paper => "paper",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::ThreeRegimes => "Three regimes (fast)",
+            Self::Tiny => "Tiny (CPU-friendly)",
+            Self::Paper => "Paper: p = 113, full size",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::ThreeRegimes => {
+                "a + b mod 47 on a 64-wide GPT: too little data memorizes, a middle amount groks late, plenty generalizes at once."
+            }
+            Self::Tiny => "a + b mod 23 on a 32-wide GPT: trains even without a GPU.",
+            Self::Paper => {
+                "The paper's modular addition: p = 113, d_model 128, MLP 512, weight decay 1, up to 100k steps, N = 1000 … 9500. Hours, not minutes."
+            }
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.key() == key)
+    }
+
+    pub fn settings(self) -> LabSettings {
+        let base = LabSettings {
+            operation: Operation::Add,
+            modulus: 47,
+            d_model: 64,
+            n_heads: 4,
+            d_mlp: 256,
+            n_layers: 1,
+            alpha: 1.0,
+            weight_decay: 1.0,
+            lr: 1e-3,
+            steps: 3000,
+            eval_every: 50,
+            seed: 0,
+            sizes: (600..=1600).step_by(200).collect(),
+        };
+        match self {
+            Self::ThreeRegimes => base,
+            Self::Tiny => LabSettings {
+                modulus: 23,
+                d_model: 32,
+                d_mlp: 128,
+                steps: 2000,
+                eval_every: 50,
+                sizes: vec![100, 150, 200, 250, 300, 350],
+                ..base
+            },
+            Self::Paper => LabSettings {
+                modulus: 113,
+                d_model: 128,
+                d_mlp: 512,
+                steps: 100_000,
+                eval_every: 500,
+                sizes: (1000..=9500).step_by(500).collect(),
+                ..base
+            },
+        }
+    }
+}
+
+impl Default for LabSettings {
+    fn default() -> Self {
+        Preset::ThreeRegimes.settings()
+    }
+}
+
+/// Something in a link that could not be used, in the user's words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ignored {
+    pub key: String,
+    pub value: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for Ignored {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}={:?}: {}", self.key, self.value, self.reason)
+    }
+}
+
+impl LabSettings {
+    pub fn pool_size(&self) -> usize {
+        self.config(1).pool_size()
+    }
+
+    /// The full experiment at training size `train_size`.
+    pub fn config(&self, train_size: usize) -> ExperimentConfig {
+        let mut config = ExperimentConfig::paper_modular(train_size);
+        config.task = TaskConfig::ModularArithmetic(ModularConfig {
+            operation: self.operation,
+            modulus: self.modulus,
+            pool_fraction: 0.75,
+            train_size,
+        });
+        config.model = ModelConfig {
+            d_model: self.d_model,
+            n_heads: self.n_heads,
+            d_mlp: self.d_mlp,
+            n_layers: self.n_layers,
+        };
+        config.grokking.alpha = self.alpha;
+        config.grokking.weight_decay = self.weight_decay;
+        config.optimizer.lr = self.lr;
+        config.training.steps = self.steps;
+        config.training.eval_every = self.eval_every;
+        config.seed = self.seed;
+        config
+    }
+
+    /// The setup a run was made with (its sizes: the run's own plus `sizes`).
+    pub fn from_config(config: &ExperimentConfig, mut sizes: Vec<usize>) -> Self {
+        let TaskConfig::ModularArithmetic(task) = &config.task;
+        sizes.push(task.train_size);
+        sizes.sort_unstable();
+        sizes.dedup();
+        Self {
+            operation: task.operation,
+            modulus: task.modulus,
+            d_model: config.model.d_model,
+            n_heads: config.model.n_heads,
+            d_mlp: config.model.d_mlp,
+            n_layers: config.model.n_layers,
+            alpha: config.grokking.alpha,
+            weight_decay: config.grokking.weight_decay,
+            lr: config.optimizer.lr,
+            steps: config.training.steps,
+            eval_every: config.training.eval_every,
+            seed: config.seed,
+            sizes,
+        }
+    }
+
+    /// Checks the whole setup: every size must make a valid experiment.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.sizes.is_empty() {
+            return Err(ConfigError::TrainSize {
+                train_size: 0,
+                pool: self.pool_size(),
+            });
+        }
+        self.sizes
+            .iter()
+            .try_for_each(|&size| self.config(size).validate())
+    }
+
+    /// Drops sizes the pool cannot supply (after the modulus shrank, say).
+    pub fn clamp_sizes(&mut self) {
+        let pool = self.pool_size();
+        self.sizes.retain(|&n| (1..=pool).contains(&n));
+        if self.sizes.is_empty() {
+            self.sizes = vec![pool / 2, pool];
+        }
+    }
+
+    /// `op=add&p=47&...&n=800`: the setup and the selected size.
+    pub fn to_hash(&self, selected: usize) -> String {
+        let sizes = self
+            .sizes
+            .iter()
+            .map(usize::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        format!(
+            "op={}&p={}&d={}&heads={}&mlp={}&layers={}&alpha={}&wd={}&lr={}&steps={}&eval={}&seed={}&sizes={}&n={}",
+            self.operation.name(),
+            self.modulus,
+            self.d_model,
+            self.n_heads,
+            self.d_mlp,
+            self.n_layers,
+            self.alpha,
+            self.weight_decay,
+            self.lr,
+            self.steps,
+            self.eval_every,
+            self.seed,
+            sizes,
+            selected
+        )
+    }
+
+    /// Reads a hash (with or without `#`). Unusable values are reported and replaced by the
+    /// preset's (`preset=` picks the base, default "three-regimes"); if the result is still
+    /// not a valid setup, the preset is used whole. Never fails.
+    pub fn from_hash(hash: &str) -> (Self, Option<usize>, Vec<Ignored>) {
+        let hash = hash.trim_start_matches('#');
+        let mut ignored = Vec::new();
+        let pairs: Vec<(String, String)> = hash
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                let (k, v) = p.split_once('=').unwrap_or((p, ""));
+                (decode(k), decode(v))
+            })
+            .collect();
+        let preset = match pairs.iter().find(|(k, _)| k == "preset") {
+            Some((_, v)) => Preset::from_key(v).unwrap_or_else(|| {
+                ignored.push(Ignored {
+                    key: "preset".into(),
+                    value: v.clone(),
+                    reason: "no such preset".into(),
+                });
+                Preset::ThreeRegimes
+            }),
+            None => Preset::ThreeRegimes,
+        };
+        let mut settings = preset.settings();
+        let mut selected = None;
+        for (key, value) in &pairs {
+            if let Err(reason) = settings.apply(key, value, &mut selected) {
+                ignored.push(Ignored {
+                    key: key.clone(),
+                    value: value.clone(),
+                    reason,
+                });
+            }
+        }
+        if let Err(error) = settings.validate() {
+            ignored.push(Ignored {
+                key: "setup".into(),
+                value: hash.chars().take(80).collect(),
+                reason: format!("{error}; using the “{}” preset", preset.label()),
+            });
+            settings = preset.settings();
+            selected = None;
+        }
+        let selected = selected.filter(|n| settings.sizes.contains(n));
+        (settings, selected, ignored)
+    }
+
+    fn apply(
+        &mut self,
+        key: &str,
+        value: &str,
+        selected: &mut Option<usize>,
+    ) -> Result<(), String> {
+        fn number<T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy>(
+            value: &str,
+            range: std::ops::RangeInclusive<T>,
+        ) -> Result<T, String> {
+            let parsed: T = value.parse().map_err(|_| "not a number".to_owned())?;
+            if range.contains(&parsed) {
+                Ok(parsed)
+            } else {
+                Err(format!(
+                    "must be between {} and {}",
+                    range.start(),
+                    range.end()
+                ))
+            }
+        }
+        match key {
+            "preset" => {}
+            "op" => {
+                self.operation = Operation::from_name(value)
+                    .ok_or_else(|| "operation must be add, sub, mul or div".to_owned())?
+            }
+            "p" => self.modulus = number(value, limits::MODULUS)?,
+            "d" => self.d_model = number(value, limits::D_MODEL)?,
+            "heads" => self.n_heads = number(value, limits::N_HEADS)?,
+            "mlp" => self.d_mlp = number(value, limits::D_MLP)?,
+            "layers" => self.n_layers = number(value, limits::N_LAYERS)?,
+            "alpha" => self.alpha = number(value, limits::ALPHA)?,
+            "wd" => self.weight_decay = number(value, limits::WEIGHT_DECAY)?,
+            "lr" => self.lr = number(value, limits::LR)?,
+            "steps" => self.steps = number(value, limits::STEPS)?,
+            "eval" => self.eval_every = number(value, 1..=limits::STEPS.end().to_owned())?,
+            "seed" => self.seed = value.parse().map_err(|_| "not a whole number".to_owned())?,
+            "sizes" => {
+                let sizes = parse_number_list(value)?;
+                if sizes.len() > MAX_SIZES {
+                    return Err(format!("at most {MAX_SIZES} sizes"));
+                }
+                let mut sizes = sizes;
+                sizes.sort_unstable();
+                sizes.dedup();
+                self.sizes = sizes;
+            }
+            "n" => *selected = Some(value.parse().map_err(|_| "not a whole number".to_owned())?),
+            _ => return Err("unknown setting".into()),
+        }
+        Ok(())
+    }
+}
+
+/// The slider stays usable and the phase diagram legible up to this many sizes.
+pub const MAX_SIZES: usize = 40;
+
+/// Percent-decoding for the few characters a hash may escape (bad escapes stay as typed).
+fn decode(text: &str) -> String {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%' && i + 2 < bytes.len())
+            .then(|| Some(hex(bytes[i + 1])? * 16 + hex(bytes[i + 2])?))
+            .flatten();
+        match escaped {
+            Some(byte) => {
+                out.push(byte);
+                i += 3;
+            }
+            None => {
+                out.push(if bytes[i] == b'+' { b' ' } else { bytes[i] });
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_preset_is_valid() {
+        for preset in Preset::ALL {
+            preset.settings().validate().unwrap();
+            assert_eq!(Preset::from_key(preset.key()), Some(preset));
+        }
+    }
+
+    #[test]
+    fn hash_round_trips() {
+        let mut settings = Preset::Tiny.settings();
+        settings.alpha = 2.5;
+        settings.operation = Operation::Mul;
+        let (parsed, selected, ignored) =
+            LabSettings::from_hash(&format!("#{}", settings.to_hash(200)));
+        assert_eq!(parsed, settings);
+        assert_eq!(selected, Some(200));
+        assert!(ignored.is_empty(), "{ignored:?}");
+    }
+
+    #[test]
+    fn garbage_hash_falls_back_with_reasons() {
+        let (settings, selected, ignored) =
+            LabSettings::from_hash("#%%%&&=&alpha=abc&p=100000&zzz=1&n=-3");
+        assert_eq!(settings, LabSettings::default());
+        assert_eq!(selected, None);
+        let keys: Vec<&str> = ignored.iter().map(|i| i.key.as_str()).collect();
+        assert!(
+            keys.contains(&"alpha")
+                && keys.contains(&"p")
+                && keys.contains(&"zzz")
+                && keys.contains(&"n"),
+            "{keys:?}"
+        );
+        assert!(
+            ignored
+                .iter()
+                .any(|i| i.reason.contains("between 2 and 257"))
+        );
+    }
+
+    #[test]
+    fn an_invalid_combination_uses_the_preset_whole() {
+        // Each value is in range, but 3 heads do not divide 64.
+        let (settings, _, ignored) = LabSettings::from_hash("heads=3&alpha=2");
+        assert_eq!(settings, LabSettings::default());
+        assert!(
+            ignored.iter().any(|i| i.reason.contains("divisible")),
+            "{ignored:?}"
+        );
+    }
+
+    #[test]
+    fn sizes_beyond_the_pool_are_refused() {
+        let (settings, _, ignored) = LabSettings::from_hash("p=11&sizes=10,500");
+        assert_eq!(settings, LabSettings::default());
+        assert!(!ignored.is_empty());
+    }
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(decode("a%2Cb"), "a,b");
+        assert_eq!(decode("100%"), "100%");
+        assert_eq!(decode("%zz"), "%zz");
+        assert_eq!(decode("%é1"), "%é1");
+    }
+}

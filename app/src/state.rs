@@ -1,0 +1,247 @@
+//! The lab's reactive state: settings, the slider, the runs, and what the engine is doing.
+
+use std::collections::HashMap;
+
+use grokking_lab::analysis::{AnalysisConfig, RunSummary, summarize};
+use grokking_lab::record::{RunMeta, RunRecord};
+use grokking_lab::{EvalPoint, ExperimentConfig};
+use leptos::prelude::*;
+
+use crate::device::DeviceChoice;
+use crate::settings::LabSettings;
+
+/// Runs are identified by their whole configuration.
+pub type RunKey = String;
+
+pub fn run_key(config: &ExperimentConfig) -> RunKey {
+    serde_json::to_string(config).expect("configs serialize")
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunStatus {
+    Queued,
+    Training,
+    Done,
+    Diverged { step: usize },
+    Failed(String),
+}
+
+impl RunStatus {
+    pub fn is_finished(&self) -> bool {
+        matches!(self, Self::Done | Self::Diverged { .. } | Self::Failed(_))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunEntry {
+    pub config: ExperimentConfig,
+    pub history: Vec<EvalPoint>,
+    pub status: RunStatus,
+    pub meta: RunMeta,
+}
+
+impl RunEntry {
+    pub fn new(config: ExperimentConfig) -> Self {
+        Self {
+            config,
+            history: Vec::new(),
+            status: RunStatus::Queued,
+            meta: RunMeta::default(),
+        }
+    }
+
+    pub fn from_record(record: RunRecord) -> Self {
+        let status = match record.summary.diverged_at {
+            Some(step) => RunStatus::Diverged { step },
+            None => RunStatus::Done,
+        };
+        Self {
+            config: record.config,
+            history: record.history,
+            status,
+            meta: record.meta,
+        }
+    }
+
+    pub fn summary(&self) -> Option<RunSummary> {
+        (!self.history.is_empty()).then(|| {
+            let mut summary =
+                summarize(&self.history, &AnalysisConfig::for_task(&self.config.task));
+            if let RunStatus::Diverged { step } = self.status {
+                summary.diverged_at = Some(step);
+            }
+            summary
+        })
+    }
+
+    pub fn record(&self) -> Option<RunRecord> {
+        let summary = self.summary()?;
+        matches!(self.status, RunStatus::Done | RunStatus::Diverged { .. }).then(|| {
+            RunRecord::new(
+                self.config.clone(),
+                self.history.clone(),
+                summary,
+                self.meta.clone(),
+            )
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub id: u32,
+    pub level: Level,
+    pub text: String,
+}
+
+/// Speed and responsiveness, measured as the lab runs.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PerfStats {
+    pub steps_per_second: f64,
+    /// Longest main-thread task seen while training (PerformanceObserver "longtask"),
+    /// GPU pipeline compilation at start-up included.
+    pub longest_task_ms: f64,
+    /// The same, counting only tasks that start once the current size has trained its first
+    /// evaluation interval: steady training, after the GPU kernels for its shapes compiled.
+    pub warm_longest_task_ms: f64,
+    /// `performance.now()` when the current job became warm; `None` while it warms up.
+    pub warm_since: Option<f64>,
+    /// Longest synchronous training slice (dispatch between two yields).
+    pub longest_slice_ms: f64,
+    /// Milliseconds from navigation start to the first finished training step.
+    pub first_step_ms: Option<f64>,
+    pub total_steps: usize,
+}
+
+/// The whole lab state. Copyable handles: pass it anywhere.
+#[derive(Clone, Copy)]
+pub struct Lab {
+    pub settings: RwSignal<LabSettings>,
+    /// The slider: the training size on display.
+    pub selected: RwSignal<usize>,
+    pub playing: RwSignal<bool>,
+    /// Evaluation intervals still to run while paused ("step" button).
+    pub step_budget: RwSignal<usize>,
+    pub runs: RwSignal<HashMap<RunKey, RunEntry>>,
+    /// Configurations waiting to be trained, in order.
+    pub queue: RwSignal<Vec<ExperimentConfig>>,
+    pub device: RwSignal<Option<DeviceChoice>>,
+    pub notices: RwSignal<Vec<Notice>>,
+    pub perf: RwSignal<PerfStats>,
+    /// Set when training can no longer continue (lost GPU device).
+    pub halted: RwSignal<Option<String>>,
+}
+
+impl Lab {
+    pub fn new(settings: LabSettings, selected: usize) -> Self {
+        Self {
+            settings: RwSignal::new(settings),
+            selected: RwSignal::new(selected),
+            playing: RwSignal::new(false),
+            step_budget: RwSignal::new(0),
+            runs: RwSignal::new(HashMap::new()),
+            queue: RwSignal::new(Vec::new()),
+            device: RwSignal::new(None),
+            notices: RwSignal::new(Vec::new()),
+            perf: RwSignal::new(PerfStats::default()),
+            halted: RwSignal::new(None),
+        }
+    }
+
+    pub fn notify(&self, level: Level, text: impl Into<String>) {
+        let text = text.into();
+        self.notices.update(|notices| {
+            let id = notices.iter().map(|n| n.id + 1).max().unwrap_or(0);
+            notices.push(Notice { id, level, text });
+        });
+    }
+
+    pub fn selected_config(&self) -> ExperimentConfig {
+        self.settings.with(|s| s.config(self.selected.get()))
+    }
+
+    /// The run shown for `train_size` under the current settings, if any (reactive).
+    pub fn run_for(&self, train_size: usize) -> Option<RunEntry> {
+        let key = run_key(&self.settings.with(|s| s.config(train_size)));
+        self.runs.with(|runs| runs.get(&key).cloned())
+    }
+
+    /// Adds `config` to the queue unless it is trained, queued or training.
+    pub fn enqueue(&self, config: ExperimentConfig) {
+        let key = run_key(&config);
+        let known = self.runs.with_untracked(|runs| runs.contains_key(&key));
+        if !known {
+            self.runs.update(|runs| {
+                runs.insert(key, RunEntry::new(config.clone()));
+            });
+        }
+        let finished = self.runs.with_untracked(|runs| {
+            runs.get(&run_key(&config))
+                .is_some_and(|r| r.status.is_finished())
+        });
+        if !finished && !self.queue.with_untracked(|q| q.contains(&config)) {
+            self.queue.update(|q| q.push(config));
+        }
+    }
+
+    /// Queues every size of the current settings, the selected one first.
+    pub fn enqueue_all(&self) {
+        let settings = self.settings.get_untracked();
+        let selected = self.selected.get_untracked();
+        self.enqueue(settings.config(selected));
+        for &size in &settings.sizes {
+            self.enqueue(settings.config(size));
+        }
+    }
+
+    /// What the engine should train now: the selected size if unfinished, else the queue.
+    pub fn next_target(&self) -> Option<ExperimentConfig> {
+        let selected = self
+            .settings
+            .with_untracked(|s| s.config(self.selected.get_untracked()));
+        let unfinished = |config: &ExperimentConfig| {
+            self.runs.with_untracked(|runs| {
+                runs.get(&run_key(config))
+                    .is_none_or(|r| !r.status.is_finished())
+            })
+        };
+        if unfinished(&selected) && self.queue.with_untracked(|q| q.contains(&selected)) {
+            return Some(selected);
+        }
+        self.queue
+            .with_untracked(|q| q.iter().find(|c| unfinished(c)).cloned())
+    }
+
+    /// Forgets every run of the current settings (the store too, by the caller) and stops.
+    pub fn reset_current(&self) -> Vec<RunKey> {
+        let settings = self.settings.get_untracked();
+        let keys: Vec<RunKey> = settings
+            .sizes
+            .iter()
+            .map(|&n| run_key(&settings.config(n)))
+            .collect();
+        self.playing.set(false);
+        self.queue.set(Vec::new());
+        self.runs.update(|runs| {
+            for key in &keys {
+                runs.remove(key);
+            }
+        });
+        keys
+    }
+
+    pub fn update_run(&self, key: &RunKey, f: impl FnOnce(&mut RunEntry)) {
+        self.runs.update(|runs| {
+            if let Some(run) = runs.get_mut(key) {
+                f(run);
+            }
+        });
+    }
+}

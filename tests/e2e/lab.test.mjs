@@ -1,0 +1,152 @@
+// Browser tests of the built lab: headless Chromium (Debian's) with WebGPU on SwiftShader,
+// driven by playwright-core. Usage: node lab.test.mjs <dist-dir> <artifacts-dir>
+//
+// Configurations are tiny: SwiftShader runs WebGPU on the CPU (about 10 steps/s here).
+
+import { chromium } from "playwright-core";
+import { mkdir, writeFile, readFile } from "node:fs/promises";
+import assert from "node:assert/strict";
+import { serve } from "./serve.mjs";
+
+const [dist, artifacts] = process.argv.slice(2);
+await mkdir(artifacts, { recursive: true });
+
+const BASE_ARGS = [
+  "--no-sandbox", "--disable-background-networking", "--disable-component-update",
+  "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage",
+];
+const WEBGPU_ARGS = [
+  "--enable-unsafe-webgpu", "--enable-unsafe-swiftshader", "--use-webgpu-adapter=swiftshader",
+  "--enable-features=Vulkan", "--use-vulkan=swiftshader", "--use-angle=swiftshader",
+];
+// Two sizes of a + b mod 11 (90-pair pool) on a 16-wide model.
+const TINY = "p=11&d=16&heads=2&mlp=32&steps=200&eval=20&sizes=30,60";
+const MINUTE = 60_000;
+
+const site = await serve(dist);
+const metrics = {};
+let failures = 0;
+
+async function scenario(name, args, body) {
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", headless: true, args: [...BASE_ARGS, ...args] });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const errors = [];
+  page.on("console", (m) => { if (m.type() === "error") errors.push(`console: ${m.text()}`); });
+  page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
+  const started = Date.now();
+  try {
+    await body(page);
+    assert.deepEqual(errors, [], "the page logged errors");
+    console.log(`ok   ${name} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  } catch (error) {
+    failures += 1;
+    console.log(`FAIL ${name}: ${error.stack ?? error}`);
+    await page.screenshot({ path: `${artifacts}/failure-${name}.png`, fullPage: true }).catch(() => {});
+  } finally {
+    await browser.close();
+  }
+}
+
+const text = (page, selector) => page.textContent(selector);
+const regimePoints = (page) => page.locator("#chart-phase .phase-point[data-regime]").count();
+const trainAccPath = (page) => page.getAttribute("#chart-accuracy path[stroke='#1f77b4']", "d");
+async function waitForDevice(page, backend) {
+  await page.waitForSelector(`#device[data-backend='${backend}']`, { timeout: 2 * MINUTE });
+}
+async function waitForTrained(page, count, timeout = 5 * MINUTE) {
+  await page.waitForFunction(
+    (n) => document.querySelectorAll("#chart-phase .phase-point[data-regime]").length >= n,
+    count, { timeout, polling: 500 });
+}
+async function exportedSweep(page) {
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-json")]);
+  return JSON.parse(await readFile(await download.path(), "utf8"));
+}
+
+await scenario("webgpu-train-slider-reload", WEBGPU_ARGS, async (page) => {
+  const loaded = Date.now();
+  await page.goto(`${site.url}#${TINY}&n=60`);
+  await waitForDevice(page, "webgpu");
+  assert.match(await text(page, "#device"), /WebGPU/);
+  await page.click("#play");
+  await waitForTrained(page, 1);
+  metrics.webgpu_wall_to_first_size_s = (Date.now() - loaded) / 1000;
+
+  const sweep = await exportedSweep(page);
+  assert.equal(sweep.format, "grokking-lab/sweep");
+  const run = sweep.runs[0];
+  assert.equal(run.config.task.train_size, 60);
+  assert.equal(run.meta.backend, "webgpu");
+  const history = run.history;
+  assert.equal(history.at(-1).step, 200);
+  assert.ok(history.length >= 10, "the accuracy curve advanced");
+  assert.ok(history.at(-1).train_acc > history[0].train_acc + 0.3, `train accuracy rose: ${history[0].train_acc} → ${history.at(-1).train_acc}`);
+  assert.ok(history.at(-1).train_loss < history[0].train_loss, "train loss fell");
+
+  const perf = await page.locator("#perf");
+  metrics.webgpu_first_step_ms = Number(await perf.getAttribute("data-first-step-ms"));
+  metrics.webgpu_longest_task_ms = Number(await perf.getAttribute("data-longest-task-ms"));
+  metrics.webgpu_warm_longest_task_ms = Number(await perf.getAttribute("data-warm-longest-task-ms"));
+  metrics.webgpu_longest_slice_ms = Number(await perf.getAttribute("data-longest-slice-ms"));
+  assert.ok(metrics.webgpu_first_step_ms > 0, "load → first step was measured");
+
+  // Drag the slider to the other size: its (empty) curves replace N = 60's at once, it trains,
+  // and the phase diagram gains a point.
+  const before = await trainAccPath(page);
+  await page.focus("#size-slider");
+  await page.keyboard.press("ArrowLeft");
+  assert.match(await text(page, "#size-label"), /N = 30 /);
+  assert.notEqual(await trainAccPath(page), before, "the curves changed with the slider");
+  await waitForTrained(page, 2);
+  assert.equal(await regimePoints(page), 2);
+  metrics.webgpu_warm_longest_task_ms = Number(await perf.getAttribute("data-warm-longest-task-ms"));
+  assert.ok(metrics.webgpu_warm_longest_task_ms < 100, `main thread stayed responsive: longest task ${metrics.webgpu_warm_longest_task_ms} ms`);
+  await page.screenshot({ path: `${artifacts}/lab.png`, fullPage: true });
+
+  // Runs survive a reload (IndexedDB), and the link restores the setup.
+  await page.reload();
+  await waitForDevice(page, "webgpu");
+  await page.waitForFunction(() => document.querySelectorAll("#chart-phase .phase-point[data-regime]").length === 2, null, { timeout: MINUTE });
+  assert.match(await text(page, "#size-label"), /N = 30 .*trained/);
+  assert.equal(await page.inputValue("#modulus"), "11");
+});
+
+await scenario("bad-url-state", WEBGPU_ARGS, async (page) => {
+  await page.goto(`${site.url}#%%%&&=&alpha=abc&p=99999&sizes=1:99999999:1&n=-4&zzz=1`);
+  await waitForDevice(page, "webgpu");
+  const notice = await text(page, "#notices .notice.warning");
+  assert.match(notice, /could not be used/);
+  assert.match(notice, /alpha/);
+  assert.equal(await page.inputValue("#modulus"), "47", "fell back to the default setup");
+  assert.equal(await page.inputValue("#alpha"), "1");
+  // An out-of-range value typed into the form is explained, not applied.
+  await page.fill("#alpha", "1000");
+  await page.press("#alpha", "Enter");
+  await page.locator("#alpha").blur();
+  assert.match(await text(page, "label[for=alpha] .error"), /between 0.01 and 100/);
+  assert.ok(!page.url().includes("alpha=1000"), "the invalid value is not in the link");
+  // A corrupt results file is refused with a message.
+  await page.setInputFiles("#import-file", { name: "broken.json", mimeType: "application/json", buffer: Buffer.from("{\"format\": \"grokking-lab/run\", \"version\": 1, \"hist") });
+  await page.waitForSelector("#notices .notice.error");
+  assert.match(await text(page, "#notices .notice.error"), /Could not import/);
+});
+
+await scenario("cpu-fallback", [], async (page) => {
+  await page.goto(`${site.url}#p=7&d=8&heads=2&mlp=16&steps=100&eval=20&sizes=20,30&n=30`);
+  await waitForDevice(page, "cpu-wasm");
+  assert.match(await text(page, "#notices"), /WebGPU is not available/);
+  await page.click("#play");
+  await waitForTrained(page, 1, 3 * MINUTE);
+  const run = (await exportedSweep(page)).runs[0];
+  assert.equal(run.meta.backend, "cpu-wasm");
+  assert.equal(run.history.at(-1).step, 100);
+  assert.ok(run.history.at(-1).train_loss < run.history[0].train_loss, "train loss fell on the CPU");
+});
+
+site.close();
+await writeFile(`${artifacts}/e2e-metrics.json`, JSON.stringify(metrics, null, 2));
+console.log("metrics", JSON.stringify(metrics));
+if (failures > 0) {
+  console.log(`${failures} browser scenario(s) failed; screenshots in ${artifacts}`);
+  process.exit(1);
+}
