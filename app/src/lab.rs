@@ -129,6 +129,8 @@ async fn start(lab: Lab) {
         ),
     }
     let choice = device::choose().await;
+    lab.perf
+        .update(|p| p.device_ready_ms = Some(engine::now_ms()));
     lab.device.set(Some(choice.clone()));
     match choice {
         DeviceChoice::WebGpu { device, .. } => {
@@ -329,6 +331,7 @@ fn PerfPanel(lab: Lab) -> impl IntoView {
             data-longest-task-ms=move || lab.perf.with(|p| format!("{:.0}", p.longest_task_ms))
             data-warm-longest-task-ms=move || lab.perf.with(|p| format!("{:.0}", p.warm_longest_task_ms))
             data-longest-slice-ms=move || lab.perf.with(|p| format!("{:.1}", p.longest_slice_ms))
+            data-device-ready-ms=move || lab.perf.with(|p| p.device_ready_ms.map_or(String::new(), |t| format!("{t:.0}")))
             data-first-step-ms=move || lab.perf.with(|p| p.first_step_ms.map_or(String::new(), |t| format!("{t:.0}")))>
             {move || lab.perf.with(|p| format!(
                 "{:.0} steps/s · {} steps trained · longest main-thread task while training: {:.0} ms ({:.0} ms during start-up) · load → first step: {}",

@@ -115,6 +115,8 @@ pub struct PerfStats {
     pub warm_since: Option<f64>,
     /// Longest synchronous training slice (dispatch between two yields).
     pub longest_slice_ms: f64,
+    /// Milliseconds from navigation start until the device (WebGPU or CPU) was ready.
+    pub device_ready_ms: Option<f64>,
     /// Milliseconds from navigation start to the first finished training step.
     pub first_step_ms: Option<f64>,
     pub total_steps: usize,

@@ -84,6 +84,7 @@ await scenario("webgpu-train-slider-reload", WEBGPU_ARGS, async (page) => {
   assert.ok(history.at(-1).train_loss < history[0].train_loss, "train loss fell");
 
   const perf = await page.locator("#perf");
+  metrics.webgpu_device_ready_ms = Number(await perf.getAttribute("data-device-ready-ms"));
   metrics.webgpu_first_step_ms = Number(await perf.getAttribute("data-first-step-ms"));
   metrics.webgpu_longest_task_ms = Number(await perf.getAttribute("data-longest-task-ms"));
   metrics.webgpu_warm_longest_task_ms = Number(await perf.getAttribute("data-warm-longest-task-ms"));

@@ -1,18 +1,19 @@
 //! Project automation: `cargo xtask <task>`.
 //!
 //! - `setup`  installs what the project needs beyond the Rust toolchain (idempotent).
-//! - `lab`    sets up, builds and serves the lab on http://127.0.0.1:8080.
-//! - `test`   sets up and runs every check CI runs: format, lints, native tests.
+//! - `lab`    sets up, builds the lab for release and serves it on http://127.0.0.1:8080.
+//! - `test`   sets up and runs every check CI runs: format, lints, native tests, the core
+//!   on WebGPU in headless Chromium, and the built lab driven in headless Chromium.
 //! - `bench`  records training speed on the CPU backend.
 //!
-//! Tools are installed from registries only (crates.io, npm, Debian), never downloaded from
-//! the web at run time: trunk runs offline against the versions installed here.
+//! Tools come from registries only (crates.io, npm, Debian), never from the web at run
+//! time: trunk runs offline against the versions installed here.
 
 mod tools;
 
 use std::process::ExitCode;
 
-use tools::{Tools, run};
+use tools::{Tools, root, run};
 
 const USAGE: &str = "usage: cargo xtask <setup | lab [--port N] | test | bench>";
 
@@ -41,7 +42,7 @@ fn lab(args: &[String]) -> Result<(), String> {
         _ => return Err(USAGE.to_owned()),
     };
     let tools = Tools::ensure()?;
-    println!("xtask: serving the lab on http://127.0.0.1:{port}/ (Ctrl-C stops)");
+    println!("xtask: building, then serving the lab on http://127.0.0.1:{port}/ (Ctrl-C stops)");
     run(tools.command("trunk").args([
         "serve",
         "--release",
@@ -53,10 +54,11 @@ fn lab(args: &[String]) -> Result<(), String> {
 }
 
 fn test() -> Result<(), String> {
-    let tools = Tools::native();
+    let tools = Tools::ensure()?;
     run(tools
         .command("cargo")
         .args(["fmt", "--all", "--", "--check"]))?;
+    // The app compiles natively too, so one native clippy covers every crate.
     run(tools.command("cargo").args([
         "clippy",
         "--workspace",
@@ -66,6 +68,30 @@ fn test() -> Result<(), String> {
         "warnings",
     ]))?;
     run(tools.command("cargo").args(["test", "--workspace"]))?;
+    // The core on burn's WebGPU backend, in headless Chromium (webdriver.json has the flags).
+    run(tools
+        .command("cargo")
+        .args([
+            "test",
+            "-p",
+            "grokking-lab",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--test",
+            "web",
+        ])
+        .env("CHROMEDRIVER", "/usr/bin/chromedriver"))?;
+    // The lab as users get it, driven in headless Chromium (WebGPU on SwiftShader, and the
+    // CPU fallback). A screenshot and the measured numbers land in artifacts/.
+    run(tools.command("trunk").args(["build", "--release"]))?;
+    let dist = root().join("dist");
+    let artifacts = root().join("artifacts");
+    run(tools
+        .command("node")
+        .arg("lab.test.mjs")
+        .arg(&dist)
+        .arg(&artifacts)
+        .current_dir(root().join("tests/e2e")))?;
     println!("xtask: all checks passed");
     Ok(())
 }

@@ -5,8 +5,9 @@ use std::process::Command;
 
 /// trunk's newest release needs a newer rustc than 1.95; 0.21.14 is proven here.
 const TRUNK_VERSION: &str = "0.21.14";
-/// wasm-opt from npm's binaryen (Debian's 108 emits wasm that fails in the browser).
-const BINARYEN_VERSION: &str = "132.0.0";
+/// The npm project holding wasm-opt (binaryen 132: Debian's 108 emits wasm that fails in
+/// the browser) and the browser-test driver (playwright-core, never its browser download).
+const NPM_PROJECT: &str = "tests/e2e";
 
 pub struct Tools {
     /// Prepended to PATH for every command: locally installed tools come first.
@@ -54,7 +55,7 @@ impl Tools {
 
     /// Installs whatever the web build is missing, then returns the environment to run in.
     pub fn ensure() -> Result<Self, String> {
-        let local_bin = root().join("target/tools/node_modules/.bin");
+        let local_bin = root().join(NPM_PROJECT).join("node_modules/.bin");
         let cargo_bin = std::env::var("CARGO_HOME")
             .map(PathBuf::from)
             .unwrap_or_else(|_| {
@@ -72,7 +73,8 @@ impl Tools {
         tools.ensure_cargo_tool("trunk", "trunk", TRUNK_VERSION, &["--locked"])?;
         let bindgen = wasm_bindgen_version()?;
         tools.ensure_cargo_tool("wasm-bindgen", "wasm-bindgen-cli", &bindgen, &[])?;
-        tools.ensure_wasm_opt()?;
+        tools.ensure_npm_packages()?;
+        tools.ensure_chromium()?;
         Ok(tools)
     }
 
@@ -111,23 +113,30 @@ impl Tools {
             .args(extra))
     }
 
-    fn ensure_wasm_opt(&self) -> Result<(), String> {
-        let major = BINARYEN_VERSION.split('.').next().unwrap_or_default();
+    fn ensure_npm_packages(&self) -> Result<(), String> {
         let found = output("wasm-opt", &["--version"], &self.path).unwrap_or_default();
-        if found.contains(&format!("version {major}")) {
+        let driver = root()
+            .join(NPM_PROJECT)
+            .join("node_modules/playwright-core/package.json");
+        if found.contains("version_132") && driver.exists() {
             return Ok(());
         }
         ensure_node(&self.path)?;
-        let dir = root().join("target/tools");
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        run(self.command("npm").current_dir(&dir).args([
-            "install",
-            "--no-save",
-            "--no-audit",
-            "--no-fund",
-            &format!("binaryen@{BINARYEN_VERSION}"),
-        ]))
+        run(self
+            .command("npm")
+            .current_dir(root().join(NPM_PROJECT))
+            .args(["ci", "--no-audit", "--no-fund"])
+            // playwright-core never downloads a browser; make that explicit.
+            .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"))
+    }
+
+    /// Debian's Chromium and ChromeDriver: the browser tests' only browser.
+    fn ensure_chromium(&self) -> Result<(), String> {
+        let present = |p: &str| Path::new(p).exists();
+        if present("/usr/bin/chromium") && present("/usr/bin/chromedriver") {
+            return Ok(());
+        }
+        apt_install(&["chromium", "chromium-driver"])
     }
 }
 
