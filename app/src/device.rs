@@ -44,8 +44,8 @@ pub async fn choose() -> DeviceChoice {
     }
 }
 
-/// Kernel launches are batched into command buffers of this many tasks: fewer submissions per
-/// step (see docs/results/browser.md for the measurement).
+/// burn's defaults (32 kernel launches per command buffer). Tuning `tasks_max` needs a real
+/// GPU to measure against; SwiftShader's numbers would mislead.
 fn runtime_options() -> RuntimeOptions {
     RuntimeOptions::default()
 }

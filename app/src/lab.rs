@@ -328,6 +328,7 @@ fn PerfPanel(lab: Lab) -> impl IntoView {
     view! {
         <div id="perf" class="perf"
             data-steps=move || lab.perf.with(|p| p.total_steps)
+            data-steps-per-second=move || lab.perf.with(|p| format!("{:.1}", p.steps_per_second))
             data-longest-task-ms=move || lab.perf.with(|p| format!("{:.0}", p.longest_task_ms))
             data-warm-longest-task-ms=move || lab.perf.with(|p| format!("{:.0}", p.warm_longest_task_ms))
             data-longest-slice-ms=move || lab.perf.with(|p| format!("{:.1}", p.longest_slice_ms))

@@ -84,6 +84,7 @@ await scenario("webgpu-train-slider-reload", WEBGPU_ARGS, async (page) => {
   assert.ok(history.at(-1).train_loss < history[0].train_loss, "train loss fell");
 
   const perf = await page.locator("#perf");
+  metrics.webgpu_steps_per_second = Number(await perf.getAttribute("data-steps-per-second"));
   metrics.webgpu_device_ready_ms = Number(await perf.getAttribute("data-device-ready-ms"));
   metrics.webgpu_first_step_ms = Number(await perf.getAttribute("data-first-step-ms"));
   metrics.webgpu_longest_task_ms = Number(await perf.getAttribute("data-longest-task-ms"));
@@ -138,6 +139,7 @@ await scenario("cpu-fallback", [], async (page) => {
   assert.match(await text(page, "#notices"), /WebGPU is not available/);
   await page.click("#play");
   await waitForTrained(page, 1, 3 * MINUTE);
+  metrics.cpu_steps_per_second = Number(await page.getAttribute("#perf", "data-steps-per-second"));
   const run = (await exportedSweep(page)).runs[0];
   assert.equal(run.meta.backend, "cpu-wasm");
   assert.equal(run.history.at(-1).step, 100);
