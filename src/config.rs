@@ -26,6 +26,22 @@ pub struct ExperimentConfig {
 pub enum TaskConfig {
     /// `a ∘ b mod p`, answered by a decoder-only GPT at the last position.
     ModularArithmetic(ModularConfig),
+    /// IMDB sentiment from the bundled reviews, read by a BERT-style encoder at `[CLS]`.
+    Imdb(ImdbConfig),
+}
+
+/// Which slice of the bundled reviews an IMDB run sees (the bundle fixes pool and test set).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImdbConfig {
+    /// N: how many reviews of the pool the model trains on.
+    pub train_size: usize,
+    /// Words kept per review (longer reviews are cut); at most the bundle's length.
+    pub max_len: usize,
+    /// Word ids kept (the most frequent, specials included); rarer words become `[UNK]`.
+    pub vocab_size: usize,
+    /// Evaluate on this many test reviews (a fixed, seeded subset); `None` = all of them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_size: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -89,6 +105,10 @@ pub mod limits {
     pub const BETA: RangeInclusive<f64> = 0.0..=0.9999;
     pub const EPSILON: RangeInclusive<f64> = 1e-12..=1e-2;
     pub const STEPS: RangeInclusive<usize> = 1..=10_000_000;
+    /// IMDB words per review (the bundle may hold fewer).
+    pub const REVIEW_LEN: RangeInclusive<usize> = 1..=512;
+    /// IMDB vocabulary, special tokens included (the bundle may hold fewer).
+    pub const VOCAB_SIZE: RangeInclusive<usize> = 4..=65_536;
 }
 
 /// A setting outside what the project can train, said in the user's terms.
@@ -173,22 +193,67 @@ impl ExperimentConfig {
         }
     }
 
-    /// How many examples the training pool holds for this task.
-    pub fn pool_size(&self) -> usize {
+    /// The paper's IMDB configuration (1-layer BERT, hidden 128, 4 heads, FFN 512; AdamW
+    /// lr 1e-3, β = (0.9, 0.999), weight decay 1e-2, α = 10, batch 128) at N reviews, on the
+    /// bundle's full length and vocabulary (`max_len`, `vocab_size`).
+    pub fn paper_imdb(train_size: usize, max_len: usize, vocab_size: usize) -> Self {
+        Self {
+            task: TaskConfig::Imdb(ImdbConfig {
+                train_size,
+                max_len,
+                vocab_size,
+                test_size: None,
+            }),
+            grokking: GrokkingConfig {
+                alpha: 10.0,
+                weight_decay: 1e-2,
+            },
+            optimizer: OptimizerConfig {
+                beta2: 0.999,
+                ..Self::paper_modular(train_size).optimizer
+            },
+            training: TrainingConfig {
+                steps: 700_000,
+                eval_every: 1000,
+                batch_size: Some(128.min(train_size)),
+            },
+            ..Self::paper_modular(train_size)
+        }
+    }
+
+    /// How many examples the training pool holds, where the configuration alone says it
+    /// (modular arithmetic); IMDB's pool is the bundle's, see `ImdbCorpus`.
+    pub fn pool_size(&self) -> Option<usize> {
         match &self.task {
-            TaskConfig::ModularArithmetic(task) => task.pool_size(),
+            TaskConfig::ModularArithmetic(task) => Some(task.pool_size()),
+            TaskConfig::Imdb(_) => None,
         }
     }
 
     pub fn train_size(&self) -> usize {
         match &self.task {
             TaskConfig::ModularArithmetic(task) => task.train_size,
+            TaskConfig::Imdb(task) => task.train_size,
         }
     }
 
     pub fn set_train_size(&mut self, train_size: usize) {
         match &mut self.task {
             TaskConfig::ModularArithmetic(task) => task.train_size = train_size,
+            TaskConfig::Imdb(task) => task.train_size = train_size,
+        }
+    }
+
+    /// Short task name, as the CLI's `--task` spells it.
+    pub fn task_name(&self) -> &'static str {
+        match &self.task {
+            TaskConfig::ModularArithmetic(task) => match task.operation {
+                Operation::Add => "mod-add",
+                Operation::Sub => "mod-sub",
+                Operation::Mul => "mod-mul",
+                Operation::Div => "mod-div",
+            },
+            TaskConfig::Imdb(_) => "imdb",
         }
     }
 
@@ -196,6 +261,7 @@ impl ExperimentConfig {
     pub fn validate(&self) -> Result<(), ConfigError> {
         match &self.task {
             TaskConfig::ModularArithmetic(task) => task.validate()?,
+            TaskConfig::Imdb(task) => task.validate()?,
         }
         let model = &self.model;
         check("d_model", model.d_model, limits::D_MODEL)?;
@@ -264,6 +330,24 @@ impl ModularConfig {
     }
 }
 
+impl ImdbConfig {
+    /// What can be checked without the bundle; `ImdbCorpus::check` does the rest.
+    fn validate(&self) -> Result<(), ConfigError> {
+        if self.train_size == 0 {
+            return Err(ConfigError::TrainSize {
+                train_size: 0,
+                pool: 0,
+            });
+        }
+        check("review length", self.max_len, limits::REVIEW_LEN)?;
+        check("vocabulary size", self.vocab_size, limits::VOCAB_SIZE)?;
+        if let Some(test_size) = self.test_size {
+            check("test size", test_size, 1..=usize::MAX)?;
+        }
+        Ok(())
+    }
+}
+
 /// Size of the training pool when `fraction` of `total` examples go to it (rounded down, as
 /// the paper's 9,576 of 12,769 pairs).
 pub fn pool_size(total: usize, fraction: f64) -> usize {
@@ -324,7 +408,7 @@ mod tests {
     fn paper_config_is_valid_and_has_the_papers_pool() {
         let config = ExperimentConfig::paper_modular(1000);
         config.validate().unwrap();
-        assert_eq!(config.pool_size(), 9576);
+        assert_eq!(config.pool_size(), Some(9576));
     }
 
     #[test]
@@ -353,7 +437,9 @@ mod tests {
     #[test]
     fn division_needs_a_prime() {
         let mut config = ExperimentConfig::paper_modular(100);
-        let TaskConfig::ModularArithmetic(task) = &mut config.task;
+        let TaskConfig::ModularArithmetic(task) = &mut config.task else {
+            unreachable!()
+        };
         task.operation = Operation::Div;
         task.modulus = 100;
         assert_eq!(

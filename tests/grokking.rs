@@ -11,7 +11,9 @@ use grokking_lab::model::Classifier;
 
 fn model(alpha: f64) -> Classifier<CpuAutodiff> {
     let config = tiny_modular(7, 20, 1);
-    let TaskConfig::ModularArithmetic(task) = &config.task;
+    let TaskConfig::ModularArithmetic(task) = &config.task else {
+        unreachable!("a modular config")
+    };
     let data = modular::dataset(task, 0);
     let device = Default::default();
     rescale(Classifier::init(&config, &data, &device), alpha)

@@ -10,7 +10,9 @@ use grokking_lab::run::{RunError, train_run};
 use grokking_lab::{Regime, TrainError, Trainer};
 
 fn train(config: grokking_lab::ExperimentConfig) -> grokking_lab::RunRecord {
-    let TaskConfig::ModularArithmetic(task) = &config.task;
+    let TaskConfig::ModularArithmetic(task) = &config.task else {
+        unreachable!("a modular config")
+    };
     let data = modular::dataset(task, config.seed);
     pollster::block_on(train_run::<CpuAutodiff>(
         config,
@@ -62,7 +64,9 @@ fn mini_batches_train_too() {
 #[test]
 fn the_observer_can_stop_a_run() {
     let config = tiny_modular(7, 30, 100);
-    let TaskConfig::ModularArithmetic(task) = &config.task;
+    let TaskConfig::ModularArithmetic(task) = &config.task else {
+        unreachable!("a modular config")
+    };
     let data = modular::dataset(task, 0);
     let result = pollster::block_on(train_run::<CpuAutodiff>(
         config,
@@ -87,7 +91,9 @@ fn the_observer_can_stop_a_run() {
 fn invalid_configs_are_refused_before_training() {
     let mut config = tiny_modular(7, 30, 10);
     config.model.n_heads = 5;
-    let TaskConfig::ModularArithmetic(task) = &config.task;
+    let TaskConfig::ModularArithmetic(task) = &config.task else {
+        unreachable!("a modular config")
+    };
     let data = modular::dataset(task, 0);
     let result = Trainer::<CpuAutodiff>::new(config, &data, &Default::default());
     assert!(matches!(result, Err(TrainError::Config(_))));
@@ -96,10 +102,33 @@ fn invalid_configs_are_refused_before_training() {
 #[test]
 fn steps_stop_at_the_budget() {
     let config = tiny_modular(7, 30, 5);
-    let TaskConfig::ModularArithmetic(task) = &config.task;
+    let TaskConfig::ModularArithmetic(task) = &config.task else {
+        unreachable!("a modular config")
+    };
     let data = modular::dataset(task, 0);
     let mut trainer = Trainer::<CpuAutodiff>::new(config, &data, &Default::default()).unwrap();
     assert_eq!(trainer.train_steps(3), 3);
     assert_eq!(trainer.train_steps(3), 2);
     assert!(trainer.is_finished());
+}
+
+#[test]
+fn a_tiny_bert_memorizes_a_few_hundred_reviews() {
+    let corpus = common::bundled_imdb();
+    let mut config = common::tiny_imdb(256, 300);
+    config.optimizer.lr = 3e-3;
+    let data = grokking_lab::data::dataset(&config, Some(&corpus)).unwrap();
+    let run = pollster::block_on(train_run::<CpuAutodiff>(
+        config,
+        &data,
+        &Default::default(),
+        RunMeta::default(),
+        |_| ControlFlow::Continue(()),
+    ))
+    .unwrap();
+    let (first, last) = (run.history[0], *run.history.last().unwrap());
+    assert!(first.train_acc < 0.7, "{first:?}");
+    assert!(last.train_acc >= 0.99, "{last:?}");
+    assert!(run.summary.memorized_at.is_some());
+    run.check().unwrap();
 }

@@ -21,7 +21,9 @@ async fn the_core_trains_on_webgpu_like_on_the_cpu() {
 
     let mut config = tiny_modular(11, 60, 60);
     config.optimizer.lr = 3e-3;
-    let TaskConfig::ModularArithmetic(task) = &config.task;
+    let TaskConfig::ModularArithmetic(task) = &config.task else {
+        unreachable!("a modular config")
+    };
     let data = modular::dataset(task, config.seed);
 
     let mut gpu = Trainer::<Autodiff<Wgpu>>::new(config.clone(), &data, &device).unwrap();

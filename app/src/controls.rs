@@ -4,7 +4,7 @@ use grokking_lab::config::limits;
 use grokking_lab::data::modular::Operation;
 use leptos::prelude::*;
 
-use crate::settings::{LabSettings, MAX_SIZES, Preset};
+use crate::settings::{LabSettings, LabTask, MAX_SIZES, Preset};
 use crate::state::{Lab, Level, RunStatus};
 use crate::store;
 
@@ -97,7 +97,7 @@ pub fn SizeSlider(lab: Lab) -> impl IntoView {
     };
     let describe = move || {
         let n = lab.selected.get();
-        let pool = lab.settings.with(LabSettings::pool_size);
+        let (pool, noun) = lab.settings.with(|s| (s.pool_size(), s.example_noun()));
         let state = match lab.run_for(n).map(|r| r.status) {
             Some(RunStatus::Done) => "trained".to_owned(),
             Some(RunStatus::Training) => "training…".to_owned(),
@@ -113,7 +113,7 @@ pub fn SizeSlider(lab: Lab) -> impl IntoView {
             None => "not trained".to_owned(),
         };
         format!(
-            "N = {n} training examples ({:.0}% of the {pool}-pair pool) — {state}",
+            "N = {n} training examples ({:.0}% of the {pool}-{noun} pool) — {state}",
             100.0 * n as f64 / pool as f64
         )
     };
@@ -141,6 +141,7 @@ pub fn Presets(lab: Lab) -> impl IntoView {
         <div class="presets">
             {Preset::ALL.into_iter().map(|preset| view! {
                 <button class="preset" data-preset=preset.key() title=preset.description()
+                    class:hidden=move || lab.settings.with(|s| s.task != preset.task())
                     on:click=move |_| {
                         let settings = preset.settings();
                         let middle = settings.sizes[settings.sizes.len() / 2];
@@ -158,6 +159,8 @@ pub fn Presets(lab: Lab) -> impl IntoView {
 
 /// One setting of the form: how to show it and how to apply typed text to it.
 struct FieldSpec {
+    /// The task the setting belongs to; `None`: every task.
+    task: Option<LabTask>,
     id: &'static str,
     label: &'static str,
     help: String,
@@ -170,6 +173,7 @@ struct FieldSpec {
 #[component]
 fn Field(lab: Lab, spec: FieldSpec) -> impl IntoView {
     let FieldSpec {
+        task,
         id,
         label,
         help,
@@ -190,8 +194,9 @@ fn Field(lab: Lab, spec: FieldSpec) -> impl IntoView {
             Err(reason) => error.set(Some(reason)),
         }
     };
+    let hidden = move || task.is_some_and(|t| lab.settings.with(|s| s.task != t));
     view! {
-        <label class="field" for=id>
+        <label class="field" for=id class:hidden=hidden>
             <span class="name">{label}</span>
             <input id=id type="text" inputmode="decimal" prop:value=move || lab.settings.with(read) on:change=on_change
                 class:invalid=move || error.with(Option::is_some) />
@@ -237,6 +242,7 @@ fn write_sizes(s: &mut LabSettings, text: &str) -> Result<(), String> {
 fn fields() -> Vec<FieldSpec> {
     vec![
         FieldSpec {
+            task: Some(LabTask::Modular),
             id: "modulus",
             label: "Modulus p",
             help: range_help(limits::MODULUS, "All p² pairs; 75% form the training pool."),
@@ -248,6 +254,60 @@ fn fields() -> Vec<FieldSpec> {
             },
         },
         FieldSpec {
+            task: Some(LabTask::Imdb),
+            id: "max-len",
+            label: "Words per review",
+            help: format!(
+                "1 … {}. Longer reviews are cut; fewer words train faster.",
+                crate::imdb::manifest().params.max_len
+            ),
+            read: |s| s.max_len.to_string(),
+            write: |s, t| {
+                s.max_len = parse(t, 1..=crate::imdb::manifest().params.max_len)?;
+                Ok(())
+            },
+        },
+        FieldSpec {
+            task: Some(LabTask::Imdb),
+            id: "vocab-size",
+            label: "Vocabulary",
+            help: format!(
+                "4 … {}. The most frequent words; the rest read as [UNK].",
+                crate::imdb::manifest().params.vocab_size
+            ),
+            read: |s| s.vocab_size.to_string(),
+            write: |s, t| {
+                s.vocab_size = parse(t, 4..=crate::imdb::manifest().params.vocab_size)?;
+                Ok(())
+            },
+        },
+        FieldSpec {
+            task: Some(LabTask::Imdb),
+            id: "batch-size",
+            label: "Batch size",
+            help: "Reviews per AdamW step (the paper: 128).".to_owned(),
+            read: |s| s.batch_size.to_string(),
+            write: |s, t| {
+                s.batch_size = parse(t, 1..=crate::imdb::manifest().counts.pool.total())?;
+                Ok(())
+            },
+        },
+        FieldSpec {
+            task: Some(LabTask::Imdb),
+            id: "test-size",
+            label: "Test reviews",
+            help: format!(
+                "1 … {}. A fixed subset, evaluated every interval.",
+                crate::imdb::manifest().counts.test.total()
+            ),
+            read: |s| s.test_size.to_string(),
+            write: |s, t| {
+                s.test_size = parse(t, 1..=crate::imdb::manifest().counts.test.total())?;
+                Ok(())
+            },
+        },
+        FieldSpec {
+            task: None,
             id: "sizes",
             label: "Sizes on the slider",
             help: format!("e.g. 600:1600:200 or 500,800,1200 (at most {MAX_SIZES})."),
@@ -261,6 +321,7 @@ fn fields() -> Vec<FieldSpec> {
             write: write_sizes,
         },
         FieldSpec {
+            task: None,
             id: "alpha",
             label: "α (initial scale)",
             help: range_help(limits::ALPHA, "Every parameter × α after init; 1 = none."),
@@ -271,6 +332,7 @@ fn fields() -> Vec<FieldSpec> {
             },
         },
         FieldSpec {
+            task: None,
             id: "weight-decay",
             label: "Weight decay",
             help: range_help(
@@ -284,6 +346,7 @@ fn fields() -> Vec<FieldSpec> {
             },
         },
         FieldSpec {
+            task: None,
             id: "lr",
             label: "Learning rate",
             help: range_help(limits::LR, "Constant; the paper uses 0.001."),
@@ -294,6 +357,7 @@ fn fields() -> Vec<FieldSpec> {
             },
         },
         FieldSpec {
+            task: None,
             id: "d-model",
             label: "Width d_model",
             help: range_help(limits::D_MODEL, "Must be a multiple of the heads."),
@@ -304,6 +368,7 @@ fn fields() -> Vec<FieldSpec> {
             },
         },
         FieldSpec {
+            task: None,
             id: "heads",
             label: "Heads",
             help: range_help(limits::N_HEADS, "Attention heads."),
@@ -314,6 +379,7 @@ fn fields() -> Vec<FieldSpec> {
             },
         },
         FieldSpec {
+            task: None,
             id: "d-mlp",
             label: "MLP width",
             help: range_help(limits::D_MLP, "The paper: 4 × d_model."),
@@ -324,9 +390,10 @@ fn fields() -> Vec<FieldSpec> {
             },
         },
         FieldSpec {
+            task: None,
             id: "steps",
             label: "Steps",
-            help: "Optimizer steps per size (full batch).".to_owned(),
+            help: "Optimizer steps per size (modular: full batch).".to_owned(),
             read: |s| s.steps.to_string(),
             write: |s, t| {
                 s.steps = parse(t, 10..=1_000_000)?;
@@ -335,6 +402,7 @@ fn fields() -> Vec<FieldSpec> {
             },
         },
         FieldSpec {
+            task: None,
             id: "eval-every",
             label: "Evaluate every",
             help: "Steps between evaluations (one GPU readback each).".to_owned(),
@@ -345,6 +413,7 @@ fn fields() -> Vec<FieldSpec> {
             },
         },
         FieldSpec {
+            task: None,
             id: "seed",
             label: "Seed",
             help: "Fixes the split, the subset and the initial weights.".to_owned(),
@@ -371,10 +440,29 @@ pub fn SettingsForm(lab: Lab) -> impl IntoView {
             }
         }
     };
+    let task = move |ev| {
+        let Some(task) = LabTask::from_key(&event_target_value(&ev)) else {
+            return;
+        };
+        if lab.settings.with_untracked(|s| s.task) != task {
+            let settings = task.default_preset().settings();
+            let middle = settings.sizes[settings.sizes.len() / 2];
+            lab.settings.set(settings);
+            lab.selected.set(middle);
+        }
+    };
+    let not_modular = move || lab.settings.with(|s| s.task != LabTask::Modular);
     view! {
         <fieldset class="settings">
             <legend>"Setup"</legend>
-            <label class="field" for="operation">
+            <label class="field" for="task">
+                <span class="name">"Task"</span>
+                <select id="task" on:change=task prop:value=move || lab.settings.with(|s| s.task.key())>
+                    {LabTask::ALL.into_iter().map(|t| view! { <option value=t.key()>{t.label()}</option> }).collect_view()}
+                </select>
+                <span class="help">"IMDB: real movie reviews (Maas et al. 2011), a smoother transition."</span>
+            </label>
+            <label class="field" for="operation" class:hidden=not_modular>
                 <span class="name">"Operation"</span>
                 <select id="operation" on:change=operation prop:value=move || lab.settings.with(|s| s.operation.name())>
                     {Operation::ALL.into_iter().map(|op| view! { <option value=op.name()>{format!("a {} b mod p", op.symbol())}</option> }).collect_view()}

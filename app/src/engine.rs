@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use burn::tensor::backend::AutodiffBackend;
 use gloo_timers::future::TimeoutFuture;
 use grokking_lab::config::TaskConfig;
-use grokking_lab::data::{Dataset, modular};
+use grokking_lab::data::{self, Dataset};
 use grokking_lab::{ExperimentConfig, TrainError, Trainer};
 use leptos::prelude::*;
 
@@ -29,10 +29,13 @@ pub fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-pub fn dataset(config: &ExperimentConfig) -> Dataset {
-    match &config.task {
-        TaskConfig::ModularArithmetic(task) => modular::dataset(task, config.seed),
-    }
+/// The run's data; IMDB reviews are downloaded on first use.
+pub async fn dataset(config: &ExperimentConfig) -> Result<Dataset, String> {
+    let imdb = match config.task {
+        TaskConfig::Imdb(_) => Some(crate::imdb::corpus().await?),
+        TaskConfig::ModularArithmetic(_) => None,
+    };
+    data::dataset(config, imdb.as_deref()).map_err(|e| e.to_string())
 }
 
 struct Job<B: AutodiffBackend> {
@@ -43,11 +46,11 @@ struct Job<B: AutodiffBackend> {
 }
 
 impl<B: AutodiffBackend> Job<B> {
-    fn start(config: ExperimentConfig, device: &B::Device) -> Result<Self, TrainError> {
-        let data = dataset(&config);
+    async fn start(config: ExperimentConfig, device: &B::Device) -> Result<Self, String> {
+        let data = dataset(&config).await?;
         Ok(Self {
             key: run_key(&config),
-            trainer: Trainer::new(config, &data, device)?,
+            trainer: Trainer::new(config, &data, device).map_err(|e| e.to_string())?,
             until_eval: 0,
         })
     }
@@ -89,13 +92,15 @@ pub async fn run<B: AutodiffBackend>(lab: Lab, device: B::Device, backend: &'sta
                 lab.update_run(&job.key, |run| run.status = RunStatus::Queued);
                 parked.insert(job.key.clone(), job);
             }
-            current = match parked
-                .remove(&key)
-                .map_or_else(|| Job::start(config, &device), Ok)
-            {
+            let job = match parked.remove(&key) {
+                Some(job) => Ok(job),
+                None => Job::start(config, &device).await,
+            };
+            current = match job {
                 Ok(job) => Some(job),
                 Err(error) => {
-                    finish(&lab, &key, RunStatus::Failed(error.to_string()));
+                    lab.notify(Level::Error, error.clone());
+                    finish(&lab, &key, RunStatus::Failed(error));
                     continue;
                 }
             };

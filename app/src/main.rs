@@ -7,6 +7,7 @@ mod device;
 mod engine;
 mod explain;
 mod export;
+mod imdb;
 mod lab;
 mod settings;
 mod state;

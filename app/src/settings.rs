@@ -3,15 +3,62 @@
 
 use grokking_lab::ExperimentConfig;
 use grokking_lab::config::{
-    ConfigError, ModelConfig, ModularConfig, TaskConfig, limits, parse_number_list,
+    ConfigError, ImdbConfig, ModelConfig, ModularConfig, TaskConfig, limits, parse_number_list,
 };
 use grokking_lab::data::modular::Operation;
+
+use crate::imdb;
+
+/// Which of the paper's tasks the lab trains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LabTask {
+    /// `a ∘ b mod p` on a 1-layer GPT.
+    Modular,
+    /// IMDB sentiment on a 1-layer BERT-style encoder.
+    Imdb,
+}
+
+impl LabTask {
+    pub const ALL: [LabTask; 2] = [Self::Modular, Self::Imdb];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Modular => "modular",
+            Self::Imdb => "imdb",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Modular => "Modular arithmetic (GPT)",
+            Self::Imdb => "IMDB sentiment (BERT)",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.key() == key)
+    }
+
+    /// The preset a task switch lands on.
+    pub fn default_preset(self) -> Preset {
+        match self {
+            Self::Modular => Preset::ThreeRegimes,
+            Self::Imdb => Preset::Imdb,
+        }
+    }
+}
 
 /// The lab's setup.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LabSettings {
+    pub task: LabTask,
     pub operation: Operation,
     pub modulus: usize,
+    /// IMDB: words kept per review, most frequent words kept, mini-batch, test reviews.
+    pub max_len: usize,
+    pub vocab_size: usize,
+    pub batch_size: usize,
+    pub test_size: usize,
     pub d_model: usize,
     pub n_heads: usize,
     pub d_mlp: usize,
@@ -35,16 +82,28 @@ pub enum Preset {
     Tiny,
     /// The paper's full modular-addition configuration.
     Paper,
+    /// IMDB at a size the browser trains in minutes (docs/results/imdb-preset-search.md).
+    Imdb,
+    /// The paper's IMDB configuration on the bundled reviews.
+    ImdbPaper,
 }
 
 impl Preset {
-    pub const ALL: [Preset; 3] = [Self::ThreeRegimes, Self::Tiny, Self::Paper];
+    pub const ALL: [Preset; 5] = [
+        Self::ThreeRegimes,
+        Self::Tiny,
+        Self::Paper,
+        Self::Imdb,
+        Self::ImdbPaper,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
             Self::ThreeRegimes => "three-regimes",
             Self::Tiny => "tiny",
             Self::Paper => "paper",
+            Self::Imdb => "imdb",
+            Self::ImdbPaper => "imdb-paper",
         }
     }
 
@@ -53,6 +112,15 @@ impl Preset {
             Self::ThreeRegimes => "Three regimes (fast)",
             Self::Tiny => "Tiny (CPU-friendly)",
             Self::Paper => "Paper: p = 113, full size",
+            Self::Imdb => "IMDB: the smoother transition",
+            Self::ImdbPaper => "IMDB: paper's model",
+        }
+    }
+
+    pub fn task(self) -> LabTask {
+        match self {
+            Self::ThreeRegimes | Self::Tiny | Self::Paper => LabTask::Modular,
+            Self::Imdb | Self::ImdbPaper => LabTask::Imdb,
         }
     }
 
@@ -67,6 +135,10 @@ impl Preset {
             Self::Paper => {
                 "The paper's modular addition: p = 113, d_model 128, MLP 512, weight decay 1, up to 100k steps, N = 1000 … 9500. Hours, not minutes."
             }
+            Self::Imdb => IMDB_PRESET_DESCRIPTION,
+            Self::ImdbPaper => {
+                "The paper's IMDB classifier: hidden 128, 4 heads, FFN 512, α = 10, weight decay 0.01, batch 128, on all 128 words of the bundled reviews. The paper trains 700k steps: a GPU job."
+            }
         }
     }
 
@@ -75,9 +147,15 @@ impl Preset {
     }
 
     pub fn settings(self) -> LabSettings {
+        let manifest = imdb::manifest();
         let base = LabSettings {
+            task: LabTask::Modular,
             operation: Operation::Add,
             modulus: 47,
+            max_len: manifest.params.max_len,
+            vocab_size: manifest.params.vocab_size,
+            batch_size: 128,
+            test_size: manifest.counts.test.total(),
             d_model: 64,
             n_heads: 4,
             d_mlp: 256,
@@ -114,9 +192,66 @@ impl Preset {
                 sizes: (1000..=9500).step_by(500).collect(),
                 ..base
             },
+            Self::Imdb => LabSettings {
+                task: LabTask::Imdb,
+                d_model: IMDB_PRESET.d_model,
+                d_mlp: IMDB_PRESET.d_mlp,
+                alpha: IMDB_PRESET.alpha,
+                weight_decay: IMDB_PRESET.weight_decay,
+                max_len: IMDB_PRESET.max_len,
+                vocab_size: IMDB_PRESET.vocab_size,
+                batch_size: IMDB_PRESET.batch_size,
+                test_size: IMDB_PRESET.test_size,
+                steps: IMDB_PRESET.steps,
+                eval_every: IMDB_PRESET.eval_every,
+                sizes: IMDB_PRESET.sizes.to_vec(),
+                ..base
+            },
+            Self::ImdbPaper => LabSettings {
+                task: LabTask::Imdb,
+                d_model: 128,
+                d_mlp: 512,
+                alpha: 10.0,
+                weight_decay: 0.01,
+                steps: 700_000,
+                eval_every: 1000,
+                sizes: vec![470, 940, 1410, 1880, 2350, 2820, 3290, 3760, 4230, 4700],
+                ..base
+            },
         }
     }
 }
+
+/// The browser-fast IMDB preset, found with the CLI (docs/results/imdb-preset-search.md).
+struct ImdbPreset {
+    d_model: usize,
+    d_mlp: usize,
+    alpha: f64,
+    weight_decay: f64,
+    max_len: usize,
+    vocab_size: usize,
+    batch_size: usize,
+    test_size: usize,
+    steps: usize,
+    eval_every: usize,
+    sizes: &'static [usize],
+}
+
+const IMDB_PRESET: ImdbPreset = ImdbPreset {
+    d_model: 64,
+    d_mlp: 256,
+    alpha: 10.0,
+    weight_decay: 1.0,
+    max_len: 64,
+    vocab_size: 2000,
+    batch_size: 64,
+    test_size: 500,
+    steps: 3000,
+    eval_every: 50,
+    sizes: &[300, 600, 1000, 1500, 2000, 3000, 4000],
+};
+
+const IMDB_PRESET_DESCRIPTION: &str = "IMDB reviews (first 64 words, 2,000-word vocabulary) on a 64-wide BERT, α = 10, weight decay 1, N = 300 … 4000: every size memorizes within a few hundred steps; test accuracy climbs later and more smoothly than on modular arithmetic, and sooner with more reviews.";
 
 impl Default for LabSettings {
     fn default() -> Self {
@@ -140,18 +275,46 @@ impl std::fmt::Display for Ignored {
 
 impl LabSettings {
     pub fn pool_size(&self) -> usize {
-        self.config(1).pool_size()
+        self.config(1)
+            .pool_size()
+            .unwrap_or_else(|| imdb::manifest().counts.pool.total())
+    }
+
+    /// What the slider counts: "pairs" or "reviews".
+    pub fn example_noun(&self) -> &'static str {
+        match self.task {
+            LabTask::Modular => "pair",
+            LabTask::Imdb => "review",
+        }
     }
 
     /// The full experiment at training size `train_size`.
     pub fn config(&self, train_size: usize) -> ExperimentConfig {
-        let mut config = ExperimentConfig::paper_modular(train_size);
-        config.task = TaskConfig::ModularArithmetic(ModularConfig {
-            operation: self.operation,
-            modulus: self.modulus,
-            pool_fraction: 0.75,
-            train_size,
-        });
+        let mut config = match self.task {
+            LabTask::Modular => {
+                let mut config = ExperimentConfig::paper_modular(train_size);
+                config.task = TaskConfig::ModularArithmetic(ModularConfig {
+                    operation: self.operation,
+                    modulus: self.modulus,
+                    pool_fraction: 0.75,
+                    train_size,
+                });
+                config
+            }
+            LabTask::Imdb => {
+                let mut config =
+                    ExperimentConfig::paper_imdb(train_size, self.max_len, self.vocab_size);
+                let all_test = imdb::manifest().counts.test.total();
+                config.task = TaskConfig::Imdb(ImdbConfig {
+                    train_size,
+                    max_len: self.max_len,
+                    vocab_size: self.vocab_size,
+                    test_size: (self.test_size < all_test).then_some(self.test_size),
+                });
+                config.training.batch_size = Some(self.batch_size.min(train_size));
+                config
+            }
+        };
         config.model = ModelConfig {
             d_model: self.d_model,
             n_heads: self.n_heads,
@@ -169,13 +332,37 @@ impl LabSettings {
 
     /// The setup a run was made with (its sizes: the run's own plus `sizes`).
     pub fn from_config(config: &ExperimentConfig, mut sizes: Vec<usize>) -> Self {
-        let TaskConfig::ModularArithmetic(task) = &config.task;
-        sizes.push(task.train_size);
+        sizes.push(config.train_size());
         sizes.sort_unstable();
         sizes.dedup();
+        let defaults = match &config.task {
+            TaskConfig::ModularArithmetic(_) => Preset::ThreeRegimes,
+            TaskConfig::Imdb(_) => Preset::Imdb,
+        }
+        .settings();
+        let (task, operation, modulus) = match &config.task {
+            TaskConfig::ModularArithmetic(task) => (LabTask::Modular, task.operation, task.modulus),
+            TaskConfig::Imdb(_) => (LabTask::Imdb, defaults.operation, defaults.modulus),
+        };
+        let (max_len, vocab_size, test_size) = match &config.task {
+            TaskConfig::Imdb(task) => (
+                task.max_len,
+                task.vocab_size,
+                task.test_size
+                    .unwrap_or_else(|| imdb::manifest().counts.test.total()),
+            ),
+            TaskConfig::ModularArithmetic(_) => {
+                (defaults.max_len, defaults.vocab_size, defaults.test_size)
+            }
+        };
         Self {
-            operation: task.operation,
-            modulus: task.modulus,
+            task,
+            operation,
+            modulus,
+            max_len,
+            vocab_size,
+            batch_size: config.training.batch_size.unwrap_or(defaults.batch_size),
+            test_size,
             d_model: config.model.d_model,
             n_heads: config.model.n_heads,
             d_mlp: config.model.d_mlp,
@@ -198,9 +385,14 @@ impl LabSettings {
                 pool: self.pool_size(),
             });
         }
-        self.sizes
-            .iter()
-            .try_for_each(|&size| self.config(size).validate())
+        self.sizes.iter().try_for_each(|&size| {
+            let config = self.config(size);
+            config.validate()?;
+            match &config.task {
+                TaskConfig::Imdb(task) => imdb::manifest().check(task),
+                TaskConfig::ModularArithmetic(_) => Ok(()),
+            }
+        })
     }
 
     /// Drops sizes the pool cannot supply (after the modulus shrank, say).
@@ -220,10 +412,15 @@ impl LabSettings {
             .map(usize::to_string)
             .collect::<Vec<_>>()
             .join(",");
+        let task = match self.task {
+            LabTask::Modular => format!("op={}&p={}", self.operation.name(), self.modulus),
+            LabTask::Imdb => format!(
+                "task=imdb&len={}&vocab={}&batch={}&test={}",
+                self.max_len, self.vocab_size, self.batch_size, self.test_size
+            ),
+        };
         format!(
-            "op={}&p={}&d={}&heads={}&mlp={}&layers={}&alpha={}&wd={}&lr={}&steps={}&eval={}&seed={}&sizes={}&n={}",
-            self.operation.name(),
-            self.modulus,
+            "{task}&d={}&heads={}&mlp={}&layers={}&alpha={}&wd={}&lr={}&steps={}&eval={}&seed={}&sizes={}&n={}",
             self.d_model,
             self.n_heads,
             self.d_mlp,
@@ -262,7 +459,12 @@ impl LabSettings {
                 });
                 Preset::ThreeRegimes
             }),
-            None => Preset::ThreeRegimes,
+            None => match pairs.iter().find(|(k, _)| k == "task") {
+                Some((_, v)) => {
+                    LabTask::from_key(v).map_or(Preset::ThreeRegimes, LabTask::default_preset)
+                }
+                None => Preset::ThreeRegimes,
+            },
         };
         let mut settings = preset.settings();
         let mut selected = None;
@@ -309,8 +511,18 @@ impl LabSettings {
                 ))
             }
         }
+        let manifest = imdb::manifest();
         match key {
             "preset" => {}
+            "task" => {
+                if LabTask::from_key(value) != Some(self.task) {
+                    return Err("task must be modular or imdb (and agree with the preset)".into());
+                }
+            }
+            "len" => self.max_len = number(value, 1..=manifest.params.max_len)?,
+            "vocab" => self.vocab_size = number(value, 4..=manifest.params.vocab_size)?,
+            "batch" => self.batch_size = number(value, 1..=manifest.counts.pool.total())?,
+            "test" => self.test_size = number(value, 1..=manifest.counts.test.total())?,
             "op" => {
                 self.operation = Operation::from_name(value)
                     .ok_or_else(|| "operation must be add, sub, mul or div".to_owned())?
@@ -392,6 +604,28 @@ mod tests {
         assert_eq!(parsed, settings);
         assert_eq!(selected, Some(400));
         assert!(ignored.is_empty(), "{ignored:?}");
+    }
+
+    #[test]
+    fn imdb_hash_round_trips_and_validates_against_the_bundle() {
+        let mut settings = Preset::Imdb.settings();
+        settings.max_len = 16;
+        settings.test_size = 100;
+        let (parsed, selected, ignored) = LabSettings::from_hash(&settings.to_hash(300));
+        assert_eq!(parsed, settings);
+        assert_eq!(selected, Some(300));
+        assert!(ignored.is_empty(), "{ignored:?}");
+        assert_eq!(parsed.pool_size(), imdb::manifest().counts.pool.total());
+        let config = parsed.config(300);
+        assert_eq!(LabSettings::from_config(&config, vec![]).max_len, 16);
+
+        let (fallback, _, ignored) = LabSettings::from_hash("task=imdb&len=100000&sizes=1,999999");
+        assert_eq!(fallback, Preset::Imdb.settings());
+        assert!(ignored.iter().any(|i| i.key == "len"), "{ignored:?}");
+        assert!(
+            ignored.iter().any(|i| i.reason.contains("training pool")),
+            "{ignored:?}"
+        );
     }
 
     #[test]

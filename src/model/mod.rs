@@ -2,6 +2,7 @@
 //! authors' scripts inherit (weights ~ N(0, 0.02), biases 0, LayerNorm 1/0).
 
 pub mod attention;
+pub mod bert;
 pub mod gpt;
 
 use burn::module::{Module, ModuleMapper, Param};
@@ -15,6 +16,7 @@ use crate::config::{ExperimentConfig, TaskConfig};
 use crate::data::Dataset;
 use crate::rng::SplitMix64;
 
+pub use bert::Bert;
 pub use gpt::Gpt;
 
 /// Standard deviation of the initial weights (Hugging Face's `initializer_range`).
@@ -23,8 +25,10 @@ pub const INIT_STD: f64 = 0.02;
 /// The model a task trains. One enum so the trainer, the CLI and the lab handle every task
 /// the same way.
 #[derive(Module, Debug)]
+#[allow(clippy::large_enum_variant)] // one model per trainer: boxing would buy nothing
 pub enum Classifier<B: Backend> {
     Gpt(Gpt<B>),
+    Bert(Bert<B>),
 }
 
 impl<B: Backend> Classifier<B> {
@@ -39,6 +43,13 @@ impl<B: Backend> Classifier<B> {
                 data.n_classes,
                 device,
             )),
+            TaskConfig::Imdb(_) => Self::Bert(Bert::init(
+                &config.model,
+                data.vocab_size,
+                data.train.seq_len,
+                data.n_classes,
+                device,
+            )),
         };
         model.map(&mut SeededInit::new(config.seed))
     }
@@ -47,6 +58,7 @@ impl<B: Backend> Classifier<B> {
     pub fn forward(&self, tokens: Tensor<B, 2, Int>) -> Tensor<B, 2> {
         match self {
             Self::Gpt(model) => model.forward(tokens),
+            Self::Bert(model) => model.forward(tokens),
         }
     }
 }

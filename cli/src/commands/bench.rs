@@ -58,7 +58,7 @@ impl BackendJob for Measure {
     type Output = (f64, f64);
 
     fn run<B: AutodiffBackend>(self, device: B::Device) -> (f64, f64) {
-        let data = dataset(&self.config);
+        let data = dataset(&self.config).expect("bench configs are valid");
         let mut trainer =
             Trainer::<B>::new(self.config, &data, &device).expect("bench configs are valid");
         let sync =

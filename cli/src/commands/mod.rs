@@ -1,5 +1,6 @@
 pub mod analyze;
 pub mod bench;
+pub mod prepare_imdb;
 pub mod sweep;
 pub mod train;
 
@@ -10,7 +11,7 @@ use std::time::Instant;
 
 use burn::tensor::backend::AutodiffBackend;
 use grokking_lab::config::TaskConfig;
-use grokking_lab::data::{Dataset, modular};
+use grokking_lab::data::{self, Dataset};
 use grokking_lab::record::{RunMeta, RunRecord};
 use grokking_lab::run::{RunError, train_run};
 use grokking_lab::{EvalPoint, ExperimentConfig};
@@ -18,10 +19,19 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::backend::{BackendJob, BackendKind};
 
-pub fn dataset(config: &ExperimentConfig) -> Dataset {
-    match &config.task {
-        TaskConfig::ModularArithmetic(task) => modular::dataset(task, config.seed),
+/// The configuration's data; IMDB comes from the bundle compiled into the binary.
+pub fn dataset(config: &ExperimentConfig) -> anyhow::Result<Dataset> {
+    let imdb = matches!(config.task, TaskConfig::Imdb(_)).then(crate::imdb::bundled_corpus);
+    Ok(data::dataset(config, imdb)?)
+}
+
+/// Checks a configuration against the limits and, for IMDB, against the bundle.
+pub fn validate(config: &ExperimentConfig) -> anyhow::Result<()> {
+    config.validate()?;
+    if let TaskConfig::Imdb(task) = &config.task {
+        crate::imdb::bundled_corpus().check(task)?;
     }
+    Ok(())
 }
 
 /// Set by Ctrl-C; runs in flight stop at their next evaluation.
@@ -64,7 +74,8 @@ impl BackendJob for TrainJob {
     type Output = Result<RunRecord, RunError>;
 
     fn run<B: AutodiffBackend>(self, device: B::Device) -> Self::Output {
-        let data = dataset(&self.config);
+        // Commands validate every configuration (`validate`) before they start jobs.
+        let data = dataset(&self.config).expect("configuration validated before training");
         let started = Instant::now();
         let meta = RunMeta {
             backend: self.backend.name().to_owned(),

@@ -57,7 +57,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
         }
     }
     for config in &plan {
-        config.validate().with_context(|| {
+        super::validate(config).with_context(|| {
             format!("N={} d_model={}", config.train_size(), config.model.d_model)
         })?;
     }

@@ -27,7 +27,7 @@ pub struct TrainArgs {
 pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     let experiment = &args.experiment;
     let config = experiment.config(args.train_size, experiment.d_model, experiment.seed);
-    config.validate()?;
+    super::validate(&config)?;
     let bar = step_bar(config.training.steps);
     bar.set_prefix(format!("N={}", args.train_size));
     let job = TrainJob {

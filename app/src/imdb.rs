@@ -1,0 +1,63 @@
+//! The bundled IMDB reviews in the browser. The manifest is compiled in (the settings need
+//! the pool size before anything is downloaded); the reviews themselves (1.2 MB) are fetched
+//! from `./data/imdb/` the first time an IMDB run starts, checked against the manifest's
+//! SHA-256, and kept for the session.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::OnceLock;
+
+use grokking_lab::data::imdb::ImdbCorpus;
+use grokking_lab::data::imdb::bundle::Manifest;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+const MANIFEST_JSON: &str = include_str!("../../public/data/imdb/manifest.json");
+
+/// The bundle's manifest, as built into the app.
+pub fn manifest() -> &'static Manifest {
+    static MANIFEST: OnceLock<Manifest> = OnceLock::new();
+    MANIFEST.get_or_init(|| {
+        // The same file the native tests check; invalid JSON here is a broken build.
+        serde_json::from_str(MANIFEST_JSON).expect("the bundled IMDB manifest is valid")
+    })
+}
+
+thread_local! {
+    static CORPUS: RefCell<Option<Rc<ImdbCorpus>>> = const { RefCell::new(None) };
+}
+
+/// The reviews, downloaded once per page load.
+pub async fn corpus() -> Result<Rc<ImdbCorpus>, String> {
+    if let Some(corpus) = CORPUS.with_borrow(Clone::clone) {
+        return Ok(corpus);
+    }
+    let vocab = fetch_bytes("data/imdb/vocab.txt").await?;
+    let reviews = fetch_bytes("data/imdb/reviews.bin").await?;
+    let corpus = ImdbCorpus::from_bundle(MANIFEST_JSON.as_bytes(), &vocab, &reviews)
+        .map_err(|e| format!("The IMDB reviews could not be used: {e}"))?;
+    let corpus = Rc::new(corpus);
+    CORPUS.set(Some(corpus.clone()));
+    Ok(corpus)
+}
+
+async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
+    let failed = |why: String| format!("Downloading the IMDB reviews ({path}) failed: {why}");
+    let window = web_sys::window().ok_or_else(|| failed("no window".into()))?;
+    let response = JsFuture::from(window.fetch_with_str(path))
+        .await
+        .map_err(|e| failed(format!("{e:?}")))?;
+    let response: web_sys::Response = response
+        .dyn_into()
+        .map_err(|_| failed("not a response".into()))?;
+    if !response.ok() {
+        return Err(failed(format!("HTTP {}", response.status())));
+    }
+    let buffer = response
+        .array_buffer()
+        .map_err(|e| failed(format!("{e:?}")))?;
+    let buffer = JsFuture::from(buffer)
+        .await
+        .map_err(|e| failed(format!("{e:?}")))?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}

@@ -1,0 +1,163 @@
+//! The paper's encoder-only BERT-style classifier: token + learned position embeddings with
+//! LayerNorm, post-LayerNorm encoder layers of bidirectional self-attention (padding masked)
+//! and a GELU feed-forward network, a tanh pooler on `[CLS]` and a linear 2-way head.
+//! No dropout, as the paper's configuration.
+
+use burn::module::Module;
+use burn::nn::{Embedding, LayerNorm, Linear};
+use burn::tensor::backend::Backend;
+use burn::tensor::{Bool, Int, Tensor, s};
+
+use super::attention::{SelfAttention, Shape};
+use super::gpt::Mlp;
+use super::{embedding, layer_norm, linear};
+use crate::config::ModelConfig;
+use crate::data::imdb::tokenizer::PAD;
+
+#[derive(Module, Debug)]
+pub struct EncoderLayer<B: Backend> {
+    attention: SelfAttention<B>,
+    ln_attention: LayerNorm<B>,
+    ffn: Mlp<B>,
+    ln_ffn: LayerNorm<B>,
+}
+
+impl<B: Backend> EncoderLayer<B> {
+    pub fn init(config: &ModelConfig, device: &B::Device) -> Self {
+        Self {
+            attention: SelfAttention::init(config.d_model, config.n_heads, device),
+            ln_attention: layer_norm(config.d_model, device),
+            ffn: Mlp::init(config.d_model, config.d_mlp, device),
+            ln_ffn: layer_norm(config.d_model, device),
+        }
+    }
+
+    /// `queries` (some rows of `x`) attend over `x`; post-LayerNorm residuals as BERT's.
+    fn forward(
+        &self,
+        queries: Tensor<B, 2>,
+        x: Tensor<B, 2>,
+        shape: Shape,
+        padding: Tensor<B, 3, Bool>,
+    ) -> Tensor<B, 2> {
+        let attended = self
+            .attention
+            .forward(queries.clone(), x, shape, Some(padding));
+        let h = self.ln_attention.forward(queries + attended);
+        self.ln_ffn.forward(h.clone() + self.ffn.forward(h))
+    }
+}
+
+#[derive(Module, Debug)]
+pub struct Bert<B: Backend> {
+    tokens: Embedding<B>,
+    positions: Embedding<B>,
+    ln_embeddings: LayerNorm<B>,
+    layers: Vec<EncoderLayer<B>>,
+    pooler: Linear<B>,
+    classifier: Linear<B>,
+}
+
+impl<B: Backend> Bert<B> {
+    pub fn init(
+        config: &ModelConfig,
+        vocab_size: usize,
+        seq_len: usize,
+        n_classes: usize,
+        device: &B::Device,
+    ) -> Self {
+        Self {
+            tokens: embedding(vocab_size, config.d_model, device),
+            positions: embedding(seq_len, config.d_model, device),
+            ln_embeddings: layer_norm(config.d_model, device),
+            layers: (0..config.n_layers)
+                .map(|_| EncoderLayer::init(config, device))
+                .collect(),
+            pooler: linear(config.d_model, config.d_model, true, device),
+            classifier: linear(config.d_model, n_classes, true, device),
+        }
+    }
+
+    /// Class logits `[batch, n_classes]` for `[CLS] …` sequences `[batch, seq]`.
+    pub fn forward(&self, tokens: Tensor<B, 2, Int>) -> Tensor<B, 2> {
+        let [batch, seq] = tokens.dims();
+        // True where a key is padding: no query may attend to it.
+        let padding = tokens
+            .clone()
+            .equal_elem(i64::from(PAD))
+            .reshape([batch, 1, seq]);
+        let positions = self
+            .positions
+            .weight
+            .val()
+            .slice(s![0..seq])
+            .unsqueeze_dim(0);
+        let d_model = positions.dims()[2];
+        let x = self.tokens.forward(tokens) + positions;
+        let mut x = self
+            .ln_embeddings
+            .forward(x)
+            .reshape([batch * seq, d_model]);
+        let (last, earlier) = self.layers.split_last().expect("at least one layer");
+        let every = Shape {
+            batch,
+            n_q: seq,
+            seq,
+        };
+        for layer in earlier {
+            x = layer.forward(x.clone(), x, every, padding.clone());
+        }
+        // Only [CLS] feeds the pooler, so the last layer computes that one position.
+        let cls = x
+            .clone()
+            .reshape([batch, seq, d_model])
+            .slice([0..batch, 0..1, 0..d_model])
+            .reshape([batch, d_model]);
+        let shape = Shape { batch, n_q: 1, seq };
+        let cls = last.forward(cls, x, shape, padding);
+        self.classifier.forward(self.pooler.forward(cls).tanh())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use burn::tensor::{TensorData, Tolerance};
+
+    type Cpu = burn::backend::NdArray;
+
+    fn model() -> Bert<Cpu> {
+        let config = ModelConfig {
+            d_model: 16,
+            n_heads: 4,
+            d_mlp: 32,
+            n_layers: 2,
+        };
+        Bert::init(&config, 20, 12, 2, &Default::default())
+    }
+
+    fn tokens(rows: Vec<Vec<i32>>) -> Tensor<Cpu, 2, Int> {
+        let shape = [rows.len(), rows[0].len()];
+        Tensor::from_data(TensorData::new(rows.concat(), shape), &Default::default())
+    }
+
+    #[test]
+    fn padding_does_not_change_the_prediction() {
+        let model = model();
+        // The same review padded to two lengths, and with different junk under the padding
+        // positions of a longer sequence: only the real words may matter.
+        let short = model.forward(tokens(vec![vec![2, 5, 7, 9, 0, 0]]));
+        let long = model.forward(tokens(vec![vec![2, 5, 7, 9, 0, 0, 0, 0, 0, 0]]));
+        short
+            .into_data()
+            .assert_approx_eq::<f32>(&long.into_data(), Tolerance::default());
+    }
+
+    #[test]
+    fn every_word_can_change_the_prediction() {
+        let model = model();
+        let a = model.forward(tokens(vec![vec![2, 5, 7, 9, 11, 0]]));
+        let b = model.forward(tokens(vec![vec![2, 5, 7, 9, 12, 0]]));
+        assert!(a.sub(b).abs().max().into_scalar() > 1e-6);
+    }
+}
