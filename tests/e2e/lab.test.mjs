@@ -21,6 +21,8 @@ const WEBGPU_ARGS = [
 ];
 // Two sizes of a + b mod 11 (90-pair pool) on a 16-wide model.
 const TINY = "p=11&d=16&heads=2&mlp=32&steps=200&eval=20&sizes=30,60";
+// IMDB: 32 and 64 bundled reviews (first 16 words, 500-word vocabulary) on an 8-wide BERT.
+const TINY_IMDB = "task=imdb&len=16&vocab=500&batch=16&test=64&d=8&heads=2&mlp=16&alpha=1&wd=0.1&lr=0.003&steps=60&eval=20&sizes=32,64";
 const MINUTE = 60_000;
 
 const site = await serve(dist);
@@ -131,6 +133,25 @@ await scenario("bad-url-state", WEBGPU_ARGS, async (page) => {
   await page.setInputFiles("#import-file", { name: "broken.json", mimeType: "application/json", buffer: Buffer.from("{\"format\": \"grokking-lab/run\", \"version\": 1, \"hist") });
   await page.waitForSelector("#notices .notice.error");
   assert.match(await text(page, "#notices .notice.error"), /Could not import/);
+});
+
+await scenario("webgpu-imdb", WEBGPU_ARGS, async (page) => {
+  await page.goto(`${site.url}#${TINY_IMDB}&n=64`);
+  await waitForDevice(page, "webgpu");
+  assert.equal(await page.inputValue("#task"), "imdb");
+  assert.match(await text(page, "#imdb-citation"), /Maas/);
+  assert.match(await text(page, "#size-label"), /review pool/);
+  const started = Date.now();
+  await page.click("#play");
+  await waitForTrained(page, 1);
+  metrics.webgpu_imdb_first_size_s = (Date.now() - started) / 1000;
+  const run = (await exportedSweep(page)).runs[0];
+  assert.equal(run.config.task.kind, "imdb");
+  assert.equal(run.config.task.train_size, 64);
+  assert.equal(run.meta.backend, "webgpu");
+  assert.equal(run.history.at(-1).step, 60);
+  assert.ok(run.history.at(-1).train_loss < run.history[0].train_loss, "train loss fell on IMDB reviews");
+  await page.screenshot({ path: `${artifacts}/lab-imdb.png`, fullPage: true });
 });
 
 await scenario("cpu-fallback", [], async (page) => {

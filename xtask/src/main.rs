@@ -5,6 +5,8 @@
 //! - `test`   sets up and runs every check CI runs: format, lints, native tests, the core
 //!   on WebGPU in headless Chromium, and the built lab driven in headless Chromium.
 //! - `bench`  records training speed on the CPU backend.
+//! - `data`   rebuilds the IMDB bundle in public/data/imdb from its registry package;
+//!   `data --check` verifies the committed bundle is byte-identical to a fresh build.
 //!
 //! Tools come from registries only (crates.io, npm, Debian), never from the web at run
 //! time: trunk runs offline against the versions installed here.
@@ -15,7 +17,7 @@ use std::process::ExitCode;
 
 use tools::{Tools, root, run};
 
-const USAGE: &str = "usage: cargo xtask <setup | lab [--port N] | test | bench>";
+const USAGE: &str = "usage: cargo xtask <setup | lab [--port N] | test | bench | data [--check]>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -24,6 +26,7 @@ fn main() -> ExitCode {
         Some("lab") => lab(&args[1..]),
         Some("test") => test(),
         Some("bench") => bench(),
+        Some("data") => data(&args[1..]),
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -68,6 +71,7 @@ fn test() -> Result<(), String> {
         "warnings",
     ]))?;
     run(tools.command("cargo").args(["test", "--workspace"]))?;
+    data(&["--check".to_owned()])?;
     // The core on burn's WebGPU backend, in headless Chromium (webdriver.json has the flags).
     run(tools
         .command("cargo")
@@ -94,6 +98,23 @@ fn test() -> Result<(), String> {
         .current_dir(root().join("tests/e2e")))?;
     println!("xtask: all checks passed");
     Ok(())
+}
+
+/// The IMDB bundle: downloads the wheel (cached in target/), prepares, writes or checks.
+fn data(args: &[String]) -> Result<(), String> {
+    let check = match args {
+        [] => false,
+        [flag] if flag == "--check" => true,
+        _ => return Err(USAGE.to_owned()),
+    };
+    let mut command = Tools::native().command("cargo");
+    command
+        .args(["run", "-p", "grokking-cli", "--", "prepare-imdb"])
+        .current_dir(root());
+    if check {
+        command.arg("--check");
+    }
+    run(&mut command)
 }
 
 fn bench() -> Result<(), String> {

@@ -36,6 +36,23 @@ fn cases() -> Vec<Case> {
     small.modulus = 47;
     small.d_model = 64;
     small.d_mlp = 256;
+    let mut imdb_preset = Defaults::parse_from([
+        "bench",
+        "--task",
+        "imdb",
+        "--d-mlp",
+        "256",
+        "--batch-size",
+        "64",
+        "--max-len",
+        "64",
+        "--vocab-size",
+        "2000",
+        "--test-size",
+        "500",
+    ])
+    .experiment;
+    imdb_preset.d_model = 64;
     vec![
         Case {
             name: "small: p=47 d=64 mlp=256 N=1200 full batch",
@@ -44,6 +61,10 @@ fn cases() -> Vec<Case> {
         Case {
             name: "paper: p=113 d=128 mlp=512 N=4000 full batch",
             config: paper.config(4000, 128, 0),
+        },
+        Case {
+            name: "imdb preset: d=64 mlp=256 64 words batch 64, eval 2000+500",
+            config: imdb_preset.config(2000, 64, 0),
         },
     ]
 }
