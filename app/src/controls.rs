@@ -358,6 +358,20 @@ fn fields() -> Vec<FieldSpec> {
         },
         FieldSpec {
             task: None,
+            id: "epsilon",
+            label: "Adam ε",
+            help: range_help(
+                limits::EPSILON,
+                "The paper: 1e-8. Larger damps late loss spikes.",
+            ),
+            read: |s| s.epsilon.to_string(),
+            write: |s, t| {
+                s.epsilon = parse(t, limits::EPSILON)?;
+                Ok(())
+            },
+        },
+        FieldSpec {
+            task: None,
             id: "d-model",
             label: "Width d_model",
             help: range_help(limits::D_MODEL, "Must be a multiple of the heads."),
