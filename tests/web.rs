@@ -6,28 +6,34 @@ mod common;
 
 use burn::backend::wgpu::{RuntimeOptions, WgpuDevice, graphics::WebGpu, init_setup_async};
 use burn::backend::{Autodiff, NdArray, Wgpu};
-use common::tiny_modular;
-use grokking_lab::Trainer;
-use grokking_lab::config::TaskConfig;
-use grokking_lab::data::modular;
+use common::{tiny_imdb, tiny_modular};
+use grokking_lab::data::imdb::ImdbCorpus;
+use grokking_lab::data::{self, Dataset};
+use grokking_lab::{ExperimentConfig, Trainer};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-#[wasm_bindgen_test]
-async fn the_core_trains_on_webgpu_like_on_the_cpu() {
+thread_local! {
+    static WEBGPU_READY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// burn's WebGPU device, initialised once per page (a second init panics).
+async fn webgpu() -> WgpuDevice {
     let device = WgpuDevice::default();
-    init_setup_async::<WebGpu>(&device, RuntimeOptions::default()).await;
+    if !WEBGPU_READY.get() {
+        init_setup_async::<WebGpu>(&device, RuntimeOptions::default()).await;
+        WEBGPU_READY.set(true);
+    }
+    device
+}
 
-    let mut config = tiny_modular(11, 60, 60);
-    config.optimizer.lr = 3e-3;
-    let TaskConfig::ModularArithmetic(task) = &config.task else {
-        unreachable!("a modular config")
-    };
-    let data = modular::dataset(task, config.seed);
-
-    let mut gpu = Trainer::<Autodiff<Wgpu>>::new(config.clone(), &data, &device).unwrap();
-    let mut cpu = Trainer::<Autodiff<NdArray>>::new(config, &data, &Default::default()).unwrap();
+/// Trains `config` on WebGPU and on the CPU side by side: same start, same trajectory, and
+/// the loss falls below `fall` × its start.
+async fn same_trajectory(config: ExperimentConfig, data: &Dataset, steps: usize, fall: f64) {
+    let device = webgpu().await;
+    let mut gpu = Trainer::<Autodiff<Wgpu>>::new(config.clone(), data, &device).unwrap();
+    let mut cpu = Trainer::<Autodiff<NdArray>>::new(config, data, &Default::default()).unwrap();
     let gpu_start = gpu.evaluate().read().await.unwrap();
     let cpu_start = cpu.evaluate().read().await.unwrap();
     // Same seed, same initial weights on both backends.
@@ -40,12 +46,12 @@ async fn the_core_trains_on_webgpu_like_on_the_cpu() {
         "{gpu_start:?} vs {cpu_start:?}"
     );
 
-    gpu.train_steps(60);
-    cpu.train_steps(60);
+    gpu.train_steps(steps);
+    cpu.train_steps(steps);
     let gpu_end = gpu.evaluate().read().await.unwrap();
     let cpu_end = cpu.evaluate().read().await.unwrap();
     assert!(
-        gpu_end.train_loss < gpu_start.train_loss * 0.7,
+        gpu_end.train_loss < gpu_start.train_loss * fall,
         "{gpu_start:?} → {gpu_end:?}"
     );
     // Training follows the same trajectory up to float rounding.
@@ -53,4 +59,31 @@ async fn the_core_trains_on_webgpu_like_on_the_cpu() {
         (gpu_end.train_loss - cpu_end.train_loss).abs() < 0.05 * cpu_end.train_loss,
         "{gpu_end:?} vs {cpu_end:?}"
     );
+}
+
+#[wasm_bindgen_test]
+async fn the_gpt_trains_on_webgpu_like_on_the_cpu() {
+    let mut config = tiny_modular(11, 60, 60);
+    config.optimizer.lr = 3e-3;
+    let data = data::dataset(&config, None).unwrap();
+    same_trajectory(config, &data, 60, 0.7).await;
+}
+
+#[wasm_bindgen_test]
+async fn the_bert_trains_on_webgpu_like_on_the_cpu() {
+    let corpus = ImdbCorpus::from_bundle(
+        include_bytes!("../public/data/imdb/manifest.json"),
+        include_bytes!("../public/data/imdb/vocab.txt"),
+        include_bytes!("../public/data/imdb/reviews.bin"),
+    )
+    .unwrap();
+    // Full batch: the same reviews every step on both backends, padding mask included.
+    let mut config = tiny_imdb(48, 20);
+    if let grokking_lab::config::TaskConfig::Imdb(task) = &mut config.task {
+        task.test_size = Some(16);
+    }
+    config.training.batch_size = None;
+    config.optimizer.lr = 3e-3;
+    let data = data::dataset(&config, Some(&corpus)).unwrap();
+    same_trajectory(config, &data, 20, 0.9).await;
 }

@@ -84,7 +84,9 @@ fn test() -> Result<(), String> {
             "--test",
             "web",
         ])
-        .env("CHROMEDRIVER", "/usr/bin/chromedriver"))?;
+        .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+        // SwiftShader compiles every kernel on the CPU: the default 20 s per test is short.
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "300"))?;
     // The lab as users get it, driven in headless Chromium (WebGPU on SwiftShader, and the
     // CPU fallback). A screenshot and the measured numbers land in artifacts/.
     run(tools.command("trunk").args(["build", "--release"]))?;
