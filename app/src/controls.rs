@@ -358,6 +358,17 @@ fn fields() -> Vec<FieldSpec> {
         },
         FieldSpec {
             task: None,
+            id: "beta2",
+            label: "Adam β₂",
+            help: range_help(limits::BETA, "The paper: 0.98 (modular), 0.999 (IMDB)."),
+            read: |s| s.beta2.to_string(),
+            write: |s, t| {
+                s.beta2 = parse(t, limits::BETA)?;
+                Ok(())
+            },
+        },
+        FieldSpec {
+            task: None,
             id: "epsilon",
             label: "Adam ε",
             help: range_help(
