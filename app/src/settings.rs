@@ -637,8 +637,13 @@ mod tests {
         assert_eq!(selected, Some(300));
         assert!(ignored.is_empty(), "{ignored:?}");
         assert_eq!(parsed.pool_size(), imdb::manifest().counts.pool.total());
+        // An imported run (a CLI sweep, say) maps back to the same experiment, so it shows up
+        // on the slider.
         let config = parsed.config(300);
-        assert_eq!(LabSettings::from_config(&config, vec![]).max_len, 16);
+        assert_eq!(
+            LabSettings::from_config(&config, vec![]).config(300),
+            config
+        );
 
         let (fallback, _, ignored) = LabSettings::from_hash("task=imdb&len=100000&sizes=1,999999");
         assert_eq!(fallback, Preset::Imdb.settings());
