@@ -8,7 +8,7 @@ use grokking_lab::data::imdb::ImdbCorpus;
 use grokking_lab::data::imdb::bundle::{
     self, BundleError, PrepareParams, Review, Source, sha256_hex,
 };
-use grokking_lab::data::imdb::prepare::{RawReview, prepare};
+use grokking_lab::data::imdb::prepare::{PreparedBundle, RawReview, prepare};
 use grokking_lab::data::imdb::tokenizer::{CLS, PAD, UNK, tokenize};
 
 fn source() -> Source {
@@ -28,6 +28,16 @@ fn params(vocab_size: usize, max_len: usize) -> PrepareParams {
         max_len,
         test_fraction: 0.25,
     }
+}
+
+/// Loads a freshly prepared bundle as the lab and the CLI load the committed one.
+fn load(prepared: &PreparedBundle) -> ImdbCorpus {
+    ImdbCorpus::from_bundle(
+        &prepared.manifest_json,
+        &prepared.vocab_txt,
+        &prepared.reviews_bin,
+    )
+    .unwrap()
 }
 
 /// 80 short reviews, half of each label, with some duplicates and long ones.
@@ -76,24 +86,14 @@ fn preparation_deduplicates_drops_long_reviews_and_stratifies() {
     assert_eq!(counts.too_long_removed, 1);
     assert_eq!((counts.test.negative, counts.test.positive), (10, 10));
     assert_eq!((counts.pool.negative, counts.pool.positive), (30, 30));
-    let corpus = ImdbCorpus::from_bundle(
-        &prepared.manifest_json,
-        &prepared.vocab_txt,
-        &prepared.reviews_bin,
-    )
-    .unwrap();
+    let corpus = load(&prepared);
     assert_eq!(corpus.pool.len() + corpus.test.len(), 80);
 }
 
 #[test]
 fn pool_and_test_are_disjoint_and_the_vocabulary_comes_from_the_pool_only() {
     let prepared = prepare(&raw_reviews(), source(), params(200, 10)).unwrap();
-    let corpus = ImdbCorpus::from_bundle(
-        &prepared.manifest_json,
-        &prepared.vocab_txt,
-        &prepared.reviews_bin,
-    )
-    .unwrap();
+    let corpus = load(&prepared);
     // Each review has its own number (its 5th word). The pool's numbers are all known words,
     // each seen once; the test set's are all unknown: none of them occurs in the pool.
     let number = |r: &Review| r.ids[4];
@@ -107,12 +107,7 @@ fn pool_and_test_are_disjoint_and_the_vocabulary_comes_from_the_pool_only() {
 #[test]
 fn tokenizer_and_bundle_round_trip() {
     let prepared = prepare(&raw_reviews(), source(), params(200, 10)).unwrap();
-    let corpus = ImdbCorpus::from_bundle(
-        &prepared.manifest_json,
-        &prepared.vocab_txt,
-        &prepared.reviews_bin,
-    )
-    .unwrap();
+    let corpus = load(&prepared);
     // Pool words are all in the vocabulary: decoding and re-tokenizing gives the ids back.
     for review in &corpus.pool {
         let text = corpus.vocabulary.decode(&review.ids);
