@@ -29,10 +29,19 @@ pub fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-/// The run's data; IMDB reviews are downloaded on first use.
-pub async fn dataset(config: &ExperimentConfig) -> Result<Dataset, String> {
+/// The run's data; IMDB reviews are downloaded on first use (the page says so: 1.2 MB can
+/// take a moment on a classroom network).
+pub async fn dataset(lab: &Lab, config: &ExperimentConfig) -> Result<Dataset, String> {
     let imdb = match config.task {
-        TaskConfig::Imdb(_) => Some(crate::imdb::corpus().await?),
+        TaskConfig::Imdb(_) => {
+            if !crate::imdb::is_loaded() {
+                lab.notify(
+                    Level::Info,
+                    "Downloading the IMDB reviews (1.2 MB, Maas et al. 2011)…",
+                );
+            }
+            Some(crate::imdb::corpus().await?)
+        }
         TaskConfig::ModularArithmetic(_) => None,
     };
     data::dataset(config, imdb.as_deref()).map_err(|e| e.to_string())
@@ -46,8 +55,12 @@ struct Job<B: AutodiffBackend> {
 }
 
 impl<B: AutodiffBackend> Job<B> {
-    async fn start(config: ExperimentConfig, device: &B::Device) -> Result<Self, String> {
-        let data = dataset(&config).await?;
+    async fn start(
+        lab: &Lab,
+        config: ExperimentConfig,
+        device: &B::Device,
+    ) -> Result<Self, String> {
+        let data = dataset(lab, &config).await?;
         Ok(Self {
             key: run_key(&config),
             trainer: Trainer::new(config, &data, device).map_err(|e| e.to_string())?,
@@ -94,7 +107,7 @@ pub async fn run<B: AutodiffBackend>(lab: Lab, device: B::Device, backend: &'sta
             }
             let job = match parked.remove(&key) {
                 Some(job) => Ok(job),
-                None => Job::start(config, &device).await,
+                None => Job::start(&lab, config, &device).await,
             };
             current = match job {
                 Ok(job) => Some(job),

@@ -27,6 +27,11 @@ thread_local! {
     static CORPUS: RefCell<Option<Rc<ImdbCorpus>>> = const { RefCell::new(None) };
 }
 
+/// Whether the reviews are already here (no download needed).
+pub fn is_loaded() -> bool {
+    CORPUS.with_borrow(Option::is_some)
+}
+
 /// The reviews, downloaded once per page load.
 pub async fn corpus() -> Result<Rc<ImdbCorpus>, String> {
     if let Some(corpus) = CORPUS.with_borrow(Clone::clone) {
