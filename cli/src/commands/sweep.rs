@@ -145,7 +145,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
                     ));
                     finished.push(run);
                     let sweep = SweepRecord::new(finished.clone(), analysis.clone());
-                    write_atomically(&args.out, &record::to_json(&sweep))?;
+                    write_atomically(&args.out, record::to_json(&sweep))?;
                     overall.inc(1);
                 }
                 Err(RunError::Stopped { .. }) => interrupted = true,
@@ -163,7 +163,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
     }
     overall.finish();
     let sweep = SweepRecord::new(finished, analysis);
-    write_atomically(&args.out, &record::to_json(&sweep))?;
+    write_atomically(&args.out, record::to_json(&sweep))?;
     print!("{}", crate::table::render(&sweep.analysis));
     Ok(())
 }

@@ -48,7 +48,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     println!("{table}");
     println!("{:.1} s on {}", run.meta.wall_seconds, run.meta.backend);
     if let Some(path) = &args.out {
-        write_atomically(path, &record::to_json(&run))?;
+        write_atomically(path, record::to_json(&run))?;
         println!("wrote {}", path.display());
     }
     Ok(())

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::tokenizer::Vocabulary;
-use crate::config::{ConfigError, ImdbConfig};
+use crate::config::{ConfigError, ImdbConfig, check};
 
 pub const MANIFEST_FORMAT: &str = "grokking-lab/imdb-bundle";
 pub const MANIFEST_VERSION: u32 = 1;
@@ -45,18 +45,6 @@ impl Manifest {
     /// Checks an experiment's IMDB settings against what the bundle holds (the lab knows
     /// the manifest before it has downloaded the reviews).
     pub fn check(&self, config: &ImdbConfig) -> Result<(), ConfigError> {
-        let range = |name, value: usize, min: usize, max: usize| {
-            if (min..=max).contains(&value) {
-                Ok(())
-            } else {
-                Err(ConfigError::OutOfRange {
-                    name,
-                    value: value.to_string(),
-                    min: min.to_string(),
-                    max: max.to_string(),
-                })
-            }
-        };
         let pool = self.counts.pool.total();
         if config.train_size == 0 || config.train_size > pool {
             return Err(ConfigError::TrainSize {
@@ -64,15 +52,14 @@ impl Manifest {
                 pool,
             });
         }
-        range("review length", config.max_len, 1, self.params.max_len)?;
-        range(
+        check("review length", config.max_len, 1..=self.params.max_len)?;
+        check(
             "vocabulary size",
             config.vocab_size,
-            4,
-            self.params.vocab_size,
+            4..=self.params.vocab_size,
         )?;
         if let Some(test_size) = config.test_size {
-            range("test size", test_size, 1, self.counts.test.total())?;
+            check("test size", test_size, 1..=self.counts.test.total())?;
         }
         Ok(())
     }
