@@ -6,8 +6,6 @@
 use serde::{Deserialize, Serialize};
 use std::ops::RangeInclusive;
 
-use crate::data::modular::Operation;
-
 /// Everything a run needs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExperimentConfig {
@@ -20,6 +18,25 @@ pub struct ExperimentConfig {
     pub seed: u64,
 }
 
+/// Identifies a run by its whole configuration, N and seed included: runs with equal keys
+/// are the same experiment. It is the configuration's JSON, so it is the same on every
+/// platform and survives storage.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RunKey(String);
+
+impl RunKey {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for RunKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// The dataset and how much of it the model sees.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
@@ -28,6 +45,12 @@ pub enum TaskConfig {
     ModularArithmetic(ModularConfig),
     /// IMDB sentiment from the bundled reviews, read by a BERT-style encoder at `[CLS]`.
     Imdb(ImdbConfig),
+}
+
+impl TaskConfig {
+    pub fn is_imdb(&self) -> bool {
+        matches!(self, Self::Imdb(_))
+    }
 }
 
 /// Which slice of the bundled reviews an IMDB run sees (the bundle fixes pool and test set).
@@ -52,6 +75,52 @@ pub struct ModularConfig {
     pub pool_fraction: f64,
     /// N: how many examples of the pool the model trains on.
     pub train_size: usize,
+}
+
+/// The binary operation of a modular-arithmetic task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Operation {
+    Add,
+    Sub,
+    Mul,
+    /// `a · b⁻¹ mod p` for b ≠ 0 (p must be prime).
+    Div,
+}
+
+impl Operation {
+    pub const ALL: [Operation; 4] = [Self::Add, Self::Sub, Self::Mul, Self::Div];
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Self::Add => "+",
+            Self::Sub => "−",
+            Self::Mul => "×",
+            Self::Div => "÷",
+        }
+    }
+
+    /// Name used in run files (`add`, `sub`, `mul`, `div`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Add => "add",
+            Self::Sub => "sub",
+            Self::Mul => "mul",
+            Self::Div => "div",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|op| op.name() == name)
+    }
+
+    /// How many `(a, b)` pairs the task has for modulus `p`.
+    pub fn pair_count(self, p: usize) -> usize {
+        match self {
+            Self::Div => p * p.saturating_sub(1),
+            _ => p * p,
+        }
+    }
 }
 
 /// Transformer shape (the paper: 1 layer, d_model 128, 4 heads, MLP 512).
@@ -86,7 +155,8 @@ pub struct TrainingConfig {
     pub steps: usize,
     /// Evaluate (and read results back from the device) every this many steps.
     pub eval_every: usize,
-    /// `None` trains full-batch (the paper's setting for modular arithmetic).
+    /// Examples per AdamW step, capped at the training-set size (so one batch size serves
+    /// a whole sweep); `None` trains full-batch (the paper's setting for modular arithmetic).
     pub batch_size: Option<usize>,
 }
 
@@ -105,6 +175,11 @@ pub mod limits {
     pub const BETA: RangeInclusive<f64> = 0.0..=0.9999;
     pub const EPSILON: RangeInclusive<f64> = 1e-12..=1e-2;
     pub const STEPS: RangeInclusive<usize> = 1..=10_000_000;
+    /// Steps between evaluations; a configuration also needs it ≤ its steps.
+    pub const EVAL_EVERY: RangeInclusive<usize> = 1..=10_000_000;
+    pub const BATCH_SIZE: RangeInclusive<usize> = 1..=65_536;
+    /// IMDB test reviews evaluated (the bundle may hold fewer).
+    pub const TEST_SIZE: RangeInclusive<usize> = 1..=65_536;
     /// IMDB words per review (the bundle may hold fewer).
     pub const REVIEW_LEN: RangeInclusive<usize> = 1..=512;
     /// IMDB vocabulary, special tokens included (the bundle may hold fewer).
@@ -131,11 +206,6 @@ pub enum ConfigError {
     TrainSize { train_size: usize, pool: usize },
     #[error("eval_every must be between 1 and the number of steps ({steps}), got {eval_every}")]
     EvalEvery { eval_every: usize, steps: usize },
-    #[error("batch size must be between 1 and the train size ({train_size}), got {batch_size}")]
-    BatchSize {
-        batch_size: usize,
-        train_size: usize,
-    },
 }
 
 /// `Ok` if `value` lies in `range`, else an `OutOfRange` error naming the setting.
@@ -158,70 +228,6 @@ pub(crate) fn check<T: PartialOrd + std::fmt::Display + Copy>(
 }
 
 impl ExperimentConfig {
-    /// The paper's modular-addition configuration (p = 113, d_model 128, 4 heads, MLP 512,
-    /// AdamW lr 1e-3, β = (0.9, 0.98), weight decay 1, α = 1, full batch) at N examples.
-    pub fn paper_modular(train_size: usize) -> Self {
-        Self {
-            task: TaskConfig::ModularArithmetic(ModularConfig {
-                operation: Operation::Add,
-                modulus: 113,
-                pool_fraction: 0.75,
-                train_size,
-            }),
-            model: ModelConfig {
-                d_model: 128,
-                n_heads: 4,
-                d_mlp: 512,
-                n_layers: 1,
-            },
-            grokking: GrokkingConfig {
-                alpha: 1.0,
-                weight_decay: 1.0,
-            },
-            optimizer: OptimizerConfig {
-                lr: 1e-3,
-                beta1: 0.9,
-                beta2: 0.98,
-                // PyTorch's AdamW default, which the authors' scripts use (burn's is 1e-5).
-                epsilon: 1e-8,
-            },
-            training: TrainingConfig {
-                steps: 100_000,
-                eval_every: 100,
-                batch_size: None,
-            },
-            seed: 0,
-        }
-    }
-
-    /// The paper's IMDB configuration (1-layer BERT, hidden 128, 4 heads, FFN 512; AdamW
-    /// lr 1e-3, β = (0.9, 0.999), weight decay 1e-2, α = 10, batch 128) at N reviews, on the
-    /// bundle's full length and vocabulary (`max_len`, `vocab_size`).
-    pub fn paper_imdb(train_size: usize, max_len: usize, vocab_size: usize) -> Self {
-        Self {
-            task: TaskConfig::Imdb(ImdbConfig {
-                train_size,
-                max_len,
-                vocab_size,
-                test_size: None,
-            }),
-            grokking: GrokkingConfig {
-                alpha: 10.0,
-                weight_decay: 1e-2,
-            },
-            optimizer: OptimizerConfig {
-                beta2: 0.999,
-                ..Self::paper_modular(train_size).optimizer
-            },
-            training: TrainingConfig {
-                steps: 700_000,
-                eval_every: 1000,
-                batch_size: Some(128.min(train_size)),
-            },
-            ..Self::paper_modular(train_size)
-        }
-    }
-
     /// How many examples the training pool holds, where the configuration alone says it
     /// (modular arithmetic); IMDB's pool is the bundle's, see `ImdbCorpus`.
     pub fn pool_size(&self) -> Option<usize> {
@@ -229,6 +235,11 @@ impl ExperimentConfig {
             TaskConfig::ModularArithmetic(task) => Some(task.pool_size()),
             TaskConfig::Imdb(_) => None,
         }
+    }
+
+    /// This run's identity (see [`RunKey`]).
+    pub fn key(&self) -> RunKey {
+        RunKey(serde_json::to_string(self).expect("configurations serialize"))
     }
 
     pub fn train_size(&self) -> usize {
@@ -242,19 +253,6 @@ impl ExperimentConfig {
         match &mut self.task {
             TaskConfig::ModularArithmetic(task) => task.train_size = train_size,
             TaskConfig::Imdb(task) => task.train_size = train_size,
-        }
-    }
-
-    /// Short task name, as the CLI's `--task` spells it.
-    pub fn task_name(&self) -> &'static str {
-        match &self.task {
-            TaskConfig::ModularArithmetic(task) => match task.operation {
-                Operation::Add => "mod-add",
-                Operation::Sub => "mod-sub",
-                Operation::Mul => "mod-mul",
-                Operation::Div => "mod-div",
-            },
-            TaskConfig::Imdb(_) => "imdb",
         }
     }
 
@@ -294,14 +292,8 @@ impl ExperimentConfig {
                 steps: training.steps,
             });
         }
-        let train_size = self.train_size();
-        if let Some(batch_size) = training.batch_size
-            && (batch_size == 0 || batch_size > train_size)
-        {
-            return Err(ConfigError::BatchSize {
-                batch_size,
-                train_size,
-            });
+        if let Some(batch_size) = training.batch_size {
+            check("batch size", batch_size, limits::BATCH_SIZE)?;
         }
         Ok(())
     }
@@ -343,7 +335,7 @@ impl ImdbConfig {
         check("review length", self.max_len, limits::REVIEW_LEN)?;
         check("vocabulary size", self.vocab_size, limits::VOCAB_SIZE)?;
         if let Some(test_size) = self.test_size {
-            check("test size", test_size, 1..=usize::MAX)?;
+            check("test size", test_size, limits::TEST_SIZE)?;
         }
         Ok(())
     }
@@ -358,38 +350,51 @@ pub fn pool_size(total: usize, fraction: f64) -> usize {
 /// Longest list [`parse_number_list`] accepts (a typo like `1:100000:1` is an error).
 pub const MAX_LIST_LEN: usize = 1000;
 
+/// Why a list of numbers could not be read.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ListError {
+    #[error("{0:?} is not a whole number")]
+    NotANumber(String),
+    #[error("range {0:?} needs start ≤ end and a step > 0")]
+    BadRange(String),
+    #[error("{0:?} is neither a number nor start:end:step")]
+    Malformed(String),
+    #[error("the list is empty")]
+    Empty,
+    #[error("the list has more than {MAX_LIST_LEN} values")]
+    TooLong,
+}
+
 /// Parses `600,900,1200` or `start:end:step` (end inclusive) or a mix: `500,1000:2000:500`.
-pub fn parse_number_list(text: &str) -> Result<Vec<usize>, String> {
+pub fn parse_number_list(text: &str) -> Result<Vec<usize>, ListError> {
     let mut values = Vec::new();
     for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let numbers: Vec<&str> = part.split(':').collect();
         let parse = |s: &str| {
             s.trim()
                 .parse::<usize>()
-                .map_err(|_| format!("{s:?} is not a whole number"))
+                .map_err(|_| ListError::NotANumber(s.to_owned()))
         };
         match numbers[..] {
             [single] => values.push(parse(single)?),
             [start, end, step] => {
                 let (start, end, step) = (parse(start)?, parse(end)?, parse(step)?);
                 if step == 0 || start > end {
-                    return Err(format!("range {part:?} needs start ≤ end and a step > 0"));
+                    return Err(ListError::BadRange(part.to_owned()));
                 }
                 if (end - start) / step >= MAX_LIST_LEN {
-                    return Err(format!(
-                        "range {part:?} has more than {MAX_LIST_LEN} values"
-                    ));
+                    return Err(ListError::TooLong);
                 }
                 values.extend((start..=end).step_by(step));
             }
-            _ => return Err(format!("{part:?} is neither a number nor start:end:step")),
+            _ => return Err(ListError::Malformed(part.to_owned())),
+        }
+        if values.len() > MAX_LIST_LEN {
+            return Err(ListError::TooLong);
         }
     }
     if values.is_empty() {
-        return Err("the list is empty".into());
-    }
-    if values.len() > MAX_LIST_LEN {
-        return Err(format!("the list has more than {MAX_LIST_LEN} values"));
+        return Err(ListError::Empty);
     }
     Ok(values)
 }
@@ -407,19 +412,19 @@ mod tests {
 
     #[test]
     fn paper_config_is_valid_and_has_the_papers_pool() {
-        let config = ExperimentConfig::paper_modular(1000);
+        let config = crate::presets::PAPER.config(1000);
         config.validate().unwrap();
         assert_eq!(config.pool_size(), Some(9576));
     }
 
     #[test]
     fn out_of_range_settings_are_named() {
-        let mut config = ExperimentConfig::paper_modular(1000);
+        let mut config = crate::presets::PAPER.config(1000);
         config.grokking.alpha = f64::NAN;
         let message = config.validate().unwrap_err().to_string();
         assert!(message.starts_with("alpha must be between"), "{message}");
 
-        let mut config = ExperimentConfig::paper_modular(20_000);
+        let mut config = crate::presets::PAPER.config(20_000);
         assert_eq!(
             config.validate(),
             Err(ConfigError::TrainSize {
@@ -437,7 +442,7 @@ mod tests {
 
     #[test]
     fn division_needs_a_prime() {
-        let mut config = ExperimentConfig::paper_modular(100);
+        let mut config = crate::presets::PAPER.config(100);
         let TaskConfig::ModularArithmetic(task) = &mut config.task else {
             unreachable!()
         };

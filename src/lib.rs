@@ -13,9 +13,11 @@ pub mod data;
 pub mod grokking;
 pub mod metrics;
 pub mod model;
+pub mod presets;
 pub mod record;
 pub mod rng;
 pub mod run;
+pub mod settings;
 pub mod trainer;
 
 pub use analysis::{AnalysisConfig, Regime};

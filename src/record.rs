@@ -4,10 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{
-    AnalysisConfig, ModelWise, RunSummary, SampleWise, model_wise, sample_wise, summarize,
-};
-use crate::config::ExperimentConfig;
+use crate::analysis::{AnalysisConfig, RunSummary, RunView, SweepAnalysis, analyze, summarize};
+use crate::config::{ConfigError, ExperimentConfig};
 use crate::metrics::EvalPoint;
 
 pub const RUN_FORMAT: &str = "grokking-lab/run";
@@ -46,22 +44,6 @@ pub struct SweepRecord {
     pub analysis: SweepAnalysis,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SweepAnalysis {
-    pub config: AnalysisConfig,
-    /// One sample-wise analysis per model width (usually one).
-    pub sample_wise: Vec<WidthAnalysis>,
-    /// Present when the sweep covers more than one width.
-    pub model_wise: Option<ModelWise>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct WidthAnalysis {
-    pub d_model: usize,
-    #[serde(flatten)]
-    pub analysis: SampleWise,
-}
-
 /// Why a file could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum FormatError {
@@ -74,7 +56,22 @@ pub enum FormatError {
     )]
     TooNew { found: u32 },
     #[error("run {index}: {reason}")]
-    InvalidRun { index: usize, reason: String },
+    InvalidRun { index: usize, reason: RunError },
+}
+
+/// What is wrong with a run's contents.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RunError {
+    #[error("configuration: {0}")]
+    Config(#[from] ConfigError),
+    #[error("history is empty")]
+    EmptyHistory,
+    #[error("history has a non-finite value at step {step}")]
+    NonFinite { step: usize },
+    #[error("history steps are not increasing")]
+    StepsNotIncreasing,
+    #[error("an accuracy lies outside [0, 1] at step {step}")]
+    AccuracyOutOfRange { step: usize },
 }
 
 /// Either kind of file.
@@ -101,12 +98,17 @@ impl Loaded {
 }
 
 impl RunRecord {
+    /// A finished run, summarized with its task's default analysis.
     pub fn new(
         config: ExperimentConfig,
         history: Vec<EvalPoint>,
-        summary: RunSummary,
+        diverged_at: Option<usize>,
         meta: RunMeta,
     ) -> Self {
+        let summary = summarize(
+            &RunView::new(&config, &history, diverged_at),
+            &AnalysisConfig::for_task(&config.task),
+        );
         Self {
             format: RUN_FORMAT.to_owned(),
             version: FORMAT_VERSION,
@@ -117,30 +119,30 @@ impl RunRecord {
         }
     }
 
+    /// The run as the analysis sees it.
+    pub fn view(&self) -> RunView<'_> {
+        RunView::new(&self.config, &self.history, self.summary.diverged_at)
+    }
+
     /// Checks what serde cannot: a valid configuration, an ordered finite history.
-    pub fn check(&self) -> Result<(), String> {
-        self.config
-            .validate()
-            .map_err(|e| format!("configuration: {e}"))?;
+    pub fn check(&self) -> Result<(), RunError> {
+        self.config.validate()?;
         if self.history.is_empty() {
-            return Err("history is empty".into());
+            return Err(RunError::EmptyHistory);
         }
         if let Some(bad) = self.history.iter().find(|p| !p.is_finite()) {
-            return Err(format!(
-                "history has a non-finite value at step {}",
-                bad.step
-            ));
+            return Err(RunError::NonFinite { step: bad.step });
         }
         if self.history.windows(2).any(|w| w[0].step >= w[1].step) {
-            return Err("history steps are not increasing".into());
+            return Err(RunError::StepsNotIncreasing);
         }
         let accuracy_ok = |a: f64| (0.0..=1.0).contains(&a);
-        if !self
+        if let Some(bad) = self
             .history
             .iter()
-            .all(|p| accuracy_ok(p.train_acc) && accuracy_ok(p.test_acc))
+            .find(|p| !(accuracy_ok(p.train_acc) && accuracy_ok(p.test_acc)))
         {
-            return Err("an accuracy lies outside [0, 1]".into());
+            return Err(RunError::AccuracyOutOfRange { step: bad.step });
         }
         Ok(())
     }
@@ -151,44 +153,16 @@ impl SweepRecord {
     /// `config`, so the file agrees with itself.
     pub fn new(mut runs: Vec<RunRecord>, config: AnalysisConfig) -> Self {
         for run in &mut runs {
-            let diverged_at = run.summary.diverged_at;
-            run.summary = summarize(&run.history, &config);
-            run.summary.diverged_at = diverged_at;
+            run.summary = summarize(&run.view(), &config);
         }
-        let analysis = analyze(&runs.iter().collect::<Vec<_>>(), config);
+        let views: Vec<RunView> = runs.iter().map(RunRecord::view).collect();
+        let analysis = analyze(&views, config);
         Self {
             format: SWEEP_FORMAT.to_owned(),
             version: FORMAT_VERSION,
             runs,
             analysis,
         }
-    }
-}
-
-/// Sample-wise analysis per width, and the model-wise grid when there are several widths.
-pub fn analyze(runs: &[&RunRecord], config: AnalysisConfig) -> SweepAnalysis {
-    let mut widths: Vec<usize> = runs.iter().map(|r| r.config.model.d_model).collect();
-    widths.sort_unstable();
-    widths.dedup();
-    let sample_wise = widths
-        .iter()
-        .map(|&d_model| {
-            let runs: Vec<&RunRecord> = runs
-                .iter()
-                .copied()
-                .filter(|r| r.config.model.d_model == d_model)
-                .collect();
-            WidthAnalysis {
-                d_model,
-                analysis: sample_wise(&runs, &config),
-            }
-        })
-        .collect();
-    let model_wise = (widths.len() > 1).then(|| model_wise(runs, &config));
-    SweepAnalysis {
-        config,
-        sample_wise,
-        model_wise,
     }
 }
 

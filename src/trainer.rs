@@ -15,7 +15,7 @@ use crate::config::{ConfigError, ExperimentConfig};
 use crate::data::{Dataset, Split};
 use crate::grokking;
 use crate::metrics::EvalPoint;
-use crate::model::Classifier;
+use crate::model::{Batch, Classifier};
 use crate::rng::SplitMix64;
 
 /// Evaluation runs over at most this many sequences at a time, to bound device memory.
@@ -38,10 +38,12 @@ struct DeviceSplit<B: Backend> {
     tokens: Tensor<B, 2, Int>,
     labels: Tensor<B, 1, Int>,
     len: usize,
+    /// The dataset's padding token, masked out of attention.
+    padding: Option<u32>,
 }
 
 impl<B: Backend> DeviceSplit<B> {
-    fn upload(split: &Split, device: &B::Device) -> Self {
+    fn upload(split: &Split, padding: Option<u32>, device: &B::Device) -> Self {
         let tokens: Vec<i32> = split.tokens.iter().map(|&t| t as i32).collect();
         let labels: Vec<i32> = split.labels.iter().map(|&l| l as i32).collect();
         Self {
@@ -51,6 +53,7 @@ impl<B: Backend> DeviceSplit<B> {
             ),
             labels: Tensor::from_data(TensorData::new(labels, [split.len()]), device),
             len: split.len(),
+            padding,
         }
     }
 }
@@ -90,10 +93,11 @@ impl<B: AutodiffBackend> Trainer<B> {
         let batches = config
             .training
             .batch_size
-            .map(|size| BatchOrder::new(data.train.len(), size, config.seed));
+            // A batch size serves a whole sweep: at most the training set.
+            .map(|size| BatchOrder::new(data.train.len(), size.min(data.train.len()), config.seed));
         Ok(Self {
-            train: DeviceSplit::upload(&data.train, device),
-            test: DeviceSplit::upload(&data.test, device),
+            train: DeviceSplit::upload(&data.train, data.padding, device),
+            test: DeviceSplit::upload(&data.test, data.padding, device),
             device: device.clone(),
             model: Some(model),
             optimizer,
@@ -138,7 +142,7 @@ impl<B: AutodiffBackend> Trainer<B> {
             }
         };
         let model = self.model.take().expect("model is present between steps");
-        let logits = model.forward(Tensor::from_inner(tokens));
+        let logits = model.forward(Batch::new(Tensor::from_inner(tokens), self.train.padding));
         let loss = mean_cross_entropy(logits, Tensor::from_inner(labels));
         let grads = GradientsParams::from_grads(loss.backward(), &model);
         self.model = Some(self.optimizer.step(self.config.optimizer.lr, model, grads));
@@ -226,7 +230,7 @@ fn loss_and_accuracy<B: Backend>(
         let end = (start + EVAL_CHUNK).min(split.len);
         let tokens = split.tokens.clone().slice([start..end, 0..seq_len]);
         let labels = split.labels.clone().slice(s![start..end]);
-        let logits = model.forward(tokens);
+        let logits = model.forward(Batch::new(tokens, split.padding));
         let predicted = logits.clone().argmax(1).reshape([end - start]);
         correct = correct + predicted.equal(labels.clone()).float().sum();
         let log_probs = log_softmax(logits, 1);

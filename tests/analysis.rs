@@ -1,7 +1,7 @@
 mod common;
 
-use grokking_lab::analysis::{AnalysisConfig, summarize};
-use grokking_lab::record::{RunMeta, RunRecord, SweepRecord, analyze};
+use grokking_lab::analysis::{AnalysisConfig, RunView, analyze, summarize};
+use grokking_lab::record::{RunMeta, RunRecord, SweepRecord};
 use grokking_lab::{EvalPoint, Regime};
 
 /// A synthetic run: train accuracy jumps to 1 at `memorize`, test accuracy to 1 at
@@ -33,8 +33,13 @@ fn run(
         .collect();
     let mut config = common::tiny_modular(47, train_size, 5000);
     config.model.d_model = d_model;
-    let summary = summarize(&history, &analysis_config());
-    RunRecord::new(config, history, summary, RunMeta::default())
+    let mut run = RunRecord::new(config, history, None, RunMeta::default());
+    run.summary = summarize(&run.view(), &analysis_config());
+    run
+}
+
+fn views(runs: &[RunRecord]) -> Vec<RunView<'_>> {
+    runs.iter().map(RunRecord::view).collect()
 }
 
 fn analysis_config() -> AnalysisConfig {
@@ -76,7 +81,7 @@ fn per_run_events_and_regimes() {
 #[test]
 fn sample_wise_finds_the_critical_data_size() {
     let runs = three_regimes(32, 0);
-    let analysis = analyze(&runs.iter().collect::<Vec<_>>(), analysis_config());
+    let analysis = analyze(&views(&runs), analysis_config());
     assert!(analysis.model_wise.is_none());
     let [width] = &analysis.sample_wise[..] else {
         panic!("one width")
@@ -92,7 +97,7 @@ fn sample_wise_finds_the_critical_data_size() {
 fn seeds_of_one_size_are_averaged() {
     let mut runs = three_regimes(32, 0);
     runs.push(run(600, 32, 100, None, 0.5)); // a second seed at 600 that never generalizes
-    let analysis = analyze(&runs.iter().collect::<Vec<_>>(), analysis_config());
+    let analysis = analyze(&views(&runs), analysis_config());
     let point = &analysis.sample_wise[0].analysis.sizes[1];
     assert_eq!((point.train_size, point.runs), (600, 2));
     assert_eq!(point.final_test_acc, 0.75);
@@ -109,7 +114,7 @@ fn model_wise_grid_and_cds_per_width() {
     let mut runs = three_regimes(32, 0);
     // The wider model needs 200 more examples at every stage: larger models need more data.
     runs.extend(three_regimes(64, 200));
-    let analysis = analyze(&runs.iter().collect::<Vec<_>>(), analysis_config());
+    let analysis = analyze(&views(&runs), analysis_config());
     let grid = analysis.model_wise.expect("two widths");
     assert_eq!(grid.widths, [32, 64]);
     assert_eq!(grid.sizes, [400, 600, 800, 1000, 1200]);
@@ -141,8 +146,20 @@ fn a_late_instability_spike_does_not_decide_the_final_accuracy() {
     let last = spiky.history.last_mut().unwrap();
     last.test_acc = 0.6;
     last.train_acc = 0.7;
-    let summary = summarize(&spiky.history, &analysis_config());
+    let summary = summarize(&spiky.view(), &analysis_config());
     // The last 10% (11 of 101 evaluations) average to (10 + 0.6) / 11.
     assert!((summary.final_test_acc - 10.6 / 11.0).abs() < 1e-12);
     assert_eq!(summary.regime, Regime::Sufficiency);
+}
+
+#[test]
+fn a_diverged_run_keeps_its_divergence_in_every_summary() {
+    let mut diverged = run(800, 32, 100, Some(1200), 0.5);
+    diverged.summary.diverged_at = Some(5000);
+    assert_eq!(
+        summarize(&diverged.view(), &analysis_config()).diverged_at,
+        Some(5000)
+    );
+    let sweep = SweepRecord::new(vec![diverged], analysis_config());
+    assert_eq!(sweep.runs[0].summary.diverged_at, Some(5000));
 }

@@ -2,8 +2,9 @@ mod common;
 
 use std::collections::HashSet;
 
+use grokking_lab::config::Operation;
 use grokking_lab::config::{ModularConfig, TaskConfig};
-use grokking_lab::data::modular::{self, Operation};
+use grokking_lab::data::modular;
 
 fn task(operation: Operation, modulus: usize, train_size: usize) -> ModularConfig {
     ModularConfig {

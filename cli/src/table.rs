@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use grokking_lab::record::SweepAnalysis;
+use grokking_lab::analysis::SweepAnalysis;
 
 fn step(value: Option<f64>) -> String {
     value.map_or_else(|| "—".to_owned(), |v| format!("{v:.0}"))

@@ -11,7 +11,78 @@ pub use model_wise::{ModelWise, model_wise};
 pub use sample_wise::{SampleWise, SizePoint, sample_wise};
 pub use summary::{FINAL_WINDOW, RunSummary, summarize};
 
-use crate::config::TaskConfig;
+use crate::config::{ExperimentConfig, TaskConfig};
+use crate::metrics::EvalPoint;
+
+/// One run as the analysis sees it: where it sits in a sweep, and its curve. Front ends
+/// build these from whatever they keep runs in (a run file, the lab's state).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RunView<'a> {
+    pub train_size: usize,
+    pub d_model: usize,
+    pub history: &'a [EvalPoint],
+    /// Step at which training diverged (the history stops before it).
+    pub diverged_at: Option<usize>,
+}
+
+impl<'a> RunView<'a> {
+    pub fn new(
+        config: &ExperimentConfig,
+        history: &'a [EvalPoint],
+        diverged_at: Option<usize>,
+    ) -> Self {
+        Self {
+            train_size: config.train_size(),
+            d_model: config.model.d_model,
+            history,
+            diverged_at,
+        }
+    }
+}
+
+/// A sweep's analysis: sample-wise per width, and the model-wise grid over widths.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepAnalysis {
+    pub config: AnalysisConfig,
+    /// One sample-wise analysis per model width (usually one).
+    pub sample_wise: Vec<WidthAnalysis>,
+    /// Present when the sweep covers more than one width.
+    pub model_wise: Option<ModelWise>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WidthAnalysis {
+    pub d_model: usize,
+    #[serde(flatten)]
+    pub analysis: SampleWise,
+}
+
+/// Sample-wise analysis per width, and the model-wise grid when there are several widths.
+pub fn analyze(runs: &[RunView], config: AnalysisConfig) -> SweepAnalysis {
+    let mut widths: Vec<usize> = runs.iter().map(|r| r.d_model).collect();
+    widths.sort_unstable();
+    widths.dedup();
+    let sample_wise = widths
+        .iter()
+        .map(|&d_model| {
+            let runs: Vec<RunView> = runs
+                .iter()
+                .copied()
+                .filter(|r| r.d_model == d_model)
+                .collect();
+            WidthAnalysis {
+                d_model,
+                analysis: sample_wise(&runs, &config),
+            }
+        })
+        .collect();
+    let model_wise = (widths.len() > 1).then(|| model_wise(runs, &config));
+    SweepAnalysis {
+        config,
+        sample_wise,
+        model_wise,
+    }
+}
 
 /// The Data Efficiency Hypothesis' three regimes, plus "the budget was too short to tell".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -117,11 +188,10 @@ impl AnalysisConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::ExperimentConfig;
 
     #[test]
     fn regimes_from_events() {
-        let config = AnalysisConfig::for_task(&ExperimentConfig::paper_modular(10).task);
+        let config = AnalysisConfig::for_task(&crate::presets::PAPER.config(10).task);
         assert_eq!(config.regime(None, None), Regime::Undertrained);
         assert_eq!(config.regime(Some(100), None), Regime::Insufficiency);
         assert_eq!(config.regime(Some(100), Some(2000)), Regime::Sufficiency);

@@ -3,8 +3,7 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-use super::{AnalysisConfig, SampleWise, sample_wise};
-use crate::record::RunRecord;
+use super::{AnalysisConfig, RunView, SampleWise, sample_wise};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelWise {
@@ -18,15 +17,12 @@ pub struct ModelWise {
     pub per_width: Vec<SampleWise>,
 }
 
-pub fn model_wise(runs: &[&RunRecord], config: &AnalysisConfig) -> ModelWise {
-    let mut by_width: BTreeMap<usize, Vec<&RunRecord>> = BTreeMap::new();
+pub fn model_wise(runs: &[RunView], config: &AnalysisConfig) -> ModelWise {
+    let mut by_width: BTreeMap<usize, Vec<RunView>> = BTreeMap::new();
     for run in runs {
-        by_width
-            .entry(run.config.model.d_model)
-            .or_default()
-            .push(run);
+        by_width.entry(run.d_model).or_default().push(*run);
     }
-    let mut sizes: Vec<usize> = runs.iter().map(|r| r.config.train_size()).collect();
+    let mut sizes: Vec<usize> = runs.iter().map(|r| r.train_size).collect();
     sizes.sort_unstable();
     sizes.dedup();
     let per_width: Vec<SampleWise> = by_width

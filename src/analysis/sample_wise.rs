@@ -3,8 +3,7 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-use super::{AnalysisConfig, Regime, summarize};
-use crate::record::RunRecord;
+use super::{AnalysisConfig, Regime, RunView, summarize};
 
 /// One training-set size, averaged over its runs (seeds).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -32,13 +31,10 @@ pub struct SampleWise {
 }
 
 /// Groups `runs` by training size (they should share everything else) and finds the CDS.
-pub fn sample_wise(runs: &[&RunRecord], config: &AnalysisConfig) -> SampleWise {
-    let mut by_size: BTreeMap<usize, Vec<&RunRecord>> = BTreeMap::new();
+pub fn sample_wise(runs: &[RunView], config: &AnalysisConfig) -> SampleWise {
+    let mut by_size: BTreeMap<usize, Vec<&RunView>> = BTreeMap::new();
     for run in runs {
-        by_size
-            .entry(run.config.train_size())
-            .or_default()
-            .push(run);
+        by_size.entry(run.train_size).or_default().push(run);
     }
     let sizes: Vec<SizePoint> = by_size
         .into_iter()
@@ -64,8 +60,8 @@ pub fn sample_wise(runs: &[&RunRecord], config: &AnalysisConfig) -> SampleWise {
     }
 }
 
-fn size_point(train_size: usize, runs: &[&RunRecord], config: &AnalysisConfig) -> SizePoint {
-    let summaries: Vec<_> = runs.iter().map(|r| summarize(&r.history, config)).collect();
+fn size_point(train_size: usize, runs: &[&RunView], config: &AnalysisConfig) -> SizePoint {
+    let summaries: Vec<_> = runs.iter().map(|run| summarize(run, config)).collect();
     let n = summaries.len() as f64;
     let mean = |f: &dyn Fn(&super::RunSummary) -> f64| summaries.iter().map(f).sum::<f64>() / n;
     // Defined only if every run reached the event: a partial mean would hide the misses.

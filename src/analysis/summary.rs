@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{AnalysisConfig, Regime};
+use super::{AnalysisConfig, Regime, RunView};
 use crate::metrics::{EvalPoint, first_step_reaching, gaussian_smooth, steps_to_generalize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -41,8 +41,9 @@ fn final_mean(history: &[EvalPoint], value: impl Fn(&EvalPoint) -> f64) -> f64 {
     tail.iter().map(value).sum::<f64>() / tail.len() as f64
 }
 
-/// Summarizes a history (which must not be empty).
-pub fn summarize(history: &[EvalPoint], config: &AnalysisConfig) -> RunSummary {
+/// Summarizes a run (its history should not be empty).
+pub fn summarize(run: &RunView, config: &AnalysisConfig) -> RunSummary {
+    let history = run.history;
     let last = history.last().copied().unwrap_or(EvalPoint {
         step: 0,
         train_loss: f64::NAN,
@@ -67,6 +68,6 @@ pub fn summarize(history: &[EvalPoint], config: &AnalysisConfig) -> RunSummary {
         best_test_acc,
         final_weight_norm: last.weight_norm,
         regime: config.regime(memorized_at, generalized_at),
-        diverged_at: None,
+        diverged_at: run.diverged_at,
     }
 }

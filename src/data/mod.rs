@@ -40,6 +40,26 @@ pub struct Dataset {
     pub vocab_size: usize,
     /// Labels are `0..n_classes`.
     pub n_classes: usize,
+    /// The token that fills sequences up to `seq_len`, if the task pads: models must not
+    /// attend to it. The model learns this from here, never from a tokenizer.
+    pub padding: Option<u32>,
+}
+
+/// Checks a configuration against the limits and, for IMDB, against the bundled reviews
+/// (lengths, vocabulary and sizes the bundle can supply).
+pub fn check(config: &ExperimentConfig) -> Result<(), ConfigError> {
+    config.validate()?;
+    match &config.task {
+        TaskConfig::Imdb(task) => imdb::bundled_manifest().check(task),
+        TaskConfig::ModularArithmetic(_) => Ok(()),
+    }
+}
+
+/// How many examples the training pool holds (for IMDB: the bundled reviews' pool).
+pub fn pool_size(config: &ExperimentConfig) -> usize {
+    config
+        .pool_size()
+        .unwrap_or_else(|| imdb::bundled_manifest().counts.pool.total())
 }
 
 /// Builds the dataset a configuration asks for. IMDB runs need the loaded bundle.

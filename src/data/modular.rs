@@ -5,56 +5,12 @@
 //! the training subset of size N is the first N of the shuffled pool, so smaller subsets are
 //! nested in larger ones and a sweep over N changes only how much data the model sees.
 
-use serde::{Deserialize, Serialize};
-
 use super::{Dataset, Split};
-use crate::config::{ModularConfig, pool_size};
+use crate::config::{ModularConfig, Operation, pool_size};
 use crate::rng::SplitMix64;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Operation {
-    Add,
-    Sub,
-    Mul,
-    /// `a · b⁻¹ mod p` for b ≠ 0 (p must be prime).
-    Div,
-}
-
 impl Operation {
-    pub const ALL: [Operation; 4] = [Self::Add, Self::Sub, Self::Mul, Self::Div];
-
-    pub fn symbol(self) -> &'static str {
-        match self {
-            Self::Add => "+",
-            Self::Sub => "−",
-            Self::Mul => "×",
-            Self::Div => "÷",
-        }
-    }
-
-    /// Name used by the CLI and in URLs (`add`, `sub`, `mul`, `div`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Add => "add",
-            Self::Sub => "sub",
-            Self::Mul => "mul",
-            Self::Div => "div",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|op| op.name() == name)
-    }
-
-    /// How many `(a, b)` pairs the task has for modulus `p`.
-    pub fn pair_count(self, p: usize) -> usize {
-        match self {
-            Self::Div => p * p.saturating_sub(1),
-            _ => p * p,
-        }
-    }
-
+    /// `a ∘ b mod p`.
     pub fn apply(self, a: usize, b: usize, p: usize) -> usize {
         match self {
             Self::Add => (a + b) % p,
@@ -119,6 +75,7 @@ pub fn dataset(config: &ModularConfig, seed: u64) -> Dataset {
         test: to_split(&test),
         vocab_size: p + 1,
         n_classes: p,
+        padding: None,
     }
 }
 
@@ -134,13 +91,5 @@ mod tests {
         for b in 1..13 {
             assert_eq!(Operation::Div.apply(1, b, 13) * b % 13, 1);
         }
-    }
-
-    #[test]
-    fn names_round_trip() {
-        for op in Operation::ALL {
-            assert_eq!(Operation::from_name(op.name()), Some(op));
-        }
-        assert_eq!(Operation::from_name("pow"), None);
     }
 }

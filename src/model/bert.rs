@@ -6,13 +6,12 @@
 use burn::module::Module;
 use burn::nn::{Embedding, LayerNorm, Linear};
 use burn::tensor::backend::Backend;
-use burn::tensor::{Bool, Int, Tensor, s};
+use burn::tensor::{Bool, Tensor, s};
 
 use super::attention::{SelfAttention, Shape};
-use super::gpt::Mlp;
-use super::{embedding, layer_norm, linear};
+use super::mlp::Mlp;
+use super::{Batch, embedding, layer_norm, linear};
 use crate::config::ModelConfig;
-use crate::data::imdb::tokenizer::PAD;
 
 #[derive(Module, Debug)]
 pub struct EncoderLayer<B: Backend> {
@@ -38,11 +37,9 @@ impl<B: Backend> EncoderLayer<B> {
         queries: Tensor<B, 2>,
         x: Tensor<B, 2>,
         shape: Shape,
-        padding: Tensor<B, 3, Bool>,
+        padding: Option<Tensor<B, 3, Bool>>,
     ) -> Tensor<B, 2> {
-        let attended = self
-            .attention
-            .forward(queries.clone(), x, shape, Some(padding));
+        let attended = self.attention.forward(queries.clone(), x, shape, padding);
         let h = self.ln_attention.forward(queries + attended);
         self.ln_ffn.forward(h.clone() + self.ffn.forward(h))
     }
@@ -78,14 +75,13 @@ impl<B: Backend> Bert<B> {
         }
     }
 
-    /// Class logits `[batch, n_classes]` for `[CLS] …` sequences `[batch, seq]`.
-    pub fn forward(&self, tokens: Tensor<B, 2, Int>) -> Tensor<B, 2> {
+    /// Class logits `[batch, n_classes]` for `[CLS] …` sequences `[batch, seq]`; padded
+    /// positions (the batch's mask) are never attended to.
+    pub fn forward(&self, input: Batch<B>) -> Tensor<B, 2> {
+        let Batch { tokens, padding } = input;
         let [batch, seq] = tokens.dims();
         // True where a key is padding: no query may attend to it.
-        let padding = tokens
-            .clone()
-            .equal_elem(i64::from(PAD))
-            .reshape([batch, 1, seq]);
+        let padding = padding.map(|mask| mask.reshape([batch, 1, seq]));
         let positions = self
             .positions
             .weight
@@ -136,9 +132,11 @@ mod tests {
         Bert::init(&config, 20, 12, 2, &Default::default())
     }
 
-    fn tokens(rows: Vec<Vec<i32>>) -> Tensor<Cpu, 2, Int> {
+    /// Sequences padded with token 0.
+    fn tokens(rows: Vec<Vec<i32>>) -> Batch<Cpu> {
         let shape = [rows.len(), rows[0].len()];
-        Tensor::from_data(TensorData::new(rows.concat(), shape), &Default::default())
+        let tokens = Tensor::from_data(TensorData::new(rows.concat(), shape), &Default::default());
+        Batch::new(tokens, Some(0))
     }
 
     #[test]

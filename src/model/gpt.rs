@@ -1,35 +1,17 @@
-//! The paper's decoder-only GPT: token + learned position embeddings, pre-LayerNorm blocks
-//! of causal self-attention and a GELU MLP, a final LayerNorm, and a linear read-out of the
-//! answer at the last position. No dropout.
+//! A decoder-only GPT: token + learned position embeddings, pre-LayerNorm blocks of causal
+//! self-attention and a GELU MLP, a final LayerNorm, and a linear read-out of the answer at
+//! the last position. No dropout. (The authors use Hugging Face's OpenAI-GPT, which differs:
+//! post-LayerNorm and a head tied to the embedding; see docs/results.)
 
 use burn::module::Module;
 use burn::nn::{Embedding, LayerNorm, Linear};
-use burn::tensor::activation::gelu;
 use burn::tensor::backend::Backend;
 use burn::tensor::{Bool, Int, Tensor, s};
 
 use super::attention::{SelfAttention, Shape};
+use super::mlp::Mlp;
 use super::{embedding, layer_norm, linear};
 use crate::config::ModelConfig;
-
-#[derive(Module, Debug)]
-pub struct Mlp<B: Backend> {
-    up: Linear<B>,
-    down: Linear<B>,
-}
-
-impl<B: Backend> Mlp<B> {
-    pub fn init(d_model: usize, d_mlp: usize, device: &B::Device) -> Self {
-        Self {
-            up: linear(d_model, d_mlp, true, device),
-            down: linear(d_mlp, d_model, true, device),
-        }
-    }
-
-    pub fn forward<const D: usize>(&self, x: Tensor<B, D>) -> Tensor<B, D> {
-        self.down.forward(gelu(self.up.forward(x)))
-    }
-}
 
 #[derive(Module, Debug)]
 pub struct Block<B: Backend> {

@@ -4,13 +4,14 @@
 pub mod attention;
 pub mod bert;
 pub mod gpt;
+pub mod mlp;
 
 use burn::module::{Module, ModuleMapper, Param};
 use burn::nn::{
     Embedding, EmbeddingConfig, Initializer, LayerNorm, LayerNormConfig, Linear, LinearConfig,
 };
 use burn::tensor::backend::Backend;
-use burn::tensor::{Int, Tensor, TensorData};
+use burn::tensor::{Bool, Int, Tensor, TensorData};
 
 use crate::config::{ExperimentConfig, TaskConfig};
 use crate::data::Dataset;
@@ -54,12 +55,31 @@ impl<B: Backend> Classifier<B> {
         model.map(&mut SeededInit::new(config.seed))
     }
 
-    /// Class logits `[batch, n_classes]` for token sequences `[batch, seq_len]`.
-    pub fn forward(&self, tokens: Tensor<B, 2, Int>) -> Tensor<B, 2> {
+    /// Class logits `[batch, n_classes]` for a batch of sequences `[batch, seq_len]`.
+    pub fn forward(&self, input: Batch<B>) -> Tensor<B, 2> {
         match self {
-            Self::Gpt(model) => model.forward(tokens),
-            Self::Bert(model) => model.forward(tokens),
+            // Modular-arithmetic sequences all have the same length: nothing is padded.
+            Self::Gpt(model) => model.forward(input.tokens),
+            Self::Bert(model) => model.forward(input),
         }
+    }
+}
+
+/// Sequences as a model reads them: token ids and where the padding is. Built where the
+/// data is batched, so models never need to know which token id pads.
+#[derive(Debug, Clone)]
+pub struct Batch<B: Backend> {
+    /// `[batch, seq_len]`
+    pub tokens: Tensor<B, 2, Int>,
+    /// `[batch, seq_len]`, true at padding positions; `None` when nothing is padded.
+    pub padding: Option<Tensor<B, 2, Bool>>,
+}
+
+impl<B: Backend> Batch<B> {
+    /// `padding_token`: the dataset's padding id ([`crate::data::Dataset::padding`]).
+    pub fn new(tokens: Tensor<B, 2, Int>, padding_token: Option<u32>) -> Self {
+        let padding = padding_token.map(|id| tokens.clone().equal_elem(i64::from(id)));
+        Self { tokens, padding }
     }
 }
 

@@ -3,13 +3,14 @@
 
 use grokking_lab::ExperimentConfig;
 use grokking_lab::config::{ModelConfig, TaskConfig};
+use grokking_lab::presets;
 
 pub type Cpu = burn::backend::NdArray;
 pub type CpuAutodiff = burn::backend::Autodiff<Cpu>;
 
 /// A model small enough to train in a second on the CPU.
 pub fn tiny_modular(modulus: usize, train_size: usize, steps: usize) -> ExperimentConfig {
-    let mut config = ExperimentConfig::paper_modular(train_size);
+    let mut config = presets::PAPER.config(train_size);
     let TaskConfig::ModularArithmetic(task) = &mut config.task else {
         unreachable!("a modular config")
     };
@@ -39,8 +40,10 @@ pub fn bundled_imdb() -> grokking_lab::data::imdb::ImdbCorpus {
 
 /// A BERT-style classifier small enough to train in seconds on a few hundred short reviews.
 pub fn tiny_imdb(train_size: usize, steps: usize) -> ExperimentConfig {
-    let mut config = ExperimentConfig::paper_imdb(train_size, 24, 500);
+    let mut config = presets::IMDB_PAPER.config(train_size);
     if let TaskConfig::Imdb(task) = &mut config.task {
+        task.max_len = 24;
+        task.vocab_size = 500;
         task.test_size = Some(200);
     }
     config.model = ModelConfig {

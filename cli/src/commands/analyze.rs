@@ -2,8 +2,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use grokking_lab::AnalysisConfig;
-use grokking_lab::analysis::Smoothing;
-use grokking_lab::record::analyze;
+use grokking_lab::analysis::{RunView, Smoothing, analyze};
 
 use crate::files::read_records;
 
@@ -41,6 +40,7 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<()> {
     if let Some(value) = args.sigma_points {
         config.smoothing = Smoothing::Points(value);
     }
-    print!("{}", crate::table::render(&analyze(&runs, config)));
+    let views: Vec<RunView> = runs.iter().map(|run| run.view()).collect();
+    print!("{}", crate::table::render(&analyze(&views, config)));
     Ok(())
 }

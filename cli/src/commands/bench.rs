@@ -6,8 +6,9 @@ use burn::tensor::backend::AutodiffBackend;
 use clap::Args;
 use grokking_lab::Trainer;
 
+use grokking_lab::presets;
+
 use super::dataset;
-use crate::args::ExperimentArgs;
 use crate::backend::{BackendJob, BackendKind, dispatch};
 
 #[derive(Debug, Args)]
@@ -20,53 +21,35 @@ pub struct BenchArgs {
 }
 
 struct Case {
-    name: &'static str,
+    name: String,
     config: grokking_lab::ExperimentConfig,
 }
 
+/// The presets the lab and the paper use, each at a representative size.
 fn cases() -> Vec<Case> {
-    use clap::Parser;
-    #[derive(Parser)]
-    struct Defaults {
-        #[command(flatten)]
-        experiment: ExperimentArgs,
-    }
-    let paper = Defaults::parse_from(["bench"]).experiment;
-    let mut small = paper.clone();
-    small.modulus = 47;
-    small.d_model = 64;
-    small.d_mlp = 256;
-    let mut imdb_preset = Defaults::parse_from([
-        "bench",
-        "--task",
-        "imdb",
-        "--d-mlp",
-        "256",
-        "--batch-size",
-        "64",
-        "--max-len",
-        "64",
-        "--vocab-size",
-        "2000",
-        "--test-size",
-        "500",
-    ])
-    .experiment;
-    imdb_preset.d_model = 64;
-    vec![
-        Case {
-            name: "small: p=47 d=64 mlp=256 N=1200 full batch",
-            config: small.config(1200, 64, 0),
-        },
-        Case {
-            name: "paper: p=113 d=128 mlp=512 N=4000 full batch",
-            config: paper.config(4000, 128, 0),
-        },
-        Case {
-            name: "imdb preset: d=64 mlp=256 64 words batch 64, eval 2000+500",
-            config: imdb_preset.config(2000, 64, 0),
-        },
+    [
+        (&presets::THREE_REGIMES, 1200),
+        (&presets::PAPER, 4000),
+        (&presets::IMDB, 2000),
     ]
+    .into_iter()
+    .map(|(preset, train_size)| {
+        let config = preset.config(train_size);
+        Case {
+            name: format!(
+                "{} N={train_size}: d={} mlp={} batch {}",
+                preset.name,
+                config.model.d_model,
+                config.model.d_mlp,
+                config
+                    .training
+                    .batch_size
+                    .map_or("full".to_owned(), |b| b.to_string())
+            ),
+            config,
+        }
+    })
+    .collect()
 }
 
 struct Measure {

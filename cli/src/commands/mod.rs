@@ -1,6 +1,7 @@
 pub mod analyze;
 pub mod bench;
 pub mod prepare_imdb;
+pub mod presets;
 pub mod sweep;
 pub mod train;
 
@@ -27,11 +28,7 @@ pub fn dataset(config: &ExperimentConfig) -> anyhow::Result<Dataset> {
 
 /// Checks a configuration against the limits and, for IMDB, against the bundle.
 pub fn validate(config: &ExperimentConfig) -> anyhow::Result<()> {
-    config.validate()?;
-    if let TaskConfig::Imdb(task) = &config.task {
-        crate::imdb::bundled_corpus().check(task)?;
-    }
-    Ok(())
+    Ok(data::check(config)?)
 }
 
 /// Set by Ctrl-C; runs in flight stop at their next evaluation.

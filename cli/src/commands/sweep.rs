@@ -19,13 +19,14 @@ use crate::files::{read_records, write_atomically};
 pub struct SweepArgs {
     #[command(flatten)]
     pub experiment: ExperimentArgs,
-    /// Training sizes: a list `600,900` or a range `1000:9500:500` (end included).
+    /// Training sizes: a list `600,900` or a range `1000:9500:500` (end included)
+    /// [default: the preset's sizes]
     #[arg(long, value_parser = parse_list)]
-    pub train_sizes: List,
-    /// Model widths for a model-wise sweep (same syntax); default: --d-model alone.
+    pub train_sizes: Option<List>,
+    /// Model widths for a model-wise sweep (same syntax) [default: --d-model alone]
     #[arg(long, value_parser = parse_list)]
     pub d_models: Option<List>,
-    /// Seeds per cell (same syntax); default: --seed alone.
+    /// Seeds per cell (same syntax) [default: --seed alone]
     #[arg(long, value_parser = parse_list)]
     pub seeds: Option<List>,
     #[arg(long, value_enum, default_value = "cpu")]
@@ -40,19 +41,27 @@ pub struct SweepArgs {
 
 pub fn run(args: SweepArgs) -> anyhow::Result<()> {
     let experiment = &args.experiment;
+    let sizes = args
+        .train_sizes
+        .as_ref()
+        .map_or_else(|| experiment.base().sizes.to_vec(), |l| l.0.clone());
+    let one = experiment.config(sizes[0])?;
     let widths = args
         .d_models
         .as_ref()
-        .map_or_else(|| vec![experiment.d_model], |l| l.0.clone());
-    let seeds = args
-        .seeds
-        .as_ref()
-        .map_or_else(|| vec![experiment.seed as usize], |l| l.0.clone());
+        .map_or_else(|| vec![one.model.d_model], |l| l.0.clone());
+    let seeds = args.seeds.as_ref().map_or_else(
+        || vec![one.seed],
+        |l| l.0.iter().map(|&s| s as u64).collect(),
+    );
     let mut plan = Vec::new();
     for &width in &widths {
-        for &size in &args.train_sizes.0 {
+        for &size in &sizes {
             for &seed in &seeds {
-                plan.push(experiment.config(size, width, seed as u64));
+                let mut config = experiment.config(size)?;
+                config.model.d_model = width;
+                config.seed = seed;
+                plan.push(config);
             }
         }
     }

@@ -14,9 +14,9 @@ use crate::files::write_atomically;
 pub struct TrainArgs {
     #[command(flatten)]
     pub experiment: ExperimentArgs,
-    /// N: training examples drawn from the pool.
-    #[arg(long, default_value_t = 3000)]
-    pub train_size: usize,
+    /// N: training examples drawn from the pool [default: the middle of the preset's sizes]
+    #[arg(long)]
+    pub train_size: Option<usize>,
     #[arg(long, value_enum, default_value = "cpu")]
     pub backend: BackendKind,
     /// Where to write the run file (JSON, docs/run-format.md).
@@ -26,10 +26,13 @@ pub struct TrainArgs {
 
 pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     let experiment = &args.experiment;
-    let config = experiment.config(args.train_size, experiment.d_model, experiment.seed);
+    let train_size = args
+        .train_size
+        .unwrap_or_else(|| experiment.base().middle_size());
+    let config = experiment.config(train_size)?;
     super::validate(&config)?;
     let bar = step_bar(config.training.steps);
-    bar.set_prefix(format!("N={}", args.train_size));
+    bar.set_prefix(format!("N={train_size}"));
     let job = TrainJob {
         config,
         backend: args.backend,

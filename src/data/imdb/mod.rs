@@ -9,11 +9,24 @@ pub mod bundle;
 pub mod prepare;
 pub mod tokenizer;
 
+use std::sync::OnceLock;
+
 use super::{Dataset, Split};
 use crate::config::{ConfigError, ImdbConfig};
 use crate::rng::SplitMix64;
 use bundle::{BundleError, Manifest, Review};
 use tokenizer::{CLS, PAD, UNK, Vocabulary};
+
+/// The manifest of the bundle in `public/data/imdb/`, compiled in: settings are checked
+/// against it (and the lab shows the pool size) before any review is downloaded.
+pub fn bundled_manifest() -> &'static Manifest {
+    static MANIFEST: OnceLock<Manifest> = OnceLock::new();
+    MANIFEST.get_or_init(|| {
+        // The tests load this very file; failing here is a broken build, not bad input.
+        serde_json::from_str(include_str!("../../../public/data/imdb/manifest.json"))
+            .expect("the bundled IMDB manifest is valid")
+    })
+}
 
 /// A loaded, checked bundle.
 #[derive(Debug, Clone, PartialEq)]
@@ -122,6 +135,7 @@ impl ImdbCorpus {
             ),
             vocab_size: config.vocab_size,
             n_classes: 2,
+            padding: Some(u32::from(PAD)),
         })
     }
 }
