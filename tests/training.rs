@@ -6,7 +6,7 @@ use common::{CpuAutodiff, tiny_modular};
 use grokking_lab::config::TaskConfig;
 use grokking_lab::data::modular;
 use grokking_lab::record::RunMeta;
-use grokking_lab::run::{RunError, train_run};
+use grokking_lab::run::{Progress, Run, RunError, train_run};
 use grokking_lab::{Regime, TrainError, Trainer};
 
 fn train(config: grokking_lab::ExperimentConfig) -> grokking_lab::RunRecord {
@@ -97,6 +97,31 @@ fn invalid_configs_are_refused_before_training() {
     let data = modular::dataset(task, 0);
     let result = Trainer::<CpuAutodiff>::new(config, &data, &Default::default());
     assert!(matches!(result, Err(TrainError::Config(_))));
+}
+
+/// The lab drives a run in uneven time slices, parked and resumed; the CLI runs it in one
+/// go. Both must be the same run: same evaluations, same numbers.
+#[test]
+fn a_run_driven_piecewise_equals_the_run_trained_in_one_go() {
+    let config = tiny_modular(7, 30, 23); // 23 steps, evaluated every 3 and at the end
+    let whole = train(config.clone());
+    let TaskConfig::ModularArithmetic(task) = &config.task else {
+        unreachable!("a modular config")
+    };
+    let data = modular::dataset(task, config.seed);
+    let mut run = Run::<CpuAutodiff>::new(config, &data, &Default::default()).unwrap();
+    let mut slices = [1, 5, 2, 7].into_iter().cycle();
+    while !run.is_done() {
+        run.train(slices.next().unwrap());
+        if run.steps_until_eval() == 0 {
+            let progress = pollster::block_on(run.evaluate()).unwrap();
+            assert!(matches!(progress, Progress::Evaluated(_)));
+        }
+    }
+    let steps: Vec<usize> = run.history().iter().map(|p| p.step).collect();
+    assert_eq!(steps, [0, 3, 6, 9, 12, 15, 18, 21, 23]);
+    assert_eq!(run.record(RunMeta::default()).history, whole.history);
+    assert!(!run.step(), "a finished run takes no more steps");
 }
 
 #[test]

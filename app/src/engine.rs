@@ -11,10 +11,12 @@ use burn::tensor::backend::AutodiffBackend;
 use gloo_timers::future::TimeoutFuture;
 use grokking_lab::config::TaskConfig;
 use grokking_lab::data::{self, Dataset};
-use grokking_lab::{ExperimentConfig, TrainError, Trainer};
+use grokking_lab::config::RunKey;
+use grokking_lab::run::{Progress, Run};
+use grokking_lab::{ExperimentConfig, TrainError};
 use leptos::prelude::*;
 
-use crate::state::{Lab, Level, RunKey, RunStatus, run_key};
+use crate::state::{Lab, Level, RunStatus};
 use crate::store;
 
 /// Dispatch at most this long before yielding: well under the 50 ms "long task" mark, so
@@ -49,9 +51,7 @@ pub async fn dataset(lab: &Lab, config: &ExperimentConfig) -> Result<Dataset, St
 
 struct Job<B: AutodiffBackend> {
     key: RunKey,
-    trainer: Trainer<B>,
-    /// Steps left before the next evaluation; `0` means evaluate now.
-    until_eval: usize,
+    run: Run<B>,
 }
 
 impl<B: AutodiffBackend> Job<B> {
@@ -62,9 +62,8 @@ impl<B: AutodiffBackend> Job<B> {
     ) -> Result<Self, String> {
         let data = dataset(lab, &config).await?;
         Ok(Self {
-            key: run_key(&config),
-            trainer: Trainer::new(config, &data, device).map_err(|e| e.to_string())?,
-            until_eval: 0,
+            key: config.key(),
+            run: Run::new(config, &data, device).map_err(|e| e.to_string())?,
         })
     }
 }
@@ -97,7 +96,7 @@ pub async fn run<B: AutodiffBackend>(lab: Lab, device: B::Device, backend: &'sta
             continue;
         };
 
-        let key = run_key(&config);
+        let key = config.key();
         if current.as_ref().map(|job| &job.key) != Some(&key) {
             // A new job compiles kernels for its shapes: not steady training yet.
             lab.perf.update(|perf| perf.warm_since = None);
@@ -125,13 +124,13 @@ pub async fn run<B: AutodiffBackend>(lab: Lab, device: B::Device, backend: &'sta
         let job = current.as_mut().expect("a job was just chosen");
 
         match advance(&lab, job, &mut speed).await {
-            Ok(true) => {
+            Ok(Slice::Done) => {
                 finish(&lab, &key, RunStatus::Done);
                 current = None;
             }
-            Ok(false) => {}
-            Err(TrainError::Diverged { step }) => {
-                lab.notify(Level::Warning, format!("Training N = {} diverged at step {step}: try a smaller learning rate or α.", job.trainer.config().train_size()));
+            Ok(Slice::Training) => {}
+            Ok(Slice::Diverged { step }) | Err(TrainError::Diverged { step }) => {
+                lab.notify(Level::Warning, format!("Training N = {} diverged at step {step}: try a smaller learning rate or α.", job.run.config().train_size()));
                 finish(&lab, &key, RunStatus::Diverged { step });
                 current = None;
             }
@@ -149,22 +148,26 @@ pub async fn run<B: AutodiffBackend>(lab: Lab, device: B::Device, backend: &'sta
     }
 }
 
+/// How a slice left its run.
+enum Slice {
+    Training,
+    Done,
+    Diverged { step: usize },
+}
+
 /// One slice: steps until the budget is spent or an evaluation is due, then the evaluation.
-/// Returns whether the run is finished.
 async fn advance<B: AutodiffBackend>(
     lab: &Lab,
     job: &mut Job<B>,
     speed: &mut Speed,
-) -> Result<bool, TrainError> {
+) -> Result<Slice, TrainError> {
     let started = now_ms();
     // The very first step is timed alone, to completion: load → first step is a number the
     // docs record.
     let first = lab.perf.with_untracked(|perf| perf.first_step_ms.is_none());
     let max_steps = if first { 1 } else { usize::MAX };
     let mut steps = 0;
-    while job.until_eval > 0 && steps < max_steps && now_ms() - started < SLICE_BUDGET_MS {
-        job.trainer.step();
-        job.until_eval -= 1;
+    while steps < max_steps && now_ms() - started < SLICE_BUDGET_MS && job.run.step() {
         steps += 1;
     }
     let sliced = now_ms() - started;
@@ -175,13 +178,17 @@ async fn advance<B: AutodiffBackend>(
         });
     }
     if first && steps > 0 {
-        job.trainer.evaluate().read().await?; // resolves once the step has run on the device
+        // Resolves once the step has run on the device.
+        job.run.trainer().evaluate().read().await?;
         lab.perf.update(|perf| perf.first_step_ms = Some(now_ms()));
     }
-    if job.until_eval > 0 {
-        return Ok(false);
+    if job.run.steps_until_eval() > 0 {
+        return Ok(Slice::Training);
     }
-    let point = job.trainer.evaluate().read().await?;
+    let point = match job.run.evaluate().await? {
+        Progress::Evaluated(point) => point,
+        Progress::Diverged { step } => return Ok(Slice::Diverged { step }),
+    };
     let steps_per_second = speed.record(point.step);
     if point.step > 0 {
         lab.perf.update(|perf| {
@@ -194,21 +201,18 @@ async fn advance<B: AutodiffBackend>(
         lab.step_budget
             .update(|budget| *budget = budget.saturating_sub(1));
     }
-    let finished = job.trainer.is_finished();
-    job.until_eval = job
-        .trainer
-        .config()
-        .training
-        .eval_every
-        .min(job.trainer.config().training.steps - job.trainer.step_count());
-    Ok(finished)
+    Ok(if job.run.is_done() {
+        Slice::Done
+    } else {
+        Slice::Training
+    })
 }
 
 /// Marks a run finished, takes it off the queue and saves it.
 fn finish(lab: &Lab, key: &RunKey, status: RunStatus) {
     lab.update_run(key, |run| run.status = status);
     lab.queue
-        .update(|queue| queue.retain(|config| &run_key(config) != key));
+        .update(|queue| queue.retain(|config| &config.key() != key));
     if let Some(record) = lab
         .runs
         .with_untracked(|runs| runs.get(key).and_then(|r| r.record()))

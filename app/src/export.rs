@@ -18,7 +18,7 @@ fn fail(what: &'static str) -> impl Fn(JsValue) -> String {
 pub fn current_records(lab: &Lab) -> Vec<RunRecord> {
     let settings = lab.settings.get_untracked();
     settings
-        .sizes
+        .sizes()
         .iter()
         .filter_map(|&n| lab.run_for(n)?.record())
         .collect()

@@ -1,27 +1,16 @@
-//! The bundled IMDB reviews in the browser. The manifest is compiled in (the settings need
-//! the pool size before anything is downloaded); the reviews themselves (1.2 MB) are fetched
+//! The bundled IMDB reviews in the browser. The manifest is compiled into the core (the
+//! settings need the pool size before anything is downloaded); the reviews themselves (1.2 MB) are fetched
 //! from `./data/imdb/` the first time an IMDB run starts, checked against the manifest's
 //! SHA-256, and kept for the session.
 
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::sync::OnceLock;
 
 use grokking_lab::data::imdb::ImdbCorpus;
-use grokking_lab::data::imdb::bundle::Manifest;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 const MANIFEST_JSON: &str = include_str!("../../public/data/imdb/manifest.json");
-
-/// The bundle's manifest, as built into the app.
-pub fn manifest() -> &'static Manifest {
-    static MANIFEST: OnceLock<Manifest> = OnceLock::new();
-    MANIFEST.get_or_init(|| {
-        // The same file the native tests check; invalid JSON here is a broken build.
-        serde_json::from_str(MANIFEST_JSON).expect("the bundled IMDB manifest is valid")
-    })
-}
 
 thread_local! {
     static CORPUS: RefCell<Option<Rc<ImdbCorpus>>> = const { RefCell::new(None) };

@@ -11,8 +11,8 @@ use crate::controls::{Presets, SettingsForm, SizeSlider, Transport};
 use crate::device::{self, DeviceChoice};
 use crate::explain::Explanation;
 use crate::export;
-use crate::settings::LabSettings;
-use crate::state::{Lab, Level, RunEntry, run_key};
+use crate::settings::{LabSettings, url};
+use crate::state::{Lab, Level, RunEntry};
 use crate::{engine, store};
 
 fn location_hash() -> String {
@@ -23,10 +23,13 @@ fn location_hash() -> String {
 
 /// Reads the link's setup, reporting what could not be used.
 fn apply_hash(lab: &Lab, hash: &str) {
-    let (settings, selected, ignored) = LabSettings::from_hash(hash);
-    let selected = selected.unwrap_or(settings.sizes[settings.sizes.len() / 2]);
-    lab.settings.set(settings);
-    lab.selected.set(selected);
+    let url::Decoded {
+        settings,
+        selected,
+        ignored,
+    } = url::decode(hash);
+    let selected = selected.unwrap_or_else(|| settings.middle_size());
+    lab.show(settings, Some(selected));
     if !ignored.is_empty() {
         let list: Vec<String> = ignored.iter().map(ToString::to_string).collect();
         lab.notify(
@@ -47,7 +50,7 @@ pub fn App() -> impl IntoView {
     // The link always describes what is on screen.
     let last_hash = StoredValue::new(String::new());
     Effect::new(move |_| {
-        let hash = lab.settings.with(|s| s.to_hash(lab.selected.get()));
+        let hash = lab.settings.with(|s| url::encode(s, lab.selected.get()));
         last_hash.set_value(hash.clone());
         if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
             let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("#{hash}")));
@@ -69,7 +72,7 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| {
         let settings = lab.settings.get();
         let config = settings.config(lab.selected.get());
-        let wanted: Vec<_> = settings.sizes.iter().map(|&n| settings.config(n)).collect();
+        let wanted: Vec<_> = settings.sizes().iter().map(|&n| settings.config(n)).collect();
         lab.queue
             .update(|queue| queue.retain(|c| wanted.contains(c) || *c == config));
         lab.enqueue(config);
@@ -110,7 +113,7 @@ async fn start(lab: Lab) {
         Ok(restored) => {
             lab.runs.update(|runs| {
                 for record in restored.runs {
-                    runs.insert(run_key(&record.config), RunEntry::from_record(record));
+                    runs.insert(record.config.key(), RunEntry::from_record(record));
                 }
             });
             if restored.skipped > 0 {
@@ -281,8 +284,7 @@ async fn import_runs(lab: &Lab, loaded: Loaded) {
         })
         .map(|r| r.config.train_size())
         .collect();
-    let mut settings = LabSettings::from_config(&first_config, same_setup);
-    settings.sizes.truncate(crate::settings::MAX_SIZES);
+    let settings = LabSettings::from_config(&first_config, &same_setup);
     let count = runs.len();
     for run in runs {
         if let Err(error) = store::save(&run).await {
@@ -292,12 +294,17 @@ async fn import_runs(lab: &Lab, loaded: Loaded) {
             );
         }
         lab.runs.update(|all| {
-            all.insert(run_key(&run.config), RunEntry::from_record(run));
+            all.insert(run.config.key(), RunEntry::from_record(run));
         });
     }
     lab.playing.set(false);
-    lab.selected.set(first_config.train_size());
-    lab.settings.set(settings);
+    match settings.validate() {
+        Ok(()) => lab.show(settings, Some(first_config.train_size())),
+        Err(error) => lab.notify(
+            Level::Warning,
+            format!("The imported runs are kept, but their setup cannot be shown on the slider: {error}"),
+        ),
+    }
     lab.notify(Level::Info, format!("Imported {count} run(s)."));
 }
 

@@ -2,20 +2,14 @@
 
 use std::collections::HashMap;
 
-use grokking_lab::analysis::{AnalysisConfig, RunSummary, summarize};
+use grokking_lab::analysis::RunView;
+use grokking_lab::config::RunKey;
 use grokking_lab::record::{RunMeta, RunRecord};
 use grokking_lab::{EvalPoint, ExperimentConfig};
 use leptos::prelude::*;
 
 use crate::device::DeviceChoice;
 use crate::settings::LabSettings;
-
-/// Runs are identified by their whole configuration.
-pub type RunKey = String;
-
-pub fn run_key(config: &ExperimentConfig) -> RunKey {
-    serde_json::to_string(config).expect("configs serialize")
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum RunStatus {
@@ -63,24 +57,30 @@ impl RunEntry {
         }
     }
 
-    pub fn summary(&self) -> Option<RunSummary> {
-        (!self.history.is_empty()).then(|| {
-            let mut summary =
-                summarize(&self.history, &AnalysisConfig::for_task(&self.config.task));
-            if let RunStatus::Diverged { step } = self.status {
-                summary.diverged_at = Some(step);
-            }
-            summary
-        })
+    fn diverged_at(&self) -> Option<usize> {
+        match self.status {
+            RunStatus::Diverged { step } => Some(step),
+            _ => None,
+        }
+    }
+
+    /// The run as the analysis sees it (so far, while it trains).
+    pub fn view(&self) -> RunView<'_> {
+        RunView::new(&self.config, &self.history, self.diverged_at())
+    }
+
+    /// Whether it trained to the end (or diverged) with a history to keep.
+    pub fn is_complete(&self) -> bool {
+        !self.history.is_empty()
+            && matches!(self.status, RunStatus::Done | RunStatus::Diverged { .. })
     }
 
     pub fn record(&self) -> Option<RunRecord> {
-        let summary = self.summary()?;
-        matches!(self.status, RunStatus::Done | RunStatus::Diverged { .. }).then(|| {
+        self.is_complete().then(|| {
             RunRecord::new(
                 self.config.clone(),
                 self.history.clone(),
-                summary,
+                self.diverged_at(),
                 self.meta.clone(),
             )
         })
@@ -157,6 +157,16 @@ impl Lab {
         }
     }
 
+    /// Shows `settings`, keeping the slider's size when it is one of theirs.
+    pub fn show(&self, settings: LabSettings, selected: Option<usize>) {
+        let selected = selected
+            .or(Some(self.selected.get_untracked()))
+            .filter(|n| settings.sizes().contains(n))
+            .unwrap_or_else(|| settings.middle_size());
+        self.settings.set(settings);
+        self.selected.set(selected);
+    }
+
     pub fn notify(&self, level: Level, text: impl Into<String>) {
         let text = text.into();
         self.notices.update(|notices| {
@@ -171,13 +181,13 @@ impl Lab {
 
     /// The run shown for `train_size` under the current settings, if any (reactive).
     pub fn run_for(&self, train_size: usize) -> Option<RunEntry> {
-        let key = run_key(&self.settings.with(|s| s.config(train_size)));
+        let key = self.settings.with(|s| s.config(train_size)).key();
         self.runs.with(|runs| runs.get(&key).cloned())
     }
 
     /// Adds `config` to the queue unless it is trained, queued or training.
     pub fn enqueue(&self, config: ExperimentConfig) {
-        let key = run_key(&config);
+        let key = config.key();
         let known = self.runs.with_untracked(|runs| runs.contains_key(&key));
         if !known {
             self.runs.update(|runs| {
@@ -185,7 +195,7 @@ impl Lab {
             });
         }
         let finished = self.runs.with_untracked(|runs| {
-            runs.get(&run_key(&config))
+            runs.get(&config.key())
                 .is_some_and(|r| r.status.is_finished())
         });
         if !finished && !self.queue.with_untracked(|q| q.contains(&config)) {
@@ -198,7 +208,7 @@ impl Lab {
         let settings = self.settings.get_untracked();
         let selected = self.selected.get_untracked();
         self.enqueue(settings.config(selected));
-        for &size in &settings.sizes {
+        for &size in settings.sizes() {
             self.enqueue(settings.config(size));
         }
     }
@@ -210,7 +220,7 @@ impl Lab {
             .with_untracked(|s| s.config(self.selected.get_untracked()));
         let unfinished = |config: &ExperimentConfig| {
             self.runs.with_untracked(|runs| {
-                runs.get(&run_key(config))
+                runs.get(&config.key())
                     .is_none_or(|r| !r.status.is_finished())
             })
         };
@@ -225,9 +235,9 @@ impl Lab {
     pub fn reset_current(&self) -> Vec<RunKey> {
         let settings = self.settings.get_untracked();
         let keys: Vec<RunKey> = settings
-            .sizes
+            .sizes()
             .iter()
-            .map(|&n| run_key(&settings.config(n)))
+            .map(|&n| settings.config(n).key())
             .collect();
         self.playing.set(false);
         self.queue.set(Vec::new());

@@ -3,13 +3,13 @@
 //! Values are the run format's JSON text: the same checks as an imported file apply on the
 //! way back in, and a corrupt entry is skipped (and reported), never trusted.
 
+use grokking_lab::config::RunKey;
 use grokking_lab::record::{self, Loaded, RunRecord};
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransactionMode};
 
-use crate::state::run_key;
 
 const DATABASE: &str = "grokking-lab";
 const STORE: &str = "runs";
@@ -84,18 +84,18 @@ pub async fn save(run: &RunRecord) -> Result<(), String> {
     let request = store(&db, IdbTransactionMode::Readwrite)?
         .put_with_key(
             &JsValue::from_str(&json),
-            &JsValue::from_str(&run_key(&run.config)),
+            &JsValue::from_str(run.config.key().as_str()),
         )
         .map_err(|_| "cannot write the run".to_owned())?;
     wait(&request).await.map(|_| ())
 }
 
-pub async fn delete(keys: &[String]) -> Result<(), String> {
+pub async fn delete(keys: &[RunKey]) -> Result<(), String> {
     let db = open().await?;
     let runs = store(&db, IdbTransactionMode::Readwrite)?;
     for key in keys {
         let request = runs
-            .delete(&JsValue::from_str(key))
+            .delete(&JsValue::from_str(key.as_str()))
             .map_err(|_| "cannot delete a run".to_owned())?;
         wait(&request).await?;
     }

@@ -20,9 +20,10 @@ const WEBGPU_ARGS = [
   "--enable-features=Vulkan", "--use-vulkan=swiftshader", "--use-angle=swiftshader",
 ];
 // Two sizes of a + b mod 11 (90-pair pool) on a 16-wide model.
-const TINY = "p=11&d=16&heads=2&mlp=32&steps=200&eval=20&sizes=30,60";
+// Keys are the CLI's flag names (the core's settings table).
+const TINY = "modulus=11&d-model=16&heads=2&d-mlp=32&steps=200&eval-every=20&sizes=30,60";
 // IMDB: 32 and 64 bundled reviews (first 16 words, 500-word vocabulary) on an 8-wide BERT.
-const TINY_IMDB = "task=imdb&len=16&vocab=500&batch=16&test=64&d=8&heads=2&mlp=16&alpha=1&wd=0.1&lr=0.003&steps=60&eval=20&sizes=32,64";
+const TINY_IMDB = "task=imdb&max-len=16&vocab-size=500&batch-size=16&test-size=64&d-model=8&heads=2&d-mlp=16&alpha=1&weight-decay=0.1&lr=0.003&steps=60&eval-every=20&sizes=32,64";
 const MINUTE = 60_000;
 
 const site = await serve(dist);
@@ -155,8 +156,10 @@ await scenario("webgpu-imdb", WEBGPU_ARGS, async (page) => {
 });
 
 await scenario("cpu-fallback", [], async (page) => {
+  // A link from before the settings table (old short keys) still opens its setup.
   await page.goto(`${site.url}#p=7&d=8&heads=2&mlp=16&steps=100&eval=20&sizes=20,30&n=30`);
   await waitForDevice(page, "cpu-wasm");
+  assert.match(page.url(), /#task=mod-add&modulus=7&.*d-model=8&.*d-mlp=16&.*eval-every=20&.*&sizes=20,30&n=30$/, "the link is rewritten with today's keys");
   assert.match(await text(page, "#notices"), /WebGPU is not available/);
   await page.click("#play");
   await waitForTrained(page, 1, 3 * MINUTE);

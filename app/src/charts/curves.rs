@@ -29,7 +29,7 @@ pub fn Curves(lab: Lab) -> impl IntoView {
             .map(|r| r.history)
             .unwrap_or_default()
     });
-    let steps = Signal::derive(move || lab.settings.with(|s| s.steps));
+    let steps = Signal::derive(move || lab.settings.with(|s| s.steps()));
     let accuracy = Signal::derive(move || {
         history.with(|h| {
             vec![

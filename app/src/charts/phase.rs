@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use super::scale::{Scale, label};
 use super::{BOTTOM, FONT, HEIGHT, LEFT, TOP, WIDTH, pointer_x};
-use crate::state::{Lab, RunStatus};
+use crate::state::{Lab, RunEntry};
 
 const RIGHT_AXIS: f64 = 48.0;
 const STEPS_COLOR: &str = "#444";
@@ -40,41 +40,45 @@ struct Diagram {
     pool: usize,
 }
 
+/// One sample-wise analysis of the finished sizes per redraw; sizes still training show
+/// their latest test accuracy, without a regime.
 fn diagram(lab: &Lab) -> Diagram {
     let settings = lab.settings.get();
     let entries: Vec<_> = settings
-        .sizes
+        .sizes()
         .iter()
         .map(|&n| (n, lab.run_for(n)))
         .collect();
-    let records: Vec<_> = entries
+    let finished: Vec<_> = entries
         .iter()
-        .filter_map(|(_, e)| e.as_ref()?.record())
+        .filter_map(|(_, entry)| entry.as_ref().filter(|e| e.is_complete()))
+        .map(RunEntry::view)
         .collect();
-    let config = AnalysisConfig::for_task(&settings.config(1).task);
-    let analysis = sample_wise(&records.iter().collect::<Vec<_>>(), &config);
+    let config = AnalysisConfig::for_task(&settings.template().task);
+    let analysis = sample_wise(&finished, &config);
     let points = entries
-        .into_iter()
+        .iter()
         .map(|(size, entry)| {
-            let finished = entry
-                .as_ref()
-                .is_some_and(|e| matches!(e.status, RunStatus::Done | RunStatus::Diverged { .. }));
-            let summary = entry.as_ref().and_then(|e| e.summary());
-            Point {
-                size,
-                test_acc: summary.as_ref().map(|s| s.final_test_acc),
-                steps_to_generalize: summary
-                    .as_ref()
-                    .filter(|_| finished)
-                    .and_then(|s| s.steps_to_generalize),
-                regime: summary.filter(|_| finished).map(|s| s.regime),
+            match analysis.sizes.iter().find(|p| p.train_size == *size) {
+                Some(done) => Point {
+                    size: *size,
+                    test_acc: Some(done.final_test_acc),
+                    steps_to_generalize: done.steps_to_generalize.map(|s| s.round() as usize),
+                    regime: Some(done.regime),
+                },
+                None => Point {
+                    size: *size,
+                    test_acc: entry.as_ref().and_then(|e| e.history.last()).map(|p| p.test_acc),
+                    steps_to_generalize: None,
+                    regime: None,
+                },
             }
         })
         .collect();
     Diagram {
         points,
         critical_data_size: analysis.critical_data_size,
-        steps: settings.steps,
+        steps: settings.steps(),
         pool: settings.pool_size(),
     }
 }

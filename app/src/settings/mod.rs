@@ -1,0 +1,352 @@
+//! What the user has set up: one experiment (every setting of the core's table, N aside)
+//! and the training sizes the slider offers. A plain state type with methods; the page
+//! wraps it in a signal. [`url`] writes it into the link and reads it back.
+//!
+//! Invariant: a `LabSettings` is always valid. Every size makes an experiment that
+//! [`data::check`] accepts, so the engine and the charts never meet a bad configuration;
+//! an edit that would break this is refused with the reason, and nothing changes.
+
+pub mod url;
+
+use grokking_lab::ExperimentConfig;
+use grokking_lab::config::{ConfigError, ListError, parse_number_list};
+use grokking_lab::data;
+use grokking_lab::presets::{self, Preset};
+use grokking_lab::settings::{self as table, SettingError};
+
+/// The slider stays usable and the phase diagram legible up to this many sizes.
+pub const MAX_SIZES: usize = 40;
+
+/// The key of the sizes list, in the form and the link (it is the lab's, not a run's).
+pub const SIZES_KEY: &str = "sizes";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabSettings {
+    /// Every setting but N; its training size is kept at 0 (the slider picks N).
+    template: ExperimentConfig,
+    /// The slider's stops: ascending, no repeats, 1 ..= MAX_SIZES of them.
+    sizes: Vec<usize>,
+}
+
+/// Why an edit was refused, in the user's words.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum EditError {
+    #[error(transparent)]
+    Setting(#[from] SettingError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    List(#[from] ListError),
+    #[error("at most {MAX_SIZES} sizes, got {0}")]
+    TooManySizes(usize),
+}
+
+impl Default for LabSettings {
+    fn default() -> Self {
+        Self::from_preset(&presets::THREE_REGIMES)
+    }
+}
+
+impl LabSettings {
+    pub fn from_preset(preset: &Preset) -> Self {
+        Self::unchecked(preset.config(0), preset.sizes.to_vec())
+    }
+
+    /// The setup a run was made with, so that it shows on the slider: every setting from
+    /// `config`, the sizes from `sizes` plus the run's own (the run's size kept when there
+    /// are more than fit).
+    pub fn from_config(config: &ExperimentConfig, sizes: &[usize]) -> Self {
+        let own = config.train_size();
+        let mut sizes: Vec<usize> = sizes.iter().copied().filter(|&n| n != own).collect();
+        sizes.sort_unstable();
+        sizes.dedup();
+        sizes.truncate(MAX_SIZES - 1);
+        sizes.push(own);
+        Self::unchecked(config.clone(), sizes)
+    }
+
+    fn unchecked(mut template: ExperimentConfig, mut sizes: Vec<usize>) -> Self {
+        template.set_train_size(0);
+        sizes.sort_unstable();
+        sizes.dedup();
+        Self { template, sizes }
+    }
+
+    /// The experiment at training size `train_size`.
+    pub fn config(&self, train_size: usize) -> ExperimentConfig {
+        let mut config = self.template.clone();
+        config.set_train_size(train_size);
+        config
+    }
+
+    /// Every setting but N (the training size in it is 0): what the form shows.
+    pub fn template(&self) -> &ExperimentConfig {
+        &self.template
+    }
+
+    pub fn sizes(&self) -> &[usize] {
+        &self.sizes
+    }
+
+    /// The size a fresh view of these settings starts on.
+    pub fn middle_size(&self) -> usize {
+        self.sizes[self.sizes.len() / 2]
+    }
+
+    pub fn is_imdb(&self) -> bool {
+        self.template.task.is_imdb()
+    }
+
+    pub fn steps(&self) -> usize {
+        self.template.training.steps
+    }
+
+    pub fn pool_size(&self) -> usize {
+        data::pool_size(&self.template)
+    }
+
+    /// What the slider counts.
+    pub fn example_noun(&self) -> &'static str {
+        if self.is_imdb() { "review" } else { "pair" }
+    }
+
+    /// The preset these settings are, if they are one unchanged.
+    pub fn preset(&self) -> Option<&'static Preset> {
+        presets::ALL
+            .into_iter()
+            .find(|preset| Self::from_preset(preset) == *self)
+    }
+
+    /// The sizes as the form and the link write them.
+    pub fn sizes_text(&self) -> String {
+        let sizes: Vec<String> = self.sizes.iter().map(usize::to_string).collect();
+        sizes.join(",")
+    }
+
+    /// Checks the invariant: at least one size, and every size a valid experiment.
+    pub fn validate(&self) -> Result<(), EditError> {
+        if self.sizes.len() > MAX_SIZES {
+            return Err(EditError::TooManySizes(self.sizes.len()));
+        }
+        if self.sizes.is_empty() {
+            return Err(EditError::List(ListError::Empty));
+        }
+        for &size in &self.sizes {
+            data::check(&self.config(size))?;
+        }
+        Ok(())
+    }
+
+    /// Sets one setting (a key of the core's table, or [`SIZES_KEY`]) from typed text.
+    /// Switching between modular arithmetic and IMDB loads that task's default preset;
+    /// sizes the new pool cannot supply are dropped; fewer steps pull the evaluation
+    /// interval down with them. Refused edits change nothing.
+    pub fn set(&mut self, key: &str, text: &str) -> Result<(), EditError> {
+        let mut next = self.clone();
+        if key == SIZES_KEY {
+            next.sizes = parse_sizes(text)?;
+        } else {
+            let setting = table::find(key)?;
+            setting.apply(&mut next.template, text)?;
+            if next.is_imdb() != self.is_imdb() {
+                next = Self::from_preset(presets::default_for(next.is_imdb()));
+                setting.apply(&mut next.template, text)?;
+            }
+            let training = &mut next.template.training;
+            training.eval_every = training.eval_every.min(training.steps);
+            next.fit_sizes_to_pool();
+        }
+        next.validate()?;
+        *self = next;
+        Ok(())
+    }
+
+    /// Drops sizes beyond the training pool (after the modulus shrank, say).
+    fn fit_sizes_to_pool(&mut self) {
+        let pool = self.pool_size();
+        self.sizes.retain(|&n| n <= pool);
+        if self.sizes.is_empty() {
+            self.sizes = vec![(pool / 2).max(1), pool];
+            self.sizes.dedup();
+        }
+    }
+}
+
+/// `600:1600:200` or `500,800,1200`: sorted, without repeats, at most [`MAX_SIZES`].
+fn parse_sizes(text: &str) -> Result<Vec<usize>, EditError> {
+    let mut sizes = parse_number_list(text)?;
+    sizes.sort_unstable();
+    sizes.dedup();
+    if sizes.len() > MAX_SIZES {
+        return Err(EditError::TooManySizes(sizes.len()));
+    }
+    Ok(sizes)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use grokking_lab::rng::SplitMix64;
+    use grokking_lab::settings::{Kind, SETTINGS, format_real};
+
+    #[test]
+    fn every_preset_is_valid_and_recognized() {
+        for preset in presets::ALL {
+            let settings = LabSettings::from_preset(preset);
+            settings.validate().unwrap();
+            assert_eq!(settings.preset().map(|p| p.name), Some(preset.name));
+            assert_eq!(settings.middle_size(), preset.middle_size());
+        }
+    }
+
+    /// The lab's preset button and `grokking train --preset NAME --train-size N` build the
+    /// very same experiment: both are the core preset's `config(N)`.
+    #[test]
+    fn a_lab_preset_is_the_cli_preset() {
+        for preset in presets::ALL {
+            let lab = LabSettings::from_preset(preset);
+            for &n in preset.sizes {
+                assert_eq!(lab.config(n).key(), preset.config(n).key(), "{}", preset.name);
+            }
+        }
+        assert_eq!(
+            LabSettings::from_preset(&presets::THREE_REGIMES).config(800),
+            presets::find("three-regimes").unwrap().config(800)
+        );
+    }
+
+    /// A random text for `setting`, mostly in range (log-uniform for wide ranges).
+    fn random_text(setting: &table::Setting, rng: &mut SplitMix64) -> String {
+        let log_uniform = |rng: &mut SplitMix64, lo: f64, hi: f64| {
+            (lo.max(1e-12).ln() + rng.next_f64() * (hi.ln() - lo.max(1e-12).ln())).exp()
+        };
+        match &setting.kind {
+            Kind::Whole(range) | Kind::WholeOr { range, .. } => {
+                if matches!(setting.kind, Kind::WholeOr { .. }) && rng.below(4) == 0 {
+                    return "0".into();
+                }
+                let hi = (*range.end()).min(4096) as f64;
+                (log_uniform(rng, *range.start() as f64, hi).round() as usize)
+                    .clamp(*range.start(), *range.end())
+                    .to_string()
+            }
+            Kind::Real(range) => {
+                let (lo, hi) = (*range.start(), *range.end());
+                let value = if lo > 0.0 {
+                    log_uniform(rng, lo, hi)
+                } else {
+                    lo + rng.next_f64() * (hi - lo)
+                };
+                format_real(value.clamp(lo, hi))
+            }
+            Kind::Seed => rng.next_u64().to_string(),
+            Kind::Choice(choices) => choices[rng.below(choices.len())].name.into(),
+        }
+    }
+
+    /// Random valid settings: a preset with random edits applied, keeping the ones that
+    /// make a valid setup (invalid ones are refused by `set`, leaving the settings valid).
+    pub(crate) fn random_settings(rng: &mut SplitMix64) -> LabSettings {
+        let mut settings = LabSettings::from_preset(presets::ALL[rng.below(presets::ALL.len())]);
+        for _ in 0..rng.below(12) {
+            let setting = &SETTINGS[rng.below(SETTINGS.len())];
+            let _ = settings.set(setting.key, &random_text(setting, rng));
+        }
+        if rng.below(3) == 0 {
+            let pool = settings.pool_size();
+            let sizes: Vec<String> = (0..1 + rng.below(6))
+                .map(|_| (1 + rng.below(pool)).to_string())
+                .collect();
+            let _ = settings.set(SIZES_KEY, &sizes.join(","));
+        }
+        settings
+    }
+
+    #[test]
+    fn random_settings_are_valid_and_varied() {
+        let mut rng = SplitMix64::new(7);
+        let all: Vec<LabSettings> = (0..300).map(|_| random_settings(&mut rng)).collect();
+        assert!(all.iter().all(|s| s.validate().is_ok()));
+        let changed = all.iter().filter(|s| s.preset().is_none()).count();
+        assert!(changed > 200, "only {changed} of 300 differ from every preset");
+        assert!(all.iter().any(LabSettings::is_imdb));
+    }
+
+    /// config → lab state → config is the identity, for random valid configurations: an
+    /// imported run lands on the slider with every setting it was trained with.
+    #[test]
+    fn config_to_state_round_trips() {
+        let mut rng = SplitMix64::new(11);
+        for _ in 0..300 {
+            let settings = random_settings(&mut rng);
+            let n = settings.sizes()[rng.below(settings.sizes().len())];
+            let config = settings.config(n);
+            let back = LabSettings::from_config(&config, settings.sizes());
+            assert_eq!(back, settings);
+            assert_eq!(back.config(n).key(), config.key());
+        }
+    }
+
+    /// A CLI run with settings the old lab had no field for (β₁, the pool share, a batch
+    /// size on modular arithmetic) comes back exactly, so it shows on the slider.
+    #[test]
+    fn an_imported_cli_run_keeps_beta1_pool_share_and_batch_size() {
+        let mut config = presets::TINY.config(400);
+        config.optimizer.beta1 = 0.85;
+        config.training.batch_size = Some(128);
+        if let grokking_lab::config::TaskConfig::ModularArithmetic(task) = &mut config.task {
+            task.pool_fraction = 0.6;
+        }
+        let settings = LabSettings::from_config(&config, &[300, 500]);
+        settings.validate().unwrap();
+        assert_eq!(settings.sizes(), &[300, 400, 500]);
+        assert_eq!(settings.config(400), config);
+        for key in ["beta1", "pool-fraction", "batch-size"] {
+            let setting = table::find(key).unwrap();
+            assert_ne!(
+                setting.text(settings.template()),
+                setting.text(&presets::TINY.config(0)),
+                "{key} shows the run's value"
+            );
+        }
+    }
+
+    #[test]
+    fn a_refused_edit_changes_nothing_and_says_why() {
+        let mut settings = LabSettings::default();
+        let before = settings.clone();
+        let error = settings.set("alpha", "1000").unwrap_err();
+        assert_eq!(error.to_string(), "must be between 0.01 and 100, got 1000");
+        let error = settings.set("heads", "3").unwrap_err();
+        assert!(error.to_string().contains("divisible"), "{error}");
+        assert!(settings.set("max-len", "16").is_err(), "an IMDB-only setting");
+        assert!(settings.set("nope", "1").is_err());
+        assert!(settings.set(SIZES_KEY, "1:100:1").is_err());
+        assert_eq!(settings, before);
+    }
+
+    #[test]
+    fn switching_task_family_loads_that_family_s_preset() {
+        let mut settings = LabSettings::default();
+        settings.set("task", "imdb").unwrap();
+        assert_eq!(settings.preset().map(|p| p.name), Some("imdb"));
+        settings.set("task", "mod-mul").unwrap();
+        assert!(!settings.is_imdb());
+        assert_eq!(settings.sizes(), presets::THREE_REGIMES.sizes);
+        assert_eq!(
+            table::find("task").unwrap().text(settings.template()).as_deref(),
+            Some("mod-mul")
+        );
+    }
+
+    #[test]
+    fn a_smaller_pool_drops_the_sizes_it_cannot_supply() {
+        let mut settings = LabSettings::default();
+        settings.set("modulus", "31").unwrap(); // 720-pair pool
+        assert_eq!(settings.sizes(), &[600, 700]);
+        settings.set("modulus", "11").unwrap(); // 90 pairs
+        assert_eq!(settings.sizes(), &[45, 90]);
+        settings.set("steps", "10").unwrap();
+        assert_eq!(settings.template().training.eval_every, 10);
+    }
+}

@@ -1,0 +1,317 @@
+//! The settings in the page's link: `task=mod-add&modulus=47&…&sizes=600,800&n=800`.
+//!
+//! Keys are the core's setting keys (the CLI's flags without `--`), so a link and a command
+//! line read alike. Every setting that applies to the task is written, so a link keeps
+//! meaning the same experiment when a preset changes. Reading never fails: what cannot be
+//! used is reported and left at the preset's value.
+
+use grokking_lab::presets::{self, Preset};
+use grokking_lab::settings::{self as table, SETTINGS};
+
+use super::{LabSettings, SIZES_KEY};
+
+/// The selected training size.
+const SELECTED_KEY: &str = "n";
+/// Names the base the other values apply to (optional; the task's default otherwise).
+const PRESET_KEY: &str = "preset";
+
+/// Keys of links made before the settings table, and what they mean now.
+const LEGACY_KEYS: &[(&str, &str)] = &[
+    ("p", "modulus"),
+    ("d", "d-model"),
+    ("mlp", "d-mlp"),
+    ("wd", "weight-decay"),
+    ("eps", "epsilon"),
+    ("eval", "eval-every"),
+    ("len", "max-len"),
+    ("vocab", "vocab-size"),
+    ("batch", "batch-size"),
+    ("test", "test-size"),
+];
+
+/// Something in a link that could not be used, in the user's words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ignored {
+    pub key: String,
+    pub value: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for Ignored {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}={:?}: {}", self.key, self.value, self.reason)
+    }
+}
+
+/// What a link holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decoded {
+    pub settings: LabSettings,
+    /// The slider's size, if the link names one of the sizes.
+    pub selected: Option<usize>,
+    pub ignored: Vec<Ignored>,
+}
+
+/// The link's hash (without `#`) for `settings` with `selected` on the slider.
+pub fn encode(settings: &LabSettings, selected: usize) -> String {
+    let mut pairs: Vec<String> = SETTINGS
+        .iter()
+        .filter_map(|setting| {
+            let text = setting.text(settings.template())?;
+            Some(format!("{}={}", setting.key, encode_value(&text)))
+        })
+        .collect();
+    pairs.push(format!("{SIZES_KEY}={}", settings.sizes_text()));
+    pairs.push(format!("{SELECTED_KEY}={selected}"));
+    pairs.join("&")
+}
+
+/// Reads a hash (with or without `#`). Starts from the named preset (`preset=`), else the
+/// task's default preset; applies each value that is valid on its own; if the result is
+/// not a valid setup, the preset is used whole. Never fails.
+pub fn decode(hash: &str) -> Decoded {
+    let hash = hash.trim_start_matches('#');
+    let mut ignored = Vec::new();
+    let mut ignore = |key: &str, value: &str, reason: String| {
+        ignored.push(Ignored {
+            key: key.to_owned(),
+            value: value.to_owned(),
+            reason,
+        })
+    };
+    let pairs: Vec<(String, String)> = hash
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            modern(&percent_decode(k), &percent_decode(v))
+        })
+        .collect();
+
+    let named = pairs.iter().find(|(k, _)| k == PRESET_KEY);
+    let wants_imdb = pairs.iter().any(|(k, v)| k == "task" && v == "imdb");
+    let preset: &Preset = match named {
+        Some((key, name)) => presets::find(name).unwrap_or_else(|| {
+            ignore(key, name, "no such preset".into());
+            presets::default_for(wants_imdb)
+        }),
+        None => presets::default_for(wants_imdb),
+    };
+    let mut settings = LabSettings::from_preset(preset);
+    let mut selected = None;
+    // The task first: it decides which other settings apply.
+    let (tasks, others): (Vec<_>, Vec<_>) = pairs.iter().partition(|(k, _)| k == "task");
+    for (key, value) in tasks.into_iter().chain(others) {
+        let result = match key.as_str() {
+            PRESET_KEY => Ok(()),
+            "task" if (value == "imdb") != preset.is_imdb() => Err(format!(
+                "the “{}” preset is for {}",
+                preset.label,
+                if preset.is_imdb() { "IMDB" } else { "modular arithmetic" }
+            )),
+            SELECTED_KEY => value
+                .parse()
+                .map(|n| selected = Some(n))
+                .map_err(|_| "not a whole number".to_owned()),
+            SIZES_KEY => super::parse_sizes(value)
+                .map(|sizes| settings.sizes = sizes)
+                .map_err(|e| e.to_string()),
+            _ => table::find(key)
+                .and_then(|setting| setting.apply(&mut settings.template, value))
+                .map_err(|e| e.to_string()),
+        };
+        if let Err(reason) = result {
+            ignore(key, value, reason);
+        }
+    }
+    if !pairs.iter().any(|(k, _)| k == SIZES_KEY) {
+        // The preset's sizes, as far as this pool supplies them.
+        settings.fit_sizes_to_pool();
+    }
+    if let Err(error) = settings.validate() {
+        ignore(
+            "setup",
+            &hash.chars().take(80).collect::<String>(),
+            format!("{error}; using the “{}” preset", preset.label),
+        );
+        settings = LabSettings::from_preset(preset);
+        selected = None;
+    }
+    let selected = selected.filter(|n| settings.sizes.contains(n));
+    Decoded {
+        settings,
+        selected,
+        ignored,
+    }
+}
+
+/// Today's key and value for a pair of an older link: `p=47` is `modulus=47`, `op=mul` is
+/// `task=mod-mul`, `task=modular` is `task=mod-add`.
+fn modern(key: &str, value: &str) -> (String, String) {
+    match (key, value) {
+        ("op", op) => ("task".into(), format!("mod-{op}")),
+        ("task", "modular") => ("task".into(), "mod-add".into()),
+        _ => {
+            let key = LEGACY_KEYS
+                .iter()
+                .find(|(old, _)| *old == key)
+                .map_or(key, |(_, new)| new);
+            (key.to_owned(), value.to_owned())
+        }
+    }
+}
+
+/// Values are numbers, lists and names; only what a hash cannot hold is escaped.
+fn encode_value(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('&', "%26")
+        .replace('#', "%23")
+        .replace(' ', "%20")
+}
+
+/// Percent-decoding (bad escapes stay as typed).
+fn percent_decode(text: &str) -> String {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%' && i + 2 < bytes.len())
+            .then(|| Some(hex(bytes[i + 1])? * 16 + hex(bytes[i + 2])?))
+            .flatten();
+        match escaped {
+            Some(byte) => {
+                out.push(byte);
+                i += 3;
+            }
+            None => {
+                out.push(if bytes[i] == b'+' { b' ' } else { bytes[i] });
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::tests::random_settings;
+    use grokking_lab::rng::SplitMix64;
+
+    /// URL → state → URL: a link reproduces the setup exactly, for random valid setups.
+    #[test]
+    fn random_settings_round_trip_through_the_link() {
+        let mut rng = SplitMix64::new(3);
+        for _ in 0..300 {
+            let settings = random_settings(&mut rng);
+            let n = settings.sizes()[rng.below(settings.sizes().len())];
+            let hash = encode(&settings, n);
+            let decoded = decode(&format!("#{hash}"));
+            assert!(decoded.ignored.is_empty(), "{hash}: {:?}", decoded.ignored);
+            assert_eq!(decoded.settings, settings, "{hash}");
+            assert_eq!(decoded.selected, Some(n));
+            assert_eq!(encode(&decoded.settings, n), hash);
+        }
+    }
+
+    #[test]
+    fn links_use_the_cli_s_names() {
+        let hash = encode(&LabSettings::default(), 800);
+        assert!(
+            hash.starts_with("task=mod-add&modulus=47&pool-fraction=0.75&d-model=64"),
+            "{hash}"
+        );
+        assert!(hash.ends_with("&sizes=600,700,800,900,1000,1100,1200,1300,1400,1500,1600&n=800"));
+        let imdb = encode(&LabSettings::from_preset(&presets::IMDB), 300);
+        assert!(imdb.contains("max-len=64") && !imdb.contains("modulus"), "{imdb}");
+    }
+
+    /// Links shared before the settings table still open the same setup.
+    #[test]
+    fn old_links_still_work() {
+        let old = decode("p=11&d=16&heads=2&mlp=32&steps=200&eval=20&sizes=30,60&n=60");
+        assert!(old.ignored.is_empty(), "{:?}", old.ignored);
+        let config = old.settings.config(60);
+        assert_eq!(config.model.d_model, 16);
+        assert_eq!(config.model.d_mlp, 32);
+        assert_eq!(config.training.eval_every, 20);
+        assert_eq!(config.pool_size(), Some(90));
+        assert_eq!(old.selected, Some(60));
+
+        let imdb = decode(
+            "task=imdb&len=16&vocab=500&batch=16&test=64&d=8&heads=2&mlp=16&alpha=1&wd=0.1&lr=0.003&steps=60&eval=20&sizes=32,64",
+        );
+        assert!(imdb.ignored.is_empty(), "{:?}", imdb.ignored);
+        let config = imdb.settings.config(32);
+        let grokking_lab::config::TaskConfig::Imdb(task) = &config.task else {
+            panic!("an IMDB link")
+        };
+        assert_eq!((task.max_len, task.vocab_size, task.test_size), (16, 500, Some(64)));
+        assert_eq!(config.training.batch_size, Some(16));
+        assert_eq!(config.grokking.weight_decay, 0.1);
+
+        // Without sizes in the link, the preset's that the pool (720 pairs) supplies.
+        let mul = decode("op=mul&p=31");
+        assert_eq!(mul.settings.sizes(), &[600, 700]);
+        assert_eq!(
+            table::find("task").unwrap().text(mul.settings.template()).as_deref(),
+            Some("mod-mul")
+        );
+    }
+
+    #[test]
+    fn a_named_preset_is_the_base() {
+        let decoded = decode("preset=tiny&alpha=2");
+        assert!(decoded.ignored.is_empty(), "{:?}", decoded.ignored);
+        assert_eq!(decoded.settings.config(300).model.d_model, 32);
+        assert_eq!(decoded.settings.config(300).grokking.alpha, 2.0);
+        assert_eq!(decoded.settings.sizes(), presets::TINY.sizes);
+        let conflicting = decode("preset=tiny&task=imdb");
+        assert!(conflicting.ignored.iter().any(|i| i.key == "task"));
+        assert_eq!(conflicting.settings.preset().map(|p| p.name), Some("tiny"));
+    }
+
+    #[test]
+    fn garbage_falls_back_with_reasons() {
+        let decoded = decode("#%%%&&=&alpha=abc&p=100000&zzz=1&n=-3&preset=nope");
+        assert_eq!(decoded.settings, LabSettings::default());
+        assert_eq!(decoded.selected, None);
+        let keys: Vec<&str> = decoded.ignored.iter().map(|i| i.key.as_str()).collect();
+        for key in ["alpha", "modulus", "zzz", "n", "preset"] {
+            assert!(keys.contains(&key), "{key} in {keys:?}");
+        }
+        assert!(
+            decoded
+                .ignored
+                .iter()
+                .any(|i| i.reason.contains("between 2 and 257"))
+        );
+    }
+
+    #[test]
+    fn an_invalid_combination_uses_the_preset_whole() {
+        // Each value is in range, but 3 heads do not divide 64.
+        let decoded = decode("heads=3&alpha=2");
+        assert_eq!(decoded.settings, LabSettings::default());
+        assert!(
+            decoded.ignored.iter().any(|i| i.reason.contains("divisible")),
+            "{:?}",
+            decoded.ignored
+        );
+        let beyond = decode("modulus=11&sizes=10,500");
+        assert_eq!(beyond.settings, LabSettings::default());
+        assert!(beyond.ignored.iter().any(|i| i.reason.contains("pool")));
+        let imdb = decode("task=imdb&max-len=100000&sizes=1,999999");
+        assert_eq!(imdb.settings, LabSettings::from_preset(&presets::IMDB));
+        assert!(imdb.ignored.iter().any(|i| i.key == "max-len"));
+    }
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(percent_decode("a%2Cb"), "a,b");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz"), "%zz");
+        assert_eq!(percent_decode("%é1"), "%é1");
+    }
+}
