@@ -9,9 +9,9 @@ use std::collections::HashMap;
 
 use burn::tensor::backend::AutodiffBackend;
 use gloo_timers::future::TimeoutFuture;
+use grokking_lab::config::RunKey;
 use grokking_lab::config::TaskConfig;
 use grokking_lab::data::{self, Dataset};
-use grokking_lab::config::RunKey;
 use grokking_lab::run::{Progress, Run};
 use grokking_lab::{ExperimentConfig, TrainError};
 use leptos::prelude::*;

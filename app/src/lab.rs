@@ -72,7 +72,11 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| {
         let settings = lab.settings.get();
         let config = settings.config(lab.selected.get());
-        let wanted: Vec<_> = settings.sizes().iter().map(|&n| settings.config(n)).collect();
+        let wanted: Vec<_> = settings
+            .sizes()
+            .iter()
+            .map(|&n| settings.config(n))
+            .collect();
         lab.queue
             .update(|queue| queue.retain(|c| wanted.contains(c) || *c == config));
         lab.enqueue(config);
@@ -302,7 +306,9 @@ async fn import_runs(lab: &Lab, loaded: Loaded) {
         Ok(()) => lab.show(settings, Some(first_config.train_size())),
         Err(error) => lab.notify(
             Level::Warning,
-            format!("The imported runs are kept, but their setup cannot be shown on the slider: {error}"),
+            format!(
+                "The imported runs are kept, but their setup cannot be shown on the slider: {error}"
+            ),
         ),
     }
     lab.notify(Level::Info, format!("Imported {count} run(s)."));

@@ -10,7 +10,6 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransactionMode};
 
-
 const DATABASE: &str = "grokking-lab";
 const STORE: &str = "runs";
 const VERSION: u32 = 1;

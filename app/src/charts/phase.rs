@@ -58,8 +58,8 @@ fn diagram(lab: &Lab) -> Diagram {
     let analysis = sample_wise(&finished, &config);
     let points = entries
         .iter()
-        .map(|(size, entry)| {
-            match analysis.sizes.iter().find(|p| p.train_size == *size) {
+        .map(
+            |(size, entry)| match analysis.sizes.iter().find(|p| p.train_size == *size) {
                 Some(done) => Point {
                     size: *size,
                     test_acc: Some(done.final_test_acc),
@@ -68,12 +68,15 @@ fn diagram(lab: &Lab) -> Diagram {
                 },
                 None => Point {
                     size: *size,
-                    test_acc: entry.as_ref().and_then(|e| e.history.last()).map(|p| p.test_acc),
+                    test_acc: entry
+                        .as_ref()
+                        .and_then(|e| e.history.last())
+                        .map(|p| p.test_acc),
                     steps_to_generalize: None,
                     regime: None,
                 },
-            }
-        })
+            },
+        )
         .collect();
     Diagram {
         points,

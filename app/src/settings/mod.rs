@@ -206,7 +206,12 @@ pub(crate) mod tests {
         for preset in presets::ALL {
             let lab = LabSettings::from_preset(preset);
             for &n in preset.sizes {
-                assert_eq!(lab.config(n).key(), preset.config(n).key(), "{}", preset.name);
+                assert_eq!(
+                    lab.config(n).key(),
+                    preset.config(n).key(),
+                    "{}",
+                    preset.name
+                );
             }
         }
         assert_eq!(
@@ -268,7 +273,10 @@ pub(crate) mod tests {
         let all: Vec<LabSettings> = (0..300).map(|_| random_settings(&mut rng)).collect();
         assert!(all.iter().all(|s| s.validate().is_ok()));
         let changed = all.iter().filter(|s| s.preset().is_none()).count();
-        assert!(changed > 200, "only {changed} of 300 differ from every preset");
+        assert!(
+            changed > 200,
+            "only {changed} of 300 differ from every preset"
+        );
         assert!(all.iter().any(LabSettings::is_imdb));
     }
 
@@ -319,7 +327,10 @@ pub(crate) mod tests {
         assert_eq!(error.to_string(), "must be between 0.01 and 100, got 1000");
         let error = settings.set("heads", "3").unwrap_err();
         assert!(error.to_string().contains("divisible"), "{error}");
-        assert!(settings.set("max-len", "16").is_err(), "an IMDB-only setting");
+        assert!(
+            settings.set("max-len", "16").is_err(),
+            "an IMDB-only setting"
+        );
         assert!(settings.set("nope", "1").is_err());
         assert!(settings.set(SIZES_KEY, "1:100:1").is_err());
         assert_eq!(settings, before);
@@ -334,7 +345,10 @@ pub(crate) mod tests {
         assert!(!settings.is_imdb());
         assert_eq!(settings.sizes(), presets::THREE_REGIMES.sizes);
         assert_eq!(
-            table::find("task").unwrap().text(settings.template()).as_deref(),
+            table::find("task")
+                .unwrap()
+                .text(settings.template())
+                .as_deref(),
             Some("mod-mul")
         );
     }

@@ -107,7 +107,11 @@ pub fn decode(hash: &str) -> Decoded {
             "task" if (value == "imdb") != preset.is_imdb() => Err(format!(
                 "the “{}” preset is for {}",
                 preset.label,
-                if preset.is_imdb() { "IMDB" } else { "modular arithmetic" }
+                if preset.is_imdb() {
+                    "IMDB"
+                } else {
+                    "modular arithmetic"
+                }
             )),
             SELECTED_KEY => value
                 .parse()
@@ -224,7 +228,10 @@ mod tests {
         );
         assert!(hash.ends_with("&sizes=600,700,800,900,1000,1100,1200,1300,1400,1500,1600&n=800"));
         let imdb = encode(&LabSettings::from_preset(&presets::IMDB), 300);
-        assert!(imdb.contains("max-len=64") && !imdb.contains("modulus"), "{imdb}");
+        assert!(
+            imdb.contains("max-len=64") && !imdb.contains("modulus"),
+            "{imdb}"
+        );
     }
 
     /// Links shared before the settings table still open the same setup.
@@ -247,7 +254,10 @@ mod tests {
         let grokking_lab::config::TaskConfig::Imdb(task) = &config.task else {
             panic!("an IMDB link")
         };
-        assert_eq!((task.max_len, task.vocab_size, task.test_size), (16, 500, Some(64)));
+        assert_eq!(
+            (task.max_len, task.vocab_size, task.test_size),
+            (16, 500, Some(64))
+        );
         assert_eq!(config.training.batch_size, Some(16));
         assert_eq!(config.grokking.weight_decay, 0.1);
 
@@ -255,7 +265,10 @@ mod tests {
         let mul = decode("op=mul&p=31");
         assert_eq!(mul.settings.sizes(), &[600, 700]);
         assert_eq!(
-            table::find("task").unwrap().text(mul.settings.template()).as_deref(),
+            table::find("task")
+                .unwrap()
+                .text(mul.settings.template())
+                .as_deref(),
             Some("mod-mul")
         );
     }
@@ -295,7 +308,10 @@ mod tests {
         let decoded = decode("heads=3&alpha=2");
         assert_eq!(decoded.settings, LabSettings::default());
         assert!(
-            decoded.ignored.iter().any(|i| i.reason.contains("divisible")),
+            decoded
+                .ignored
+                .iter()
+                .any(|i| i.reason.contains("divisible")),
             "{:?}",
             decoded.ignored
         );
