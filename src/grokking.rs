@@ -1,30 +1,36 @@
-//! The grokking configuration's mechanics: the α rescale of every parameter and the global
-//! weight norm whose decay under weight decay the paper ties to generalisation.
+//! The grokking configuration's mechanics: the α rescale of every parameter and the weight
+//! norm whose decay under weight decay the paper ties to generalisation. Models hold `R`
+//! runs along every parameter's first axis, so both act per run.
 
 use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
-use burn::tensor::Tensor;
 use burn::tensor::backend::Backend;
+use burn::tensor::{Tensor, TensorData};
 
-/// Multiplies every float parameter of `module` by `alpha` (w = α·w₀), keeping it trainable.
+/// Multiplies run `r`'s parameters by `alphas[r]` (w = α·w₀), keeping them trainable.
 ///
 /// `Param::map(|t| t * α)` would make the parameter a non-leaf of the autodiff graph and
 /// silently freeze it; the scaled tensor is detached and marked as requiring grad again.
-pub fn rescale<B: Backend, M: Module<B>>(module: M, alpha: f64) -> M {
-    if alpha == 1.0 {
+pub fn rescale<B: Backend, M: Module<B>>(module: M, alphas: &[f64]) -> M {
+    if alphas.iter().all(|&alpha| alpha == 1.0) {
         return module;
     }
-    module.map(&mut Rescale { alpha })
+    module.map(&mut Rescale { alphas })
 }
 
-struct Rescale {
-    alpha: f64,
+struct Rescale<'a> {
+    alphas: &'a [f64],
 }
 
-impl<B: Backend> ModuleMapper<B> for Rescale {
+impl<B: Backend> ModuleMapper<B> for Rescale<'_> {
     fn map_float<const D: usize>(&mut self, param: Param<Tensor<B, D>>) -> Param<Tensor<B, D>> {
         let (id, tensor, mapper) = param.consume();
         let trainable = tensor.is_require_grad();
-        let scaled = tensor.mul_scalar(self.alpha).detach();
+        let runs = self.alphas.len();
+        let mut dims = [1; D];
+        dims[0] = runs;
+        let alphas: Vec<f32> = self.alphas.iter().map(|&a| a as f32).collect();
+        let alphas = Tensor::<B, D>::from_data(TensorData::new(alphas, dims), &tensor.device());
+        let scaled = tensor.mul(alphas).detach();
         let scaled = if trainable {
             scaled.require_grad()
         } else {
@@ -34,26 +40,35 @@ impl<B: Backend> ModuleMapper<B> for Rescale {
     }
 }
 
-/// ‖w‖₂², summed over every float parameter, as a one-element tensor left on the device
-/// (read back together with the other evaluation numbers).
-pub fn squared_weight_norm<B: Backend, M: Module<B>>(
+/// ‖w‖₂² of each run, summed over every float parameter: `[R]`, left on the device (read
+/// back together with the other evaluation numbers).
+pub fn squared_weight_norms<B: Backend, M: Module<B>>(
     module: &M,
+    runs: usize,
     device: &B::Device,
 ) -> Tensor<B, 1> {
     let mut visitor = SquaredNorm {
-        total: Tensor::zeros([1], device),
+        runs,
+        total: Tensor::zeros([runs], device),
     };
     module.visit(&mut visitor);
     visitor.total
 }
 
 struct SquaredNorm<B: Backend> {
+    runs: usize,
     total: Tensor<B, 1>,
 }
 
 impl<B: Backend> ModuleVisitor<B> for SquaredNorm<B> {
     fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<B, D>>) {
-        let sum = param.val().powi_scalar(2).sum();
-        self.total = self.total.clone() + sum;
+        let value = param.val();
+        let per_run = value.shape().num_elements() / self.runs;
+        let sums = value
+            .reshape([self.runs, per_run])
+            .powi_scalar(2)
+            .sum_dim(1)
+            .reshape([self.runs]);
+        self.total = self.total.clone() + sums;
     }
 }

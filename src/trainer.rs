@@ -9,7 +9,7 @@ use burn::optim::adaptor::OptimizerAdaptor;
 use burn::optim::{AdamW, AdamWConfig, GradientsParams, Optimizer};
 use burn::tensor::activation::log_softmax;
 use burn::tensor::backend::{AutodiffBackend, Backend};
-use burn::tensor::{Int, Tensor, TensorData, s};
+use burn::tensor::{Int, Tensor, TensorData};
 
 use crate::config::{ConfigError, ExperimentConfig};
 use crate::data::{Dataset, Split};
@@ -31,43 +31,277 @@ pub enum TrainError {
         "training diverged at step {step}: the loss is no longer a finite number (try a smaller learning rate or α)"
     )]
     Diverged { step: usize },
+    #[error(transparent)]
+    Batch(#[from] BatchError),
 }
 
-/// A split uploaded to the device (inner, non-autodiff backend).
-struct DeviceSplit<B: Backend> {
-    tokens: Tensor<B, 2, Int>,
-    labels: Tensor<B, 1, Int>,
-    len: usize,
+/// One split of every run, uploaded to the device (inner, non-autodiff backend). Runs may
+/// hold different numbers of examples: shorter ones are padded with copies of their first
+/// example, which weigh nothing.
+struct DeviceSplits<B: Backend> {
+    /// `[R, longest, seq_len]`
+    tokens: Tensor<B, 3, Int>,
+    /// `[R, longest]`
+    labels: Tensor<B, 2, Int>,
+    /// `[R, longest]`: 1 for a run's own examples, 0 for padding.
+    valid: Tensor<B, 2>,
+    /// Examples per run.
+    lens: Vec<usize>,
     /// The dataset's padding token, masked out of attention.
     padding: Option<u32>,
 }
 
-impl<B: Backend> DeviceSplit<B> {
-    fn upload(split: &Split, padding: Option<u32>, device: &B::Device) -> Self {
-        let tokens: Vec<i32> = split.tokens.iter().map(|&t| t as i32).collect();
-        let labels: Vec<i32> = split.labels.iter().map(|&l| l as i32).collect();
+impl<B: Backend> DeviceSplits<B> {
+    fn upload(splits: &[&Split], padding: Option<u32>, device: &B::Device) -> Self {
+        let runs = splits.len();
+        let longest = splits.iter().map(|s| s.len()).max().unwrap_or(0);
+        let seq_len = splits[0].seq_len;
+        let mut tokens = Vec::with_capacity(runs * longest * seq_len);
+        let mut labels = Vec::with_capacity(runs * longest);
+        let mut valid = Vec::with_capacity(runs * longest);
+        for split in splits {
+            for i in 0..longest {
+                let row = if i < split.len() { i } else { 0 };
+                tokens.extend(split.sequence(row).iter().map(|&t| t as i32));
+                labels.push(split.labels[row] as i32);
+                valid.push(if i < split.len() { 1.0f32 } else { 0.0 });
+            }
+        }
         Self {
-            tokens: Tensor::from_data(
-                TensorData::new(tokens, [split.len(), split.seq_len]),
-                device,
-            ),
-            labels: Tensor::from_data(TensorData::new(labels, [split.len()]), device),
-            len: split.len(),
+            tokens: Tensor::from_data(TensorData::new(tokens, [runs, longest, seq_len]), device),
+            labels: Tensor::from_data(TensorData::new(labels, [runs, longest]), device),
+            valid: Tensor::from_data(TensorData::new(valid, [runs, longest]), device),
+            lens: splits.iter().map(|s| s.len()).collect(),
             padding,
         }
     }
+
+    fn longest(&self) -> usize {
+        self.labels.dims()[1]
+    }
+
+    /// `valid / len` per run: the weights that make a sum over rows each run's mean.
+    fn mean_weights(&self) -> Tensor<B, 2> {
+        self.valid
+            .clone()
+            .div(lens_tensor(&self.lens, &self.valid.device()).unsqueeze_dim(1))
+    }
 }
 
-pub struct Trainer<B: AutodiffBackend> {
-    config: ExperimentConfig,
+fn lens_tensor<B: Backend>(lens: &[usize], device: &B::Device) -> Tensor<B, 1> {
+    let lens: Vec<f32> = lens.iter().map(|&n| n as f32).collect();
+    let runs = lens.len();
+    Tensor::from_data(TensorData::new(lens, [runs]), device)
+}
+
+/// Why runs cannot share one batched model.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum BatchError {
+    #[error("a batch needs at least one run")]
+    Empty,
+    #[error(
+        "run {index} differs from the first in more than N, seed and α (its model shape, optimizer or schedule), so it cannot share a batch"
+    )]
+    Mismatched { index: usize },
+    #[error("{configs} configurations but {datasets} datasets")]
+    DataCount { configs: usize, datasets: usize },
+}
+
+/// What runs of one batch must share: everything but N, the seed and α.
+pub fn batch_shape(config: &ExperimentConfig) -> ExperimentConfig {
+    let mut shape = config.clone();
+    shape.set_train_size(0);
+    shape.seed = 0;
+    shape.grokking.alpha = 1.0;
+    shape
+}
+
+/// `R` runs of one shape trained as one batched model: one forward, backward and AdamW step
+/// advance all of them, and one readback evaluates all of them. Run `r` is exactly the
+/// single run of `configs[r]`: its own initial weights (its seed), α, training set, loss
+/// normalisation (the mean over its own N) and batch order.
+pub struct BatchTrainer<B: AutodiffBackend> {
+    configs: Vec<ExperimentConfig>,
     device: B::Device,
     /// Always `Some` between calls; taken while the optimizer consumes it.
     model: Option<Classifier<B>>,
     optimizer: OptimizerAdaptor<AdamW, Classifier<B>, B>,
-    train: DeviceSplit<B::InnerBackend>,
-    test: DeviceSplit<B::InnerBackend>,
-    batches: Option<BatchOrder>,
+    train: DeviceSplits<B::InnerBackend>,
+    test: DeviceSplits<B::InnerBackend>,
+    /// Mini-batch order of each run; `None` trains full-batch.
+    batches: Option<Vec<BatchOrder>>,
     step: usize,
+}
+
+impl<B: AutodiffBackend> BatchTrainer<B> {
+    /// Builds every run's model at its standard initialisation, applies each run's α, and
+    /// uploads the data; `data[r]` is the dataset of `configs[r]`.
+    pub fn new(
+        configs: Vec<ExperimentConfig>,
+        data: &[&Dataset],
+        device: &B::Device,
+    ) -> Result<Self, TrainError> {
+        let first = configs.first().ok_or(BatchError::Empty)?;
+        if configs.len() != data.len() {
+            return Err(BatchError::DataCount {
+                configs: configs.len(),
+                datasets: data.len(),
+            }
+            .into());
+        }
+        let shape = batch_shape(first);
+        for (index, config) in configs.iter().enumerate() {
+            config.validate()?;
+            if batch_shape(config) != shape {
+                return Err(BatchError::Mismatched { index }.into());
+            }
+        }
+        B::seed(
+            device,
+            SplitMix64::for_purpose(first.seed, "model-init").next_u64(),
+        );
+        let seeds: Vec<u64> = configs.iter().map(|c| c.seed).collect();
+        let alphas: Vec<f64> = configs.iter().map(|c| c.grokking.alpha).collect();
+        let model = Classifier::<B>::init(first, &seeds, data[0], device);
+        let model = grokking::rescale(model, &alphas);
+        let optimizer = AdamWConfig::new()
+            .with_beta_1(first.optimizer.beta1 as f32)
+            .with_beta_2(first.optimizer.beta2 as f32)
+            .with_epsilon(first.optimizer.epsilon as f32)
+            .with_weight_decay(first.grokking.weight_decay as f32)
+            .init();
+        let batches = first.training.batch_size.map(|size| {
+            configs
+                .iter()
+                .zip(data)
+                .map(|(config, data)| {
+                    let len = data.train.len();
+                    // A batch size serves a whole sweep: at most the training set.
+                    BatchOrder::new(len, size.min(len), config.seed)
+                })
+                .collect()
+        });
+        let splits =
+            |pick: fn(&Dataset) -> &Split| data.iter().map(|d| pick(d)).collect::<Vec<_>>();
+        Ok(Self {
+            train: DeviceSplits::upload(&splits(|d| &d.train), data[0].padding, device),
+            test: DeviceSplits::upload(&splits(|d| &d.test), data[0].padding, device),
+            device: device.clone(),
+            model: Some(model),
+            optimizer,
+            batches,
+            step: 0,
+            configs,
+        })
+    }
+
+    pub fn configs(&self) -> &[ExperimentConfig] {
+        &self.configs
+    }
+
+    pub fn runs(&self) -> usize {
+        self.configs.len()
+    }
+
+    /// Optimizer steps taken so far (every run has taken as many).
+    pub fn step_count(&self) -> usize {
+        self.step
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.step >= self.configs[0].training.steps
+    }
+
+    pub fn model(&self) -> &Classifier<B> {
+        self.model.as_ref().expect("model is present between steps")
+    }
+
+    /// One AdamW step of every run on its full training set or its next mini-batch. Queues
+    /// device work only: nothing is read back.
+    pub fn step(&mut self) {
+        let runs = self.runs();
+        let (tokens, labels, weights) = match &mut self.batches {
+            None => (
+                self.train.tokens.clone(),
+                self.train.labels.clone(),
+                self.train.mean_weights(),
+            ),
+            Some(orders) => {
+                let widest = orders.iter().map(|o| o.batch_size).max().unwrap_or(1);
+                let longest = self.train.longest();
+                let mut indices = Vec::with_capacity(runs * widest);
+                let mut weights = Vec::with_capacity(runs * widest);
+                for (run, order) in orders.iter_mut().enumerate() {
+                    let batch = order.next_batch();
+                    let weight = 1.0 / batch.len() as f32;
+                    for i in 0..widest {
+                        let row = batch.get(i).copied().unwrap_or(batch[0]);
+                        indices.push((run * longest) as i32 + row);
+                        weights.push(if i < batch.len() { weight } else { 0.0 });
+                    }
+                }
+                let indices = Tensor::<B::InnerBackend, 1, Int>::from_data(
+                    TensorData::new(indices, [runs * widest]),
+                    &self.device,
+                );
+                let seq_len = self.train.tokens.dims()[2];
+                (
+                    self.train
+                        .tokens
+                        .clone()
+                        .reshape([runs * longest, seq_len])
+                        .select(0, indices.clone())
+                        .reshape([runs, widest, seq_len]),
+                    self.train
+                        .labels
+                        .clone()
+                        .reshape([runs * longest])
+                        .select(0, indices)
+                        .reshape([runs, widest]),
+                    Tensor::from_data(TensorData::new(weights, [runs, widest]), &self.device),
+                )
+            }
+        };
+        let model = self.model.take().expect("model is present between steps");
+        let logits = model.forward(Batch::new(Tensor::from_inner(tokens), self.train.padding));
+        // Σ over runs of each run's mean loss: run r's parameters get exactly the gradient
+        // of its own mean loss.
+        let loss =
+            (cross_entropy(logits, Tensor::from_inner(labels)) * Tensor::from_inner(weights)).sum();
+        let grads = GradientsParams::from_grads(loss.backward(), &model);
+        self.model = Some(
+            self.optimizer
+                .step(self.configs[0].optimizer.lr, model, grads),
+        );
+        self.step += 1;
+    }
+
+    /// Runs up to `n` steps, stopping at the configured budget. Returns how many ran.
+    pub fn train_steps(&mut self, n: usize) -> usize {
+        let n = n.min(self.configs[0].training.steps.saturating_sub(self.step));
+        for _ in 0..n {
+            self.step();
+        }
+        n
+    }
+
+    /// Queues an evaluation of every run on its training and test sets.
+    pub fn evaluate(&self) -> PendingEvals<B::InnerBackend> {
+        let model = self.model().valid();
+        let (train_loss, train_acc) = loss_and_accuracy(&model, &self.train);
+        let (test_loss, test_acc) = loss_and_accuracy(&model, &self.test);
+        let norm_sq = grokking::squared_weight_norms(&model, self.runs(), &self.device);
+        let columns = [train_loss, test_loss, train_acc, test_acc, norm_sq];
+        PendingEvals {
+            step: self.step,
+            values: Tensor::stack(columns.to_vec(), 1),
+        }
+    }
+}
+
+/// A single run: a batch of one.
+pub struct Trainer<B: AutodiffBackend> {
+    batch: BatchTrainer<B>,
 }
 
 impl<B: AutodiffBackend> Trainer<B> {
@@ -77,110 +311,59 @@ impl<B: AutodiffBackend> Trainer<B> {
         data: &Dataset,
         device: &B::Device,
     ) -> Result<Self, TrainError> {
-        config.validate()?;
-        B::seed(
-            device,
-            SplitMix64::for_purpose(config.seed, "model-init").next_u64(),
-        );
-        let model = Classifier::<B>::init(&config, data, device);
-        let model = grokking::rescale(model, config.grokking.alpha);
-        let optimizer = AdamWConfig::new()
-            .with_beta_1(config.optimizer.beta1 as f32)
-            .with_beta_2(config.optimizer.beta2 as f32)
-            .with_epsilon(config.optimizer.epsilon as f32)
-            .with_weight_decay(config.grokking.weight_decay as f32)
-            .init();
-        let batches = config
-            .training
-            .batch_size
-            // A batch size serves a whole sweep: at most the training set.
-            .map(|size| BatchOrder::new(data.train.len(), size.min(data.train.len()), config.seed));
         Ok(Self {
-            train: DeviceSplit::upload(&data.train, data.padding, device),
-            test: DeviceSplit::upload(&data.test, data.padding, device),
-            device: device.clone(),
-            model: Some(model),
-            optimizer,
-            batches,
-            step: 0,
-            config,
+            batch: BatchTrainer::new(vec![config], &[data], device)?,
         })
     }
 
     pub fn config(&self) -> &ExperimentConfig {
-        &self.config
+        &self.batch.configs()[0]
     }
 
     /// Optimizer steps taken so far.
     pub fn step_count(&self) -> usize {
-        self.step
+        self.batch.step_count()
     }
 
     pub fn is_finished(&self) -> bool {
-        self.step >= self.config.training.steps
+        self.batch.is_finished()
     }
 
     pub fn model(&self) -> &Classifier<B> {
-        self.model.as_ref().expect("model is present between steps")
+        self.batch.model()
     }
 
     /// One AdamW step on the full training set or the next mini-batch. Queues device work
     /// only: nothing is read back.
     pub fn step(&mut self) {
-        let (tokens, labels) = match &mut self.batches {
-            None => (self.train.tokens.clone(), self.train.labels.clone()),
-            Some(order) => {
-                let indices = order.next_batch();
-                let indices = Tensor::<B::InnerBackend, 1, Int>::from_data(
-                    TensorData::new(indices, [order.batch_size]),
-                    &self.device,
-                );
-                (
-                    self.train.tokens.clone().select(0, indices.clone()),
-                    self.train.labels.clone().select(0, indices),
-                )
-            }
-        };
-        let model = self.model.take().expect("model is present between steps");
-        let logits = model.forward(Batch::new(Tensor::from_inner(tokens), self.train.padding));
-        let loss = mean_cross_entropy(logits, Tensor::from_inner(labels));
-        let grads = GradientsParams::from_grads(loss.backward(), &model);
-        self.model = Some(self.optimizer.step(self.config.optimizer.lr, model, grads));
-        self.step += 1;
+        self.batch.step();
     }
 
     /// Runs up to `n` steps, stopping at the configured budget. Returns how many ran.
     pub fn train_steps(&mut self, n: usize) -> usize {
-        let n = n.min(self.config.training.steps.saturating_sub(self.step));
-        for _ in 0..n {
-            self.step();
-        }
-        n
+        self.batch.train_steps(n)
     }
 
     /// Queues an evaluation of the current model on the training and test sets.
     pub fn evaluate(&self) -> PendingEval<B::InnerBackend> {
-        let model = self.model().valid();
-        let (train_loss, train_acc) = loss_and_accuracy(&model, &self.train);
-        let (test_loss, test_acc) = loss_and_accuracy(&model, &self.test);
-        let norm_sq = grokking::squared_weight_norm(&model, &self.device);
         PendingEval {
-            step: self.step,
-            values: Tensor::cat(vec![train_loss, test_loss, train_acc, test_acc, norm_sq], 0),
+            runs: self.batch.evaluate(),
         }
     }
 }
 
-/// Evaluation results still on the device.
-pub struct PendingEval<B: Backend> {
+/// Every run's evaluation, still on the device.
+pub struct PendingEvals<B: Backend> {
     step: usize,
-    /// [train loss, test loss, train acc, test acc, ‖w‖²]
-    values: Tensor<B, 1>,
+    /// `[R, 5]`: train loss, test loss, train acc, test acc, ‖w‖² per run.
+    values: Tensor<B, 2>,
 }
 
-impl<B: Backend> PendingEval<B> {
-    /// Reads the numbers back in one transfer. Non-finite numbers mean divergence.
-    pub async fn read(self) -> Result<EvalPoint, TrainError> {
+impl<B: Backend> PendingEvals<B> {
+    /// Reads every run's numbers back in one transfer. A run whose numbers are not finite
+    /// has diverged (`Err(Diverged)` in its place); the others are unaffected.
+    pub async fn read(self) -> Result<Vec<Result<EvalPoint, TrainError>>, TrainError> {
+        let [runs, columns] = self.values.dims();
         let data = self
             .values
             .into_data_async()
@@ -189,55 +372,88 @@ impl<B: Backend> PendingEval<B> {
         let values: Vec<f32> = data
             .to_vec()
             .map_err(|e| TrainError::Readback(format!("{e:?}")))?;
-        let [train_loss, test_loss, train_acc, test_acc, norm_sq] = values[..] else {
+        if columns != 5 || values.len() != runs * columns {
             return Err(TrainError::Readback(format!(
-                "expected 5 values, got {}",
+                "expected {runs} × 5 values, got {}",
                 values.len()
             )));
-        };
-        let point = EvalPoint {
-            step: self.step,
-            train_loss: train_loss.into(),
-            test_loss: test_loss.into(),
-            train_acc: train_acc.into(),
-            test_acc: test_acc.into(),
-            weight_norm: f64::from(norm_sq).sqrt(),
-        };
-        if point.is_finite() {
-            Ok(point)
-        } else {
-            Err(TrainError::Diverged { step: self.step })
         }
+        Ok(values
+            .chunks(columns)
+            .map(|row| {
+                let point = EvalPoint {
+                    step: self.step,
+                    train_loss: row[0].into(),
+                    test_loss: row[1].into(),
+                    train_acc: row[2].into(),
+                    test_acc: row[3].into(),
+                    weight_norm: f64::from(row[4]).sqrt(),
+                };
+                if point.is_finite() {
+                    Ok(point)
+                } else {
+                    Err(TrainError::Diverged { step: self.step })
+                }
+            })
+            .collect())
     }
 }
 
-/// Mean negative log-likelihood of `labels` under `logits` `[batch, classes]`.
-fn mean_cross_entropy<B: Backend>(logits: Tensor<B, 2>, labels: Tensor<B, 1, Int>) -> Tensor<B, 1> {
-    let log_probs = log_softmax(logits, 1);
-    log_probs.gather(1, labels.unsqueeze_dim(1)).mean().neg()
+/// A single run's evaluation, still on the device.
+pub struct PendingEval<B: Backend> {
+    runs: PendingEvals<B>,
 }
 
-/// (mean loss, accuracy) over a split, as one-element device tensors.
+impl<B: Backend> PendingEval<B> {
+    /// Reads the numbers back in one transfer. Non-finite numbers mean divergence.
+    pub async fn read(self) -> Result<EvalPoint, TrainError> {
+        self.runs
+            .read()
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| TrainError::Readback("no run in the evaluation".into()))?
+    }
+}
+
+/// Negative log-likelihood of `labels` `[R, batch]` under `logits` `[R, batch, classes]`,
+/// per example: `[R, batch]`.
+fn cross_entropy<B: Backend>(logits: Tensor<B, 3>, labels: Tensor<B, 2, Int>) -> Tensor<B, 2> {
+    let [runs, batch, _] = logits.dims();
+    log_softmax(logits, 2)
+        .gather(2, labels.unsqueeze_dim(2))
+        .reshape([runs, batch])
+        .neg()
+}
+
+/// (mean loss, accuracy) of every run over its split, as `[R]` device tensors.
 fn loss_and_accuracy<B: Backend>(
     model: &Classifier<B>,
-    split: &DeviceSplit<B>,
+    split: &DeviceSplits<B>,
 ) -> (Tensor<B, 1>, Tensor<B, 1>) {
     let device = split.tokens.device();
-    let mut loss_sum = Tensor::<B, 1>::zeros([1], &device);
-    let mut correct = Tensor::<B, 1>::zeros([1], &device);
-    let seq_len = split.tokens.dims()[1];
-    for start in (0..split.len).step_by(EVAL_CHUNK) {
-        let end = (start + EVAL_CHUNK).min(split.len);
-        let tokens = split.tokens.clone().slice([start..end, 0..seq_len]);
-        let labels = split.labels.clone().slice(s![start..end]);
+    let [runs, longest, seq_len] = split.tokens.dims();
+    let mut loss_sum = Tensor::<B, 1>::zeros([runs], &device);
+    let mut correct = Tensor::<B, 1>::zeros([runs], &device);
+    // Bounds device memory: at most EVAL_CHUNK sequences in flight over all runs.
+    let chunk = (EVAL_CHUNK / runs).max(1);
+    for start in (0..longest).step_by(chunk) {
+        let end = (start + chunk).min(longest);
+        let tokens = split
+            .tokens
+            .clone()
+            .slice([0..runs, start..end, 0..seq_len]);
+        let labels = split.labels.clone().slice([0..runs, start..end]);
+        let valid = split.valid.clone().slice([0..runs, start..end]);
         let logits = model.forward(Batch::new(tokens, split.padding));
-        let predicted = logits.clone().argmax(1).reshape([end - start]);
-        correct = correct + predicted.equal(labels.clone()).float().sum();
-        let log_probs = log_softmax(logits, 1);
-        loss_sum = loss_sum - log_probs.gather(1, labels.unsqueeze_dim(1)).sum();
+        let predicted = logits.clone().argmax(2).reshape([runs, end - start]);
+        let hits = predicted.equal(labels.clone()).float() * valid.clone();
+        correct = correct + hits.sum_dim(1).reshape([runs]);
+        let losses = cross_entropy(logits, labels) * valid;
+        loss_sum = loss_sum + losses.sum_dim(1).reshape([runs]);
     }
-    let n = split.len as f64;
-    (loss_sum.div_scalar(n), correct.div_scalar(n))
+    let lens = lens_tensor(&split.lens, &device);
+    (loss_sum.div(lens.clone()), correct.div(lens))
 }
 
 /// Mini-batch order: a fresh seeded permutation of the training set every epoch.
@@ -277,9 +493,25 @@ mod tests {
 
     fn pending(values: [f32; 5]) -> PendingEval<Cpu> {
         PendingEval {
-            step: 7,
-            values: Tensor::from_data(TensorData::from(values), &Default::default()),
+            runs: PendingEvals {
+                step: 7,
+                values: Tensor::from_data(TensorData::from([values]), &Default::default()),
+            },
         }
+    }
+
+    #[test]
+    fn one_diverged_run_leaves_the_others_readable() {
+        let pending = PendingEvals::<Cpu> {
+            step: 3,
+            values: Tensor::from_data(
+                TensorData::from([[1.0, 2.0, 0.5, 0.25, 4.0], [f32::NAN, 1.0, 0.5, 0.5, 4.0]]),
+                &Default::default(),
+            ),
+        };
+        let read = pollster::block_on(pending.read()).unwrap();
+        assert_eq!(read[0].as_ref().unwrap().weight_norm, 2.0);
+        assert!(matches!(read[1], Err(TrainError::Diverged { step: 3 })));
     }
 
     #[test]

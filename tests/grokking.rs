@@ -6,7 +6,7 @@ use burn::tensor::{Int, Tensor, TensorData};
 use common::{CpuAutodiff, tiny_modular};
 use grokking_lab::config::TaskConfig;
 use grokking_lab::data::modular;
-use grokking_lab::grokking::{rescale, squared_weight_norm};
+use grokking_lab::grokking::{rescale, squared_weight_norms};
 use grokking_lab::model::{Batch, Classifier};
 
 fn model(alpha: f64) -> Classifier<CpuAutodiff> {
@@ -16,20 +16,55 @@ fn model(alpha: f64) -> Classifier<CpuAutodiff> {
     };
     let data = modular::dataset(task, 0);
     let device = Default::default();
-    rescale(Classifier::init(&config, &data, &device), alpha)
+    rescale(Classifier::init(&config, &[0], &data, &device), &[alpha])
 }
 
 fn norm(model: &Classifier<CpuAutodiff>) -> f64 {
-    let squared: f32 = squared_weight_norm(&model.valid(), &Default::default()).into_scalar();
-    f64::from(squared).sqrt()
+    norms(model, 1)[0]
+}
+
+fn norms(model: &Classifier<CpuAutodiff>, runs: usize) -> Vec<f64> {
+    let squared: Vec<f32> = squared_weight_norms(&model.valid(), runs, &Default::default())
+        .into_data()
+        .to_vec()
+        .unwrap();
+    squared.into_iter().map(|s| f64::from(s).sqrt()).collect()
 }
 
 #[test]
 fn alpha_scales_the_weight_norm_by_alpha() {
     let base = model(1.0);
     let before = norm(&base);
-    let after = norm(&rescale(base, 10.0));
+    let after = norm(&rescale(base, &[10.0]));
     assert!((after / before - 10.0).abs() < 1e-4, "{before} → {after}");
+}
+
+/// Three runs in one model: each starts exactly as the single run of its seed, and α
+/// scales only its own run.
+#[test]
+fn batched_runs_start_as_their_single_runs() {
+    let config = tiny_modular(7, 20, 1);
+    let TaskConfig::ModularArithmetic(task) = &config.task else {
+        unreachable!("a modular config")
+    };
+    let data = modular::dataset(task, 0);
+    let device = Default::default();
+    let single = |seed: u64, alpha: f64| {
+        norm(&rescale(
+            Classifier::<CpuAutodiff>::init(&config, &[seed], &data, &device),
+            &[alpha],
+        ))
+    };
+    let batched = rescale(
+        Classifier::<CpuAutodiff>::init(&config, &[0, 5, 9], &data, &device),
+        &[1.0, 3.0, 0.5],
+    );
+    let batched = norms(&batched, 3);
+    let expected = [single(0, 1.0), single(5, 3.0), single(9, 0.5)];
+    for (b, e) in batched.iter().zip(expected) {
+        assert!((b / e - 1.0).abs() < 1e-6, "{batched:?} vs {expected:?}");
+    }
+    assert_ne!(expected[0], single(5, 1.0), "seeds differ");
 }
 
 #[test]
@@ -58,8 +93,8 @@ fn initial_weights_follow_the_hugging_face_scheme() {
 fn every_parameter_stays_trainable_after_rescale() {
     let model = model(10.0);
     let device = Default::default();
-    let tokens = Tensor::<CpuAutodiff, 2, Int>::from_data(
-        TensorData::new(vec![1, 2, 7, 3, 4, 7], [2, 3]),
+    let tokens = Tensor::<CpuAutodiff, 3, Int>::from_data(
+        TensorData::new(vec![1, 2, 7, 3, 4, 7], [1, 2, 3]),
         &device,
     );
     let loss = model.forward(Batch::new(tokens, None)).powi_scalar(2).sum();

@@ -10,12 +10,11 @@
 //! which avoids `batch × heads` tiny matrix products; long ones (IMDB) use batched matmuls.
 
 use burn::module::Module;
-use burn::nn::Linear;
 use burn::tensor::activation::softmax;
 use burn::tensor::backend::Backend;
 use burn::tensor::{Bool, Tensor};
 
-use super::linear;
+use super::layers::RunLinear;
 
 /// Added to masked attention scores; finite so a fully masked row cannot produce NaN.
 const MASKED: f32 = -1e9;
@@ -25,16 +24,17 @@ const SHORT_SEQUENCE: usize = 8;
 
 #[derive(Module, Debug)]
 pub struct SelfAttention<B: Backend> {
-    query: Linear<B>,
-    key: Linear<B>,
-    value: Linear<B>,
-    output: Linear<B>,
+    query: RunLinear<B>,
+    key: RunLinear<B>,
+    value: RunLinear<B>,
+    output: RunLinear<B>,
     n_heads: usize,
 }
 
 /// Shapes of one attention call.
 #[derive(Debug, Clone, Copy)]
 pub struct Shape {
+    /// Sequences (per run, where the caller passes `[R, rows, d]`).
     pub batch: usize,
     /// Query positions per sequence.
     pub n_q: usize,
@@ -43,35 +43,47 @@ pub struct Shape {
 }
 
 impl<B: Backend> SelfAttention<B> {
-    pub fn init(d_model: usize, n_heads: usize, device: &B::Device) -> Self {
+    pub fn init(runs: usize, d_model: usize, n_heads: usize, device: &B::Device) -> Self {
         Self {
-            query: linear(d_model, d_model, true, device),
-            key: linear(d_model, d_model, true, device),
-            value: linear(d_model, d_model, true, device),
-            output: linear(d_model, d_model, true, device),
+            query: RunLinear::init(runs, d_model, d_model, true, device),
+            key: RunLinear::init(runs, d_model, d_model, true, device),
+            value: RunLinear::init(runs, d_model, d_model, true, device),
+            output: RunLinear::init(runs, d_model, d_model, true, device),
             n_heads,
         }
     }
 
-    /// `queries` `[batch · n_q, d]` attend over `x` `[batch · seq, d]`; returns
-    /// `[batch · n_q, d]`. `mask` `[batch or 1, n_q, seq]` is true where a query must not look.
+    /// Per run, `queries` `[R, batch · n_q, d]` attend over `x` `[R, batch · seq, d]`;
+    /// returns `[R, batch · n_q, d]`. `mask` `[R · batch or 1, n_q, seq]` is true where a
+    /// query must not look.
     pub fn forward(
         &self,
-        queries: Tensor<B, 2>,
-        x: Tensor<B, 2>,
+        queries: Tensor<B, 3>,
+        x: Tensor<B, 3>,
         shape: Shape,
         mask: Option<Tensor<B, 3, Bool>>,
-    ) -> Tensor<B, 2> {
-        let q = self.query.forward(queries);
-        let k = self.key.forward(x.clone());
-        let v = self.value.forward(x);
+    ) -> Tensor<B, 3> {
+        let [runs, rows_q, d_model] = queries.dims();
+        let flat = |t: Tensor<B, 3>| {
+            let [r, rows, d] = t.dims();
+            t.reshape([r * rows, d])
+        };
+        let q = flat(self.query.forward(queries));
+        let k = flat(self.key.forward(x.clone()));
+        let v = flat(self.value.forward(x));
+        // Runs are just more sequences to the attention arithmetic: nothing in it mixes
+        // sequences.
+        let shape = Shape {
+            batch: runs * shape.batch,
+            ..shape
+        };
         let bias = mask.map(|m| m.float().mul_scalar(MASKED));
         let mixed = if shape.seq <= SHORT_SEQUENCE {
             self.attend_broadcast(q, k, v, shape, bias)
         } else {
             self.attend_matmul(q, k, v, shape, bias)
         };
-        self.output.forward(mixed)
+        self.output.forward(mixed.reshape([runs, rows_q, d_model]))
     }
 
     fn head_dims(&self, d_model: usize) -> (usize, usize) {
@@ -136,7 +148,7 @@ mod tests {
     #[test]
     fn both_attention_paths_agree() {
         let device = Default::default();
-        let attention = SelfAttention::<Cpu>::init(16, 4, &device);
+        let attention = SelfAttention::<Cpu>::init(1, 16, 4, &device);
         let (batch, seq) = (3, 5);
         let shape = Shape {
             batch,

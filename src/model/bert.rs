@@ -1,44 +1,45 @@
 //! The paper's encoder-only BERT-style classifier: token + learned position embeddings with
 //! LayerNorm, post-LayerNorm encoder layers of bidirectional self-attention (padding masked)
 //! and a GELU feed-forward network, a tanh pooler on `[CLS]` and a linear 2-way head.
-//! No dropout, as the paper's configuration.
+//! No dropout, as the paper's configuration. Every parameter has a leading run axis (see
+//! [`super::layers`]).
 
 use burn::module::Module;
-use burn::nn::{Embedding, LayerNorm, Linear};
 use burn::tensor::backend::Backend;
-use burn::tensor::{Bool, Tensor, s};
+use burn::tensor::{Bool, Tensor};
 
+use super::Batch;
 use super::attention::{SelfAttention, Shape};
+use super::layers::{RunEmbedding, RunLayerNorm, RunLinear};
 use super::mlp::Mlp;
-use super::{Batch, embedding, layer_norm, linear};
 use crate::config::ModelConfig;
 
 #[derive(Module, Debug)]
 pub struct EncoderLayer<B: Backend> {
     attention: SelfAttention<B>,
-    ln_attention: LayerNorm<B>,
+    ln_attention: RunLayerNorm<B>,
     ffn: Mlp<B>,
-    ln_ffn: LayerNorm<B>,
+    ln_ffn: RunLayerNorm<B>,
 }
 
 impl<B: Backend> EncoderLayer<B> {
-    pub fn init(config: &ModelConfig, device: &B::Device) -> Self {
+    pub fn init(runs: usize, config: &ModelConfig, device: &B::Device) -> Self {
         Self {
-            attention: SelfAttention::init(config.d_model, config.n_heads, device),
-            ln_attention: layer_norm(config.d_model, device),
-            ffn: Mlp::init(config.d_model, config.d_mlp, device),
-            ln_ffn: layer_norm(config.d_model, device),
+            attention: SelfAttention::init(runs, config.d_model, config.n_heads, device),
+            ln_attention: RunLayerNorm::init(runs, config.d_model, device),
+            ffn: Mlp::init(runs, config.d_model, config.d_mlp, device),
+            ln_ffn: RunLayerNorm::init(runs, config.d_model, device),
         }
     }
 
     /// `queries` (some rows of `x`) attend over `x`; post-LayerNorm residuals as BERT's.
     fn forward(
         &self,
-        queries: Tensor<B, 2>,
-        x: Tensor<B, 2>,
+        queries: Tensor<B, 3>,
+        x: Tensor<B, 3>,
         shape: Shape,
         padding: Option<Tensor<B, 3, Bool>>,
-    ) -> Tensor<B, 2> {
+    ) -> Tensor<B, 3> {
         let attended = self.attention.forward(queries.clone(), x, shape, padding);
         let h = self.ln_attention.forward(queries + attended);
         self.ln_ffn.forward(h.clone() + self.ffn.forward(h))
@@ -47,16 +48,17 @@ impl<B: Backend> EncoderLayer<B> {
 
 #[derive(Module, Debug)]
 pub struct Bert<B: Backend> {
-    tokens: Embedding<B>,
-    positions: Embedding<B>,
-    ln_embeddings: LayerNorm<B>,
+    tokens: RunEmbedding<B>,
+    positions: RunEmbedding<B>,
+    ln_embeddings: RunLayerNorm<B>,
     layers: Vec<EncoderLayer<B>>,
-    pooler: Linear<B>,
-    classifier: Linear<B>,
+    pooler: RunLinear<B>,
+    classifier: RunLinear<B>,
 }
 
 impl<B: Backend> Bert<B> {
     pub fn init(
+        runs: usize,
         config: &ModelConfig,
         vocab_size: usize,
         seq_len: usize,
@@ -64,36 +66,33 @@ impl<B: Backend> Bert<B> {
         device: &B::Device,
     ) -> Self {
         Self {
-            tokens: embedding(vocab_size, config.d_model, device),
-            positions: embedding(seq_len, config.d_model, device),
-            ln_embeddings: layer_norm(config.d_model, device),
+            tokens: RunEmbedding::init(runs, vocab_size, config.d_model, device),
+            positions: RunEmbedding::init(runs, seq_len, config.d_model, device),
+            ln_embeddings: RunLayerNorm::init(runs, config.d_model, device),
             layers: (0..config.n_layers)
-                .map(|_| EncoderLayer::init(config, device))
+                .map(|_| EncoderLayer::init(runs, config, device))
                 .collect(),
-            pooler: linear(config.d_model, config.d_model, true, device),
-            classifier: linear(config.d_model, n_classes, true, device),
+            pooler: RunLinear::init(runs, config.d_model, config.d_model, true, device),
+            classifier: RunLinear::init(runs, config.d_model, n_classes, true, device),
         }
     }
 
-    /// Class logits `[batch, n_classes]` for `[CLS] …` sequences `[batch, seq]`; padded
-    /// positions (the batch's mask) are never attended to.
-    pub fn forward(&self, input: Batch<B>) -> Tensor<B, 2> {
+    /// Class logits `[R, batch, n_classes]` for `[CLS] …` sequences `[R, batch, seq]`;
+    /// padded positions (the batch's mask) are never attended to.
+    pub fn forward(&self, input: Batch<B>) -> Tensor<B, 3> {
         let Batch { tokens, padding } = input;
-        let [batch, seq] = tokens.dims();
+        let [runs, batch, seq] = tokens.dims();
         // True where a key is padding: no query may attend to it.
-        let padding = padding.map(|mask| mask.reshape([batch, 1, seq]));
-        let positions = self
-            .positions
-            .weight
-            .val()
-            .slice(s![0..seq])
-            .unsqueeze_dim(0);
-        let d_model = positions.dims()[2];
-        let x = self.tokens.forward(tokens) + positions;
-        let mut x = self
-            .ln_embeddings
-            .forward(x)
-            .reshape([batch * seq, d_model]);
+        let padding = padding.map(|mask| mask.reshape([runs * batch, 1, seq]));
+        let positions = self.positions.leading(seq).unsqueeze_dim::<4>(1);
+        let embedded = self.tokens.forward(tokens.reshape([runs, batch * seq]));
+        let d_model = embedded.dims()[2];
+        let x = (embedded.reshape([runs, batch, seq, d_model]) + positions).reshape([
+            runs,
+            batch * seq,
+            d_model,
+        ]);
+        let mut x = self.ln_embeddings.forward(x);
         let (last, earlier) = self.layers.split_last().expect("at least one layer");
         let every = Shape {
             batch,
@@ -106,9 +105,9 @@ impl<B: Backend> Bert<B> {
         // Only [CLS] feeds the pooler, so the last layer computes that one position.
         let cls = x
             .clone()
-            .reshape([batch, seq, d_model])
-            .slice([0..batch, 0..1, 0..d_model])
-            .reshape([batch, d_model]);
+            .reshape([runs, batch, seq, d_model])
+            .slice([0..runs, 0..batch, 0..1, 0..d_model])
+            .reshape([runs, batch, d_model]);
         let shape = Shape { batch, n_q: 1, seq };
         let cls = last.forward(cls, x, shape, padding);
         self.classifier.forward(self.pooler.forward(cls).tanh())
@@ -129,12 +128,12 @@ mod tests {
             d_mlp: 32,
             n_layers: 2,
         };
-        Bert::init(&config, 20, 12, 2, &Default::default())
+        Bert::init(1, &config, 20, 12, 2, &Default::default())
     }
 
     /// Sequences padded with token 0.
     fn tokens(rows: Vec<Vec<i32>>) -> Batch<Cpu> {
-        let shape = [rows.len(), rows[0].len()];
+        let shape = [1, rows.len(), rows[0].len()];
         let tokens = Tensor::from_data(TensorData::new(rows.concat(), shape), &Default::default());
         Batch::new(tokens, Some(0))
     }

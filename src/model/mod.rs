@@ -1,15 +1,17 @@
-//! The paper's models, built from burn's layers with the Hugging Face initialisation the
-//! authors' scripts inherit (weights ~ N(0, 0.02), biases 0, LayerNorm 1/0).
+//! The paper's models, with the Hugging Face initialisation the authors' scripts inherit
+//! (weights ~ N(0, 0.02), biases 0, LayerNorm 1/0).
+//!
+//! A model holds `R` runs of one shape: every parameter has a leading run axis and run `r`
+//! only ever meets its own parameters ([`layers`]). One step of the `R`-run model advances
+//! every run at the cost of about one run's dispatches; a single run is `R = 1`.
 
 pub mod attention;
 pub mod bert;
 pub mod gpt;
+pub mod layers;
 pub mod mlp;
 
 use burn::module::{Module, ModuleMapper, Param};
-use burn::nn::{
-    Embedding, EmbeddingConfig, Initializer, LayerNorm, LayerNormConfig, Linear, LinearConfig,
-};
 use burn::tensor::backend::Backend;
 use burn::tensor::{Bool, Int, Tensor, TensorData};
 
@@ -33,11 +35,19 @@ pub enum Classifier<B: Backend> {
 }
 
 impl<B: Backend> Classifier<B> {
-    /// The model the configuration asks for, at its standard initialisation (before α),
-    /// identical on every backend and platform for the same seed.
-    pub fn init(config: &ExperimentConfig, data: &Dataset, device: &B::Device) -> Self {
+    /// One run per seed of the model `config` asks for, at its standard initialisation
+    /// (before α): run `r` starts exactly where a single run with `seeds[r]` starts, on every
+    /// backend and platform.
+    pub fn init(
+        config: &ExperimentConfig,
+        seeds: &[u64],
+        data: &Dataset,
+        device: &B::Device,
+    ) -> Self {
+        let runs = seeds.len();
         let model = match &config.task {
             TaskConfig::ModularArithmetic(_) => Self::Gpt(Gpt::init(
+                runs,
                 &config.model,
                 data.vocab_size,
                 data.train.seq_len,
@@ -45,6 +55,7 @@ impl<B: Backend> Classifier<B> {
                 device,
             )),
             TaskConfig::Imdb(_) => Self::Bert(Bert::init(
+                runs,
                 &config.model,
                 data.vocab_size,
                 data.train.seq_len,
@@ -52,11 +63,11 @@ impl<B: Backend> Classifier<B> {
                 device,
             )),
         };
-        model.map(&mut SeededInit::new(config.seed))
+        model.map(&mut SeededInit::new(seeds))
     }
 
-    /// Class logits `[batch, n_classes]` for a batch of sequences `[batch, seq_len]`.
-    pub fn forward(&self, input: Batch<B>) -> Tensor<B, 2> {
+    /// Class logits `[R, batch, n_classes]` for sequences `[R, batch, seq_len]`.
+    pub fn forward(&self, input: Batch<B>) -> Tensor<B, 3> {
         match self {
             // Modular-arithmetic sequences all have the same length: nothing is padded.
             Self::Gpt(model) => model.forward(input.tokens),
@@ -69,39 +80,40 @@ impl<B: Backend> Classifier<B> {
 /// data is batched, so models never need to know which token id pads.
 #[derive(Debug, Clone)]
 pub struct Batch<B: Backend> {
-    /// `[batch, seq_len]`
-    pub tokens: Tensor<B, 2, Int>,
-    /// `[batch, seq_len]`, true at padding positions; `None` when nothing is padded.
-    pub padding: Option<Tensor<B, 2, Bool>>,
+    /// `[R, batch, seq_len]`
+    pub tokens: Tensor<B, 3, Int>,
+    /// `[R, batch, seq_len]`, true at padding positions; `None` when nothing is padded.
+    pub padding: Option<Tensor<B, 3, Bool>>,
 }
 
 impl<B: Backend> Batch<B> {
     /// `padding_token`: the dataset's padding id ([`crate::data::Dataset::padding`]).
-    pub fn new(tokens: Tensor<B, 2, Int>, padding_token: Option<u32>) -> Self {
+    pub fn new(tokens: Tensor<B, 3, Int>, padding_token: Option<u32>) -> Self {
         let padding = padding_token.map(|id| tokens.clone().equal_elem(i64::from(id)));
         Self { tokens, padding }
     }
 }
 
-/// Redraws every Linear and Embedding weight from N(0, [`INIT_STD`]) with the project's own
-/// generator, one stream per parameter path. burn's initialisers use a global, per-backend
-/// RNG: seeded runs would differ between CPU and WebGPU, and between threads of one sweep.
-/// Biases (0) and LayerNorm parameters (1, 0) are constants and stay as they are.
-struct SeededInit {
-    seed: u64,
+/// Redraws every weight matrix and embedding table from N(0, [`INIT_STD`]) with the
+/// project's own generator: for run `r`, one stream per parameter path seeded by `seeds[r]`.
+/// burn's initialisers use a global, per-backend RNG: seeded runs would differ between CPU
+/// and WebGPU, and between threads of one sweep. Biases (0) and LayerNorm parameters (1, 0)
+/// are constants and stay as they are.
+struct SeededInit<'a> {
+    seeds: &'a [u64],
     path: Vec<(String, String)>,
 }
 
-impl SeededInit {
-    fn new(seed: u64) -> Self {
+impl<'a> SeededInit<'a> {
+    fn new(seeds: &'a [u64]) -> Self {
         Self {
-            seed,
+            seeds,
             path: Vec::new(),
         }
     }
 }
 
-impl<B: Backend> ModuleMapper<B> for SeededInit {
+impl<B: Backend> ModuleMapper<B> for SeededInit<'_> {
     fn enter_module(&mut self, name: &str, container_type: &str) {
         self.path.push((name.to_owned(), container_type.to_owned()));
     }
@@ -114,17 +126,24 @@ impl<B: Backend> ModuleMapper<B> for SeededInit {
         let is_weight = matches!(
             self.path.last(),
             Some((name, container)) if name == "weight"
-                && (container == "Struct:Linear" || container == "Struct:Embedding")
+                && (container == "Struct:RunLinear" || container == "Struct:RunEmbedding")
         );
         if !is_weight {
             return param;
         }
         let (id, tensor, mapper) = param.consume();
         let path: Vec<&str> = self.path.iter().map(|(name, _)| name.as_str()).collect();
-        let mut rng = SplitMix64::for_purpose(self.seed, &path.join("."));
+        let path = path.join(".");
         let shape = tensor.shape();
-        let values: Vec<f32> = (0..shape.num_elements())
-            .map(|_| (rng.normal() * INIT_STD) as f32)
+        assert_eq!(shape[0], self.seeds.len(), "one run per seed");
+        let per_run = shape.num_elements() / self.seeds.len();
+        let values: Vec<f32> = self
+            .seeds
+            .iter()
+            .flat_map(|&seed| {
+                let mut rng = SplitMix64::for_purpose(seed, &path);
+                (0..per_run).map(move |_| (rng.normal() * INIT_STD) as f32)
+            })
             .collect();
         let fresh = Tensor::<B, D>::from_data(TensorData::new(values, shape), &tensor.device());
         let fresh = if tensor.is_require_grad() {
@@ -134,37 +153,4 @@ impl<B: Backend> ModuleMapper<B> for SeededInit {
         };
         Param::from_mapped_value(id, fresh, mapper)
     }
-}
-
-pub(crate) fn linear<B: Backend>(
-    d_in: usize,
-    d_out: usize,
-    bias: bool,
-    device: &B::Device,
-) -> Linear<B> {
-    let mut layer = LinearConfig::new(d_in, d_out)
-        .with_bias(false)
-        .with_initializer(Initializer::Normal {
-            mean: 0.0,
-            std: INIT_STD,
-        })
-        .init(device);
-    if bias {
-        layer.bias = Some(Param::from_tensor(Tensor::zeros([d_out], device)));
-    }
-    layer
-}
-
-pub(crate) fn embedding<B: Backend>(n: usize, d: usize, device: &B::Device) -> Embedding<B> {
-    EmbeddingConfig::new(n, d)
-        .with_initializer(Initializer::Normal {
-            mean: 0.0,
-            std: INIT_STD,
-        })
-        .init(device)
-}
-
-pub(crate) fn layer_norm<B: Backend>(d: usize, device: &B::Device) -> LayerNorm<B> {
-    // Hugging Face's GPT-2/BERT use ε = 1e-5 / 1e-12; 1e-5 is burn's default and safe in f32.
-    LayerNormConfig::new(d).init(device)
 }

@@ -58,3 +58,71 @@ pub fn tiny_imdb(train_size: usize, steps: usize) -> ExperimentConfig {
     config.training.batch_size = Some(64);
     config
 }
+
+/// Each configuration trained alone, evaluated every `eval_every` steps.
+pub async fn single_histories<B: burn::tensor::backend::AutodiffBackend>(
+    configs: &[ExperimentConfig],
+    data: &[&grokking_lab::data::Dataset],
+    device: &B::Device,
+) -> Vec<Vec<grokking_lab::EvalPoint>> {
+    let mut histories = Vec::new();
+    for (config, data) in configs.iter().zip(data) {
+        let mut trainer = grokking_lab::Trainer::<B>::new(config.clone(), data, device).unwrap();
+        let mut history = vec![trainer.evaluate().read().await.unwrap()];
+        while !trainer.is_finished() {
+            trainer.train_steps(config.training.eval_every);
+            history.push(trainer.evaluate().read().await.unwrap());
+        }
+        histories.push(history);
+    }
+    histories
+}
+
+/// The same configurations trained together as one batched model.
+pub async fn batched_histories<B: burn::tensor::backend::AutodiffBackend>(
+    configs: &[ExperimentConfig],
+    data: &[&grokking_lab::data::Dataset],
+    device: &B::Device,
+) -> Vec<Vec<grokking_lab::EvalPoint>> {
+    let mut trainer =
+        grokking_lab::trainer::BatchTrainer::<B>::new(configs.to_vec(), data, device).unwrap();
+    let mut histories = vec![Vec::new(); configs.len()];
+    loop {
+        let points = trainer.evaluate().read().await.unwrap();
+        for (history, point) in histories.iter_mut().zip(points) {
+            history.push(point.unwrap());
+        }
+        if trainer.is_finished() {
+            return histories;
+        }
+        trainer.train_steps(configs[0].training.eval_every);
+    }
+}
+
+/// The bar for "the same run": losses within 1e-3 relative and accuracies within
+/// 0.01 at every evaluation.
+pub fn assert_same_trajectories(
+    batched: &[Vec<grokking_lab::EvalPoint>],
+    single: &[Vec<grokking_lab::EvalPoint>],
+) {
+    assert_eq!(batched.len(), single.len());
+    for (run, (b, s)) in batched.iter().zip(single).enumerate() {
+        assert_eq!(b.len(), s.len(), "run {run}: evaluations");
+        for (b, s) in b.iter().zip(s) {
+            assert_eq!(b.step, s.step);
+            let close = |x: f64, y: f64| (x - y).abs() <= 1e-3 * y.abs().max(1e-3);
+            assert!(
+                close(b.train_loss, s.train_loss) && close(b.test_loss, s.test_loss),
+                "run {run} at step {}: batched {b:?} vs single {s:?}",
+                s.step
+            );
+            assert!(
+                (b.train_acc - s.train_acc).abs() <= 0.01
+                    && (b.test_acc - s.test_acc).abs() <= 0.01,
+                "run {run} at step {}: batched {b:?} vs single {s:?}",
+                s.step
+            );
+            assert!((b.weight_norm - s.weight_norm).abs() <= 1e-3 * s.weight_norm);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+//! Many runs as one batched model are the same science as each run alone.
+
+mod common;
+
+use common::{
+    CpuAutodiff, assert_same_trajectories, batched_histories, single_histories, tiny_imdb,
+    tiny_modular,
+};
+use grokking_lab::ExperimentConfig;
+use grokking_lab::data::{self, Dataset};
+use grokking_lab::trainer::{BatchError, BatchTrainer, TrainError};
+
+fn datasets(configs: &[ExperimentConfig]) -> Vec<Dataset> {
+    configs
+        .iter()
+        .map(|c| data::dataset(c, None).unwrap())
+        .collect()
+}
+
+/// Three sizes and a second seed of a + b mod 11, full batch, with different α: every run's
+/// curve equals its single run's over 300 steps (which memorize).
+#[test]
+fn batched_modular_runs_follow_their_single_runs() {
+    let base = {
+        let mut config = tiny_modular(11, 30, 300);
+        config.optimizer.lr = 3e-3;
+        config.training.eval_every = 30;
+        config
+    };
+    let mut configs = Vec::new();
+    for (n, seed, alpha) in [(30, 0, 1.0), (60, 0, 1.0), (90, 0, 2.0), (45, 1, 1.0)] {
+        let mut config = base.clone();
+        config.set_train_size(n);
+        config.seed = seed;
+        config.grokking.alpha = alpha;
+        configs.push(config);
+    }
+    let data = datasets(&configs);
+    let data: Vec<&Dataset> = data.iter().collect();
+    let device = Default::default();
+    let single = pollster::block_on(single_histories::<CpuAutodiff>(&configs, &data, &device));
+    let batched = pollster::block_on(batched_histories::<CpuAutodiff>(&configs, &data, &device));
+    assert_same_trajectories(&batched, &single);
+    assert!(
+        single[0].last().unwrap().train_acc > 0.9,
+        "the runs trained: {:?}",
+        single[0].last()
+    );
+}
+
+/// IMDB with mini-batches: each run keeps its own batch order, and a run smaller than the
+/// batch size trains on its whole set.
+#[test]
+fn batched_imdb_runs_follow_their_single_runs() {
+    let corpus = common::bundled_imdb();
+    let mut configs = Vec::new();
+    for (n, seed) in [(48, 0), (12, 0), (32, 3)] {
+        let mut config = tiny_imdb(n, 40);
+        config.training.batch_size = Some(16);
+        config.training.eval_every = 10;
+        config.optimizer.lr = 3e-3;
+        config.seed = seed;
+        configs.push(config);
+    }
+    let data: Vec<Dataset> = configs
+        .iter()
+        .map(|c| data::dataset(c, Some(&corpus)).unwrap())
+        .collect();
+    let data: Vec<&Dataset> = data.iter().collect();
+    let device = Default::default();
+    let single = pollster::block_on(single_histories::<CpuAutodiff>(&configs, &data, &device));
+    let batched = pollster::block_on(batched_histories::<CpuAutodiff>(&configs, &data, &device));
+    assert_same_trajectories(&batched, &single);
+    let first = &single[0];
+    assert!(first.last().unwrap().train_loss < first[0].train_loss);
+}
+
+#[test]
+fn runs_of_different_shapes_cannot_share_a_batch() {
+    let a = tiny_modular(11, 30, 10);
+    let mut b = a.clone();
+    b.model.d_mlp = 32;
+    let data = datasets(&[a.clone(), b.clone()]);
+    let result =
+        BatchTrainer::<CpuAutodiff>::new(vec![a, b], &[&data[0], &data[1]], &Default::default());
+    assert!(matches!(
+        result,
+        Err(TrainError::Batch(BatchError::Mismatched { index: 1 }))
+    ));
+}
