@@ -1,9 +1,10 @@
-//! One run's lifecycle: train toward the next evaluation, evaluate (one async readback),
-//! keep the history, stop at the budget or at divergence, summarize.
+//! Runs' lifecycle: train toward the next evaluation, evaluate (one async readback for every
+//! run), keep the histories, stop at the budget, freeze a run that diverges, summarize.
 //!
-//! [`Run`] is driven piecewise so that every front end shares it: the CLI runs it to the end
-//! ([`train_run`]); the lab advances it in short time slices between browser frames, parks it
-//! when the slider moves and resumes it later.
+//! [`BatchRun`] drives `R` runs of one shape as one batched model; [`Run`] is the one-run
+//! case. Both are driven piecewise so that every front end shares them: the CLI runs them to
+//! the end ([`train_run`], [`train_batch`]); the lab advances them in short time slices
+//! between browser frames, parks them when the slider moves and resumes them later.
 
 use std::ops::ControlFlow;
 
@@ -13,9 +14,9 @@ use crate::config::ExperimentConfig;
 use crate::data::Dataset;
 use crate::metrics::EvalPoint;
 use crate::record::{RunMeta, RunRecord};
-use crate::trainer::{TrainError, Trainer};
+use crate::trainer::{BatchTrainer, TrainError};
 
-/// What an evaluation found.
+/// What an evaluation found for one run.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Progress {
     /// A new point of the history. The run may now be finished ([`Run::is_done`]).
@@ -25,65 +26,74 @@ pub enum Progress {
     Diverged { step: usize },
 }
 
-pub struct Run<B: AutodiffBackend> {
-    trainer: Trainer<B>,
-    history: Vec<EvalPoint>,
-    diverged_at: Option<usize>,
+/// `R` runs trained together (see [`BatchTrainer`]). A run that diverges is frozen: its
+/// history ends at its last finite evaluation, and the others go on undisturbed (no
+/// computation mixes runs).
+pub struct BatchRun<B: AutodiffBackend> {
+    trainer: BatchTrainer<B>,
+    histories: Vec<Vec<EvalPoint>>,
+    diverged_at: Vec<Option<usize>>,
     /// Steps left before the next evaluation is due; `0`: evaluate now.
     until_eval: usize,
 }
 
-impl<B: AutodiffBackend> Run<B> {
-    /// A fresh run; its first evaluation (of the untrained model, step 0) is due at once.
+impl<B: AutodiffBackend> BatchRun<B> {
+    /// Fresh runs; their first evaluation (of the untrained models, step 0) is due at once.
+    /// `data[r]` is the dataset of `configs[r]`.
     pub fn new(
-        config: ExperimentConfig,
-        data: &Dataset,
+        configs: Vec<ExperimentConfig>,
+        data: &[&Dataset],
         device: &B::Device,
     ) -> Result<Self, TrainError> {
+        let runs = configs.len();
         Ok(Self {
-            trainer: Trainer::new(config, data, device)?,
-            history: Vec::new(),
-            diverged_at: None,
+            trainer: BatchTrainer::new(configs, data, device)?,
+            histories: vec![Vec::new(); runs],
+            diverged_at: vec![None; runs],
             until_eval: 0,
         })
     }
 
-    pub fn config(&self) -> &ExperimentConfig {
-        self.trainer.config()
+    pub fn configs(&self) -> &[ExperimentConfig] {
+        self.trainer.configs()
     }
 
-    pub fn trainer(&self) -> &Trainer<B> {
+    pub fn trainer(&self) -> &BatchTrainer<B> {
         &self.trainer
     }
 
-    pub fn history(&self) -> &[EvalPoint] {
-        &self.history
+    pub fn histories(&self) -> &[Vec<EvalPoint>] {
+        &self.histories
     }
 
-    pub fn diverged_at(&self) -> Option<usize> {
-        self.diverged_at
+    pub fn diverged_at(&self) -> &[Option<usize>] {
+        &self.diverged_at
     }
 
-    /// Steps to train before [`Run::evaluate`] is due; `0` when it is due now (or the run
-    /// is done).
+    /// Steps to train before [`BatchRun::evaluate`] is due; `0` when it is due now (or the
+    /// runs are done).
     pub fn steps_until_eval(&self) -> usize {
         self.until_eval
     }
 
-    /// Diverged, or trained its whole budget and evaluated at the last step.
+    /// Every run diverged, or the budget is trained and evaluated at its last step.
     pub fn is_done(&self) -> bool {
-        self.diverged_at.is_some()
-            || (self.trainer.is_finished()
-                && self
-                    .history
-                    .last()
-                    .is_some_and(|p| p.step == self.trainer.step_count()))
+        let step = self.trainer.step_count();
+        let evaluated_last =
+            self.histories
+                .iter()
+                .zip(&self.diverged_at)
+                .all(|(history, diverged)| {
+                    diverged.is_some() || history.last().is_some_and(|p| p.step == step)
+                });
+        self.diverged_at.iter().all(Option::is_some)
+            || (self.trainer.is_finished() && evaluated_last)
     }
 
-    /// Queues one training step if one is due before the next evaluation; returns whether
-    /// it did. Reads nothing back.
+    /// Queues one training step of every run if one is due before the next evaluation;
+    /// returns whether it did. Reads nothing back.
     pub fn step(&mut self) -> bool {
-        if self.until_eval == 0 || self.diverged_at.is_some() {
+        if self.until_eval == 0 || self.diverged_at.iter().all(Option::is_some) {
             return false;
         }
         self.trainer.step();
@@ -96,37 +106,118 @@ impl<B: AutodiffBackend> Run<B> {
         (0..n).take_while(|_| self.step()).count()
     }
 
-    /// Evaluates the model now and records the point: one async readback. Call it when
-    /// [`Run::steps_until_eval`] is 0; afterwards the next interval is due (capped at the
-    /// budget). A run that diverges before its first finite evaluation is an error: it has
-    /// nothing to keep.
-    pub async fn evaluate(&mut self) -> Result<Progress, TrainError> {
-        match self.trainer.evaluate().read().await {
-            Ok(point) => {
-                self.history.push(point);
-                let training = &self.trainer.config().training;
-                self.until_eval = training
-                    .eval_every
-                    .min(training.steps - self.trainer.step_count());
-                Ok(Progress::Evaluated(point))
+    /// Evaluates every run now and records the points: one async readback. Call it when
+    /// [`BatchRun::steps_until_eval`] is 0; afterwards the next interval is due (capped at
+    /// the budget). One entry per run: `None` for a run frozen by an earlier divergence.
+    /// A run that diverges before its first finite evaluation is an error: it has nothing
+    /// to keep.
+    pub async fn evaluate(&mut self) -> Result<Vec<Option<Progress>>, TrainError> {
+        let points = self.trainer.evaluate().read().await?;
+        let mut progress = Vec::with_capacity(points.len());
+        for (run, point) in points.into_iter().enumerate() {
+            if self.diverged_at[run].is_some() {
+                progress.push(None);
+                continue;
             }
-            Err(TrainError::Diverged { step }) if !self.history.is_empty() => {
-                self.diverged_at = Some(step);
-                self.until_eval = 0;
-                Ok(Progress::Diverged { step })
-            }
-            Err(error) => Err(error),
+            progress.push(Some(match point {
+                Ok(point) => {
+                    self.histories[run].push(point);
+                    Progress::Evaluated(point)
+                }
+                Err(TrainError::Diverged { step }) if !self.histories[run].is_empty() => {
+                    self.diverged_at[run] = Some(step);
+                    Progress::Diverged { step }
+                }
+                Err(error) => return Err(error),
+            }));
         }
+        let training = &self.trainer.configs()[0].training;
+        self.until_eval = training
+            .eval_every
+            .min(training.steps - self.trainer.step_count());
+        Ok(progress)
+    }
+
+    /// Run `run` in the file format, summarized with its task's analysis.
+    pub fn record(&self, run: usize, meta: RunMeta) -> RunRecord {
+        RunRecord::new(
+            self.configs()[run].clone(),
+            self.histories[run].clone(),
+            self.diverged_at[run],
+            meta,
+        )
+    }
+}
+
+/// One run: a batch of one.
+pub struct Run<B: AutodiffBackend> {
+    batch: BatchRun<B>,
+}
+
+impl<B: AutodiffBackend> Run<B> {
+    /// A fresh run; its first evaluation (of the untrained model, step 0) is due at once.
+    pub fn new(
+        config: ExperimentConfig,
+        data: &Dataset,
+        device: &B::Device,
+    ) -> Result<Self, TrainError> {
+        Ok(Self {
+            batch: BatchRun::new(vec![config], &[data], device)?,
+        })
+    }
+
+    pub fn config(&self) -> &ExperimentConfig {
+        &self.batch.configs()[0]
+    }
+
+    pub fn trainer(&self) -> &BatchTrainer<B> {
+        self.batch.trainer()
+    }
+
+    pub fn history(&self) -> &[EvalPoint] {
+        &self.batch.histories()[0]
+    }
+
+    pub fn diverged_at(&self) -> Option<usize> {
+        self.batch.diverged_at()[0]
+    }
+
+    /// Steps to train before [`Run::evaluate`] is due; `0` when it is due now (or the run
+    /// is done).
+    pub fn steps_until_eval(&self) -> usize {
+        self.batch.steps_until_eval()
+    }
+
+    /// Diverged, or trained its whole budget and evaluated at the last step.
+    pub fn is_done(&self) -> bool {
+        self.batch.is_done()
+    }
+
+    /// Queues one training step if one is due before the next evaluation; returns whether
+    /// it did. Reads nothing back.
+    pub fn step(&mut self) -> bool {
+        self.batch.step()
+    }
+
+    /// Queues up to `n` steps, stopping where an evaluation is due. Returns how many.
+    pub fn train(&mut self, n: usize) -> usize {
+        self.batch.train(n)
+    }
+
+    /// Evaluates the model now and records the point (see [`BatchRun::evaluate`]).
+    pub async fn evaluate(&mut self) -> Result<Progress, TrainError> {
+        self.batch
+            .evaluate()
+            .await?
+            .into_iter()
+            .next()
+            .flatten()
+            .ok_or_else(|| TrainError::Readback("the run was already over".into()))
     }
 
     /// The run in the file format, summarized with its task's analysis.
     pub fn record(&self, meta: RunMeta) -> RunRecord {
-        RunRecord::new(
-            self.config().clone(),
-            self.history.clone(),
-            self.diverged_at,
-            meta,
-        )
+        self.batch.record(0, meta)
     }
 }
 
@@ -149,16 +240,39 @@ pub async fn train_run<B: AutodiffBackend>(
     meta: RunMeta,
     mut on_eval: impl FnMut(&EvalPoint) -> ControlFlow<()>,
 ) -> Result<RunRecord, RunError> {
-    let mut run = Run::<B>::new(config, data, device)?;
-    while !run.is_done() {
-        let steps = run.steps_until_eval();
-        run.train(steps);
-        if let Progress::Evaluated(point) = run.evaluate().await?
-            && on_eval(&point).is_break()
-            && !run.is_done()
-        {
-            return Err(RunError::Stopped { step: point.step });
+    let mut records = train_batch::<B>(vec![config], &[data], device, meta, |_, point| {
+        on_eval(point)
+    })
+    .await?;
+    Ok(records.remove(0))
+}
+
+/// Trains `configs` as one batch (see [`BatchRun`]) to their step budget. `on_eval` sees
+/// every run's evaluations (with the run's index) and may stop them all.
+pub async fn train_batch<B: AutodiffBackend>(
+    configs: Vec<ExperimentConfig>,
+    data: &[&Dataset],
+    device: &B::Device,
+    meta: RunMeta,
+    mut on_eval: impl FnMut(usize, &EvalPoint) -> ControlFlow<()>,
+) -> Result<Vec<RunRecord>, RunError> {
+    let mut batch = BatchRun::<B>::new(configs, data, device)?;
+    while !batch.is_done() {
+        let steps = batch.steps_until_eval();
+        batch.train(steps);
+        let mut stop = false;
+        for (run, progress) in batch.evaluate().await?.into_iter().enumerate() {
+            if let Some(Progress::Evaluated(point)) = progress {
+                stop |= on_eval(run, &point).is_break();
+            }
+        }
+        if stop && !batch.is_done() {
+            return Err(RunError::Stopped {
+                step: batch.trainer().step_count(),
+            });
         }
     }
-    Ok(run.record(meta))
+    Ok((0..batch.configs().len())
+        .map(|run| batch.record(run, meta.clone()))
+        .collect())
 }

@@ -1,12 +1,14 @@
-//! Steps per second of the training loop: the number that decides what the lab can show.
+//! Training speed per preset, one run at a time and as one batch of all the preset's sizes:
+//! the numbers that decide what the lab can show.
 
 use std::time::Instant;
 
 use burn::tensor::backend::AutodiffBackend;
 use clap::Args;
-use grokking_lab::Trainer;
-
-use grokking_lab::presets;
+use grokking_lab::ExperimentConfig;
+use grokking_lab::presets::{self, Preset};
+use grokking_lab::trainer::BatchTrainer;
+use serde::Serialize;
 
 use super::dataset;
 use crate::backend::{BackendJob, BackendKind, dispatch};
@@ -15,45 +17,35 @@ use crate::backend::{BackendJob, BackendKind, dispatch};
 pub struct BenchArgs {
     #[arg(long, value_enum, default_value = "cpu")]
     pub backend: BackendKind,
-    /// Timed steps per configuration (after warm-up).
+    /// Timed steps per measurement (after warm-up).
     #[arg(long, default_value_t = 50)]
     pub steps: usize,
+    /// Only these cases (comma-separated: three-regimes, paper, imdb).
+    #[arg(long, value_delimiter = ',')]
+    pub cases: Vec<String>,
+    /// Print a JSON array (one object per measurement) instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
-struct Case {
-    name: String,
-    config: grokking_lab::ExperimentConfig,
+/// One measurement, as `--json` prints it.
+#[derive(Debug, Serialize)]
+struct Measurement {
+    case: &'static str,
+    backend: &'static str,
+    runs: usize,
+    ms_per_step: f64,
+    /// Runs × steps per second: what a sweep's progress depends on.
+    run_steps_per_s: f64,
+    ms_per_eval: f64,
 }
 
-/// The presets the lab and the paper use, each at a representative size.
-fn cases() -> Vec<Case> {
-    [
-        (&presets::THREE_REGIMES, 1200),
-        (&presets::PAPER, 4000),
-        (&presets::IMDB, 2000),
-    ]
-    .into_iter()
-    .map(|(preset, train_size)| {
-        let config = preset.config(train_size);
-        Case {
-            name: format!(
-                "{} N={train_size}: d={} mlp={} batch {}",
-                preset.name,
-                config.model.d_model,
-                config.model.d_mlp,
-                config
-                    .training
-                    .batch_size
-                    .map_or("full".to_owned(), |b| b.to_string())
-            ),
-            config,
-        }
-    })
-    .collect()
-}
+/// The presets the lab and the paper use: a single run at the middle size, and a batch of
+/// every size of the preset.
+const CASES: [&Preset; 3] = [&presets::THREE_REGIMES, &presets::PAPER, &presets::IMDB];
 
 struct Measure {
-    config: grokking_lab::ExperimentConfig,
+    configs: Vec<ExperimentConfig>,
     steps: usize,
 }
 
@@ -62,11 +54,17 @@ impl BackendJob for Measure {
     type Output = (f64, f64);
 
     fn run<B: AutodiffBackend>(self, device: B::Device) -> (f64, f64) {
-        let data = dataset(&self.config).expect("bench configs are valid");
+        let data: Vec<_> = self
+            .configs
+            .iter()
+            .map(|config| dataset(config).expect("bench configs are valid"))
+            .collect();
+        let data: Vec<_> = data.iter().collect();
         let mut trainer =
-            Trainer::<B>::new(self.config, &data, &device).expect("bench configs are valid");
-        let sync =
-            |trainer: &Trainer<B>| pollster::block_on(trainer.evaluate().read()).expect("finite");
+            BatchTrainer::<B>::new(self.configs, &data, &device).expect("bench configs are valid");
+        let sync = |trainer: &BatchTrainer<B>| {
+            pollster::block_on(trainer.evaluate().read()).expect("readback");
+        };
         trainer.train_steps(5);
         sync(&trainer);
         let started = Instant::now();
@@ -83,25 +81,54 @@ impl BackendJob for Measure {
 }
 
 pub fn run(args: BenchArgs) -> anyhow::Result<()> {
-    println!("backend: {}", args.backend.name());
-    println!("| configuration | ms/step | steps/s | ms/eval |");
-    println!("|---|---:|---:|---:|");
-    for case in cases() {
-        let mut config = case.config;
-        config.training.steps = args.steps + 10;
-        config.training.eval_every = config.training.steps;
-        let (ms_step, ms_eval) = dispatch(
-            args.backend,
-            Measure {
-                config,
-                steps: args.steps,
-            },
-        )?;
-        println!(
-            "| {} | {ms_step:.2} | {:.1} | {ms_eval:.1} |",
-            case.name,
-            1e3 / ms_step
-        );
+    let cases: Vec<&Preset> = CASES
+        .into_iter()
+        .filter(|p| args.cases.is_empty() || args.cases.iter().any(|c| c == p.name))
+        .collect();
+    if cases.is_empty() {
+        anyhow::bail!("no such case; the cases are three-regimes, paper and imdb");
+    }
+    if !args.json {
+        println!("backend: {}", args.backend.name());
+        println!("| case | runs | ms/step | run-steps/s | ms/eval |");
+        println!("|---|---:|---:|---:|---:|");
+    }
+    let mut measurements = Vec::new();
+    for preset in cases {
+        let single = vec![preset.config(preset.middle_size())];
+        let batch: Vec<_> = preset.sizes.iter().map(|&n| preset.config(n)).collect();
+        for mut configs in [single, batch] {
+            for config in &mut configs {
+                config.training.steps = args.steps + 10;
+                config.training.eval_every = config.training.steps;
+            }
+            let runs = configs.len();
+            let (ms_per_step, ms_per_eval) = dispatch(
+                args.backend,
+                Measure {
+                    configs,
+                    steps: args.steps,
+                },
+            )?;
+            let measurement = Measurement {
+                case: preset.name,
+                backend: args.backend.name(),
+                runs,
+                ms_per_step,
+                run_steps_per_s: runs as f64 * 1e3 / ms_per_step,
+                ms_per_eval,
+            };
+            if !args.json {
+                println!(
+                    "| {} | {runs} | {ms_per_step:.2} | {:.1} | {ms_per_eval:.1} |",
+                    measurement.case, measurement.run_steps_per_s
+                );
+            }
+            measurements.push(measurement);
+        }
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&measurements)?);
     }
     Ok(())
 }

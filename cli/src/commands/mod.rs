@@ -14,7 +14,7 @@ use burn::tensor::backend::AutodiffBackend;
 use grokking_lab::config::TaskConfig;
 use grokking_lab::data::{self, Dataset};
 use grokking_lab::record::{RunMeta, RunRecord};
-use grokking_lab::run::{RunError, train_run};
+use grokking_lab::run::{RunError, train_batch, train_run};
 use grokking_lab::{EvalPoint, ExperimentConfig};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -92,6 +92,60 @@ impl BackendJob for TrainJob {
         result.map(|mut run| {
             run.meta.wall_seconds = started.elapsed().as_secs_f64();
             run
+        })
+    }
+}
+
+/// Runs of one shape trained as one batched model, with one progress bar, stoppable by the
+/// interrupt flag.
+pub struct BatchJob {
+    pub configs: Vec<ExperimentConfig>,
+    pub backend: BackendKind,
+    pub bar: ProgressBar,
+    pub stop: Arc<AtomicBool>,
+}
+
+impl BackendJob for BatchJob {
+    type Output = Result<Vec<RunRecord>, RunError>;
+
+    fn run<B: AutodiffBackend>(self, device: B::Device) -> Self::Output {
+        // Commands validate every configuration (`validate`) before they start jobs.
+        let data: Vec<Dataset> = self
+            .configs
+            .iter()
+            .map(|config| dataset(config).expect("configuration validated before training"))
+            .collect();
+        let data: Vec<&Dataset> = data.iter().collect();
+        let started = Instant::now();
+        let meta = RunMeta {
+            backend: self.backend.name().to_owned(),
+            wall_seconds: 0.0,
+        };
+        let (bar, stop) = (self.bar, self.stop);
+        let result = pollster::block_on(train_batch::<B>(
+            self.configs,
+            &data,
+            &device,
+            meta,
+            |run, point| {
+                if run == 0 {
+                    bar.set_position(point.step as u64);
+                    bar.set_message(describe(point));
+                }
+                if stop.load(Ordering::SeqCst) {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            },
+        ));
+        // The runs shared the time: each is charged its share.
+        result.map(|mut runs| {
+            let share = started.elapsed().as_secs_f64() / runs.len() as f64;
+            for run in &mut runs {
+                run.meta.wall_seconds = share;
+            }
+            runs
         })
     }
 }

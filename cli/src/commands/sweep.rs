@@ -10,7 +10,10 @@ use grokking_lab::record::{self, RunRecord, SweepRecord};
 use grokking_lab::run::RunError;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
-use super::{TrainJob, interrupt_flag, step_bar};
+use grokking_lab::ExperimentConfig;
+use grokking_lab::trainer::batch_shape;
+
+use super::{BatchJob, interrupt_flag, step_bar};
 use crate::args::{ExperimentArgs, List, parse_list};
 use crate::backend::{BackendKind, dispatch};
 use crate::files::{read_records, write_atomically};
@@ -31,12 +34,48 @@ pub struct SweepArgs {
     pub seeds: Option<List>,
     #[arg(long, value_enum, default_value = "cpu")]
     pub backend: BackendKind,
-    /// Runs trained at once (the CPU backend uses one core per run).
+    /// Batches trained at once, each on its own thread (the CPU backend uses one core per
+    /// batch).
     #[arg(long, default_value_t = 1)]
     pub jobs: usize,
+    /// At most this many runs of one shape (sizes, seeds, α) train together as one batched
+    /// model; 1 trains one run at a time.
+    #[arg(long, default_value_t = DEFAULT_BATCH_RUNS, value_parser = clap::value_parser!(u64).range(1..=256))]
+    pub batch_runs: u64,
     /// The sweep file. If it exists, its finished runs are kept and not trained again.
     #[arg(long)]
     pub out: PathBuf,
+}
+
+/// Batching never costs throughput on the CPU and pays most on a GPU
+/// (docs/results/batched-runs.md); this caps device memory on big sweeps.
+const DEFAULT_BATCH_RUNS: u64 = 32;
+
+/// Splits runs into batches: runs of one shape together, at most `cap` per batch, and small
+/// enough that `jobs` threads all get work.
+fn batches(todo: Vec<ExperimentConfig>, cap: usize, jobs: usize) -> Vec<Vec<ExperimentConfig>> {
+    let mut groups: Vec<Vec<ExperimentConfig>> = Vec::new();
+    for config in todo {
+        match groups
+            .iter_mut()
+            .find(|group| batch_shape(&group[0]) == batch_shape(&config))
+        {
+            Some(group) => group.push(config),
+            None => groups.push(vec![config]),
+        }
+    }
+    let total: usize = groups.iter().map(Vec::len).sum();
+    let per_job = total.div_ceil(jobs.max(1)).max(1);
+    let size = cap.min(per_job).max(1);
+    groups
+        .into_iter()
+        .flat_map(|group| {
+            group
+                .chunks(size)
+                .map(<[ExperimentConfig]>::to_vec)
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 pub fn run(args: SweepArgs) -> anyhow::Result<()> {
@@ -107,7 +146,11 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
     overall.set_style(ProgressStyle::with_template(
         "runs [{bar:30}] {pos}/{len} {elapsed_precise} {msg}",
     )?);
-    let queue = Mutex::new(VecDeque::from(todo));
+    let queue = Mutex::new(VecDeque::from(batches(
+        todo,
+        args.batch_runs as usize,
+        args.jobs,
+    )));
     let (results, received) = mpsc::channel();
     let mut interrupted = false;
     std::thread::scope(|scope| -> anyhow::Result<()> {
@@ -116,21 +159,16 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
             let (queue, stop, bars) = (&queue, &stop, &bars);
             scope.spawn(move || {
                 loop {
-                    let Some(config) = queue.lock().expect("queue lock").pop_front() else {
+                    let Some(configs) = queue.lock().expect("queue lock").pop_front() else {
                         break;
                     };
                     if stop.load(Ordering::SeqCst) {
                         break;
                     }
-                    let bar = bars.add(step_bar(config.training.steps));
-                    bar.set_prefix(format!(
-                        "N={} d={} seed={}",
-                        config.train_size(),
-                        config.model.d_model,
-                        config.seed
-                    ));
-                    let job = TrainJob {
-                        config,
+                    let bar = bars.add(step_bar(configs[0].training.steps));
+                    bar.set_prefix(describe_batch(&configs));
+                    let job = BatchJob {
+                        configs,
                         backend: args.backend,
                         bar: bar.clone(),
                         stop: stop.clone(),
@@ -146,16 +184,19 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
         drop(results);
         for result in received {
             match result? {
-                Ok(run) => {
-                    overall.set_message(format!(
-                        "last: N={} {}",
-                        run.config.train_size(),
-                        run.summary.regime.name()
-                    ));
-                    finished.push(run);
+                Ok(runs) => {
+                    let count = runs.len() as u64;
+                    if let Some(run) = runs.last() {
+                        overall.set_message(format!(
+                            "last: N={} {}",
+                            run.config.train_size(),
+                            run.summary.regime.name()
+                        ));
+                    }
+                    finished.extend(runs);
                     let sweep = SweepRecord::new(finished.clone(), analysis.clone());
                     write_atomically(&args.out, record::to_json(&sweep))?;
-                    overall.inc(1);
+                    overall.inc(count);
                 }
                 Err(RunError::Stopped { .. }) => interrupted = true,
                 Err(error) => return Err(error.into()),
@@ -175,4 +216,53 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
     write_atomically(&args.out, record::to_json(&sweep))?;
     print!("{}", crate::table::render(&sweep.analysis));
     Ok(())
+}
+
+/// "N=600…1600 d=64 seeds 0…2 (11 runs)" for a progress bar.
+fn describe_batch(configs: &[ExperimentConfig]) -> String {
+    let span = |values: Vec<u64>| {
+        let (min, max) = (values.iter().min(), values.iter().max());
+        match (min, max) {
+            (Some(min), Some(max)) if min != max => format!("{min}…{max}"),
+            (Some(min), _) => min.to_string(),
+            _ => String::new(),
+        }
+    };
+    let sizes = span(configs.iter().map(|c| c.train_size() as u64).collect());
+    let seeds = span(configs.iter().map(|c| c.seed).collect());
+    let runs = if configs.len() > 1 {
+        format!(" ({} runs)", configs.len())
+    } else {
+        String::new()
+    };
+    format!(
+        "N={sizes} d={} seed={seeds}{runs}",
+        configs[0].model.d_model
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use grokking_lab::presets;
+
+    #[test]
+    fn runs_of_one_shape_share_batches_within_the_cap() {
+        let mut todo: Vec<_> = presets::TINY
+            .sizes
+            .iter()
+            .map(|&n| presets::TINY.config(n))
+            .collect();
+        let mut wide = presets::TINY.config(300);
+        wide.model.d_model = 64;
+        todo.push(wide);
+        let sizes = |batches: &[Vec<ExperimentConfig>]| -> Vec<usize> {
+            batches.iter().map(Vec::len).collect()
+        };
+        assert_eq!(sizes(&batches(todo.clone(), 32, 1)), [5, 1]);
+        assert_eq!(sizes(&batches(todo.clone(), 2, 1)), [2, 2, 1, 1]);
+        assert_eq!(sizes(&batches(todo.clone(), 1, 1)), [1; 6]);
+        // Two jobs: the work is split so both have some.
+        assert_eq!(sizes(&batches(todo, 32, 2)), [3, 2, 1]);
+    }
 }
