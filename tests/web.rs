@@ -6,7 +6,9 @@ mod common;
 
 use burn::backend::wgpu::{RuntimeOptions, WgpuDevice, graphics::WebGpu, init_setup_async};
 use burn::backend::{Autodiff, NdArray, Wgpu};
-use common::{tiny_imdb, tiny_modular};
+use common::{
+    assert_same_trajectories, batched_histories, single_histories, tiny_imdb, tiny_modular,
+};
 use grokking_lab::data::imdb::ImdbCorpus;
 use grokking_lab::data::{self, Dataset};
 use grokking_lab::{ExperimentConfig, Trainer};
@@ -86,4 +88,59 @@ async fn the_bert_trains_on_webgpu_like_on_the_cpu() {
     config.optimizer.lr = 3e-3;
     let data = data::dataset(&config, Some(&corpus)).unwrap();
     same_trajectory(config, &data, 20, 0.9).await;
+}
+
+/// Several sizes and seeds as one batched model on WebGPU: each run's curve is its single
+/// run's (the tolerances), so the lab's batched sweep is the same science.
+#[wasm_bindgen_test]
+async fn batched_runs_on_webgpu_follow_their_single_runs() {
+    let device = webgpu().await;
+    let mut configs = Vec::new();
+    for (n, seed, alpha) in [(30, 0, 1.0), (60, 0, 2.0), (45, 1, 1.0)] {
+        let mut config = tiny_modular(11, n, 60);
+        config.optimizer.lr = 3e-3;
+        config.training.eval_every = 20;
+        config.seed = seed;
+        config.grokking.alpha = alpha;
+        configs.push(config);
+    }
+    let data: Vec<Dataset> = configs
+        .iter()
+        .map(|c| data::dataset(c, None).unwrap())
+        .collect();
+    let data: Vec<&Dataset> = data.iter().collect();
+    let single = single_histories::<Autodiff<Wgpu>>(&configs, &data, &device).await;
+    let batched = batched_histories::<Autodiff<Wgpu>>(&configs, &data, &device).await;
+    assert_same_trajectories(&batched, &single);
+}
+
+#[wasm_bindgen_test]
+async fn batched_imdb_runs_on_webgpu_follow_their_single_runs() {
+    let corpus = ImdbCorpus::from_bundle(
+        include_bytes!("../public/data/imdb/manifest.json"),
+        include_bytes!("../public/data/imdb/vocab.txt"),
+        include_bytes!("../public/data/imdb/reviews.bin"),
+    )
+    .unwrap();
+    let device = webgpu().await;
+    let mut configs = Vec::new();
+    for (n, seed) in [(32, 0), (12, 2)] {
+        let mut config = tiny_imdb(n, 20);
+        if let grokking_lab::config::TaskConfig::Imdb(task) = &mut config.task {
+            task.test_size = Some(16);
+        }
+        config.training.batch_size = Some(16);
+        config.training.eval_every = 10;
+        config.optimizer.lr = 3e-3;
+        config.seed = seed;
+        configs.push(config);
+    }
+    let data: Vec<Dataset> = configs
+        .iter()
+        .map(|c| data::dataset(c, Some(&corpus)).unwrap())
+        .collect();
+    let data: Vec<&Dataset> = data.iter().collect();
+    let single = single_histories::<Autodiff<Wgpu>>(&configs, &data, &device).await;
+    let batched = batched_histories::<Autodiff<Wgpu>>(&configs, &data, &device).await;
+    assert_same_trajectories(&batched, &single);
 }
