@@ -18,13 +18,13 @@ fn datasets(configs: &[ExperimentConfig]) -> Vec<Dataset> {
 }
 
 /// Three sizes and a second seed of a + b mod 11, full batch, with different α: every run's
-/// curve equals its single run's over 300 steps (which memorize).
+/// curve equals its single run's over 200 steps (which nearly memorize).
 #[test]
 fn batched_modular_runs_follow_their_single_runs() {
     let base = {
-        let mut config = tiny_modular(11, 30, 300);
+        let mut config = tiny_modular(11, 30, 200);
         config.optimizer.lr = 3e-3;
-        config.training.eval_every = 30;
+        config.training.eval_every = 40;
         config
     };
     let mut configs = Vec::new();
@@ -41,11 +41,13 @@ fn batched_modular_runs_follow_their_single_runs() {
     let single = pollster::block_on(single_histories::<CpuAutodiff>(&configs, &data, &device));
     let batched = pollster::block_on(batched_histories::<CpuAutodiff>(&configs, &data, &device));
     assert_same_trajectories(&batched, &single);
-    assert!(
-        single[0].last().unwrap().train_acc > 0.9,
-        "the runs trained: {:?}",
-        single[0].last()
-    );
+    for history in &single {
+        let (first, last) = (history[0], history.last().unwrap());
+        assert!(
+            last.train_acc > first.train_acc + 0.3,
+            "the runs trained: {first:?} → {last:?}"
+        );
+    }
 }
 
 /// IMDB with mini-batches: each run keeps its own batch order, and a run smaller than the
