@@ -39,17 +39,24 @@ pub struct SweepArgs {
     #[arg(long, default_value_t = 1)]
     pub jobs: usize,
     /// At most this many runs of one shape (sizes, seeds, α) train together as one batched
-    /// model; 1 trains one run at a time.
-    #[arg(long, default_value_t = DEFAULT_BATCH_RUNS, value_parser = clap::value_parser!(u64).range(1..=256))]
-    pub batch_runs: u64,
+    /// model; 1 trains one run at a time [default: 1 on cpu, 32 on wgpu]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=256))]
+    pub batch_runs: Option<u64>,
     /// The sweep file. If it exists, its finished runs are kept and not trained again.
     #[arg(long)]
     pub out: PathBuf,
 }
 
-/// Batching never costs throughput on the CPU and pays most on a GPU
-/// (docs/results/batched-runs.md); this caps device memory on big sweeps.
-const DEFAULT_BATCH_RUNS: u64 = 32;
+/// How many runs share a batch unless `--batch-runs` says. On a GPU a model this small is
+/// bound by kernel launches, so a batch costs little more than one run; on the CPU the
+/// batch computes its smaller runs padded to the largest, which measured slower than one
+/// run at a time (docs/results/batched-runs.md).
+fn default_batch_runs(backend: BackendKind) -> usize {
+    match backend {
+        BackendKind::Cpu => 1,
+        BackendKind::Wgpu => 32,
+    }
+}
 
 /// Splits runs into batches: runs of one shape together, at most `cap` per batch, and small
 /// enough that `jobs` threads all get work.
@@ -148,7 +155,8 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
     )?);
     let queue = Mutex::new(VecDeque::from(batches(
         todo,
-        args.batch_runs as usize,
+        args.batch_runs
+            .map_or_else(|| default_batch_runs(args.backend), |r| r as usize),
         args.jobs,
     )));
     let (results, received) = mpsc::channel();
