@@ -14,7 +14,7 @@ use burn::tensor::backend::AutodiffBackend;
 use grokking_lab::config::TaskConfig;
 use grokking_lab::data::{self, Dataset};
 use grokking_lab::record::{RunMeta, RunRecord};
-use grokking_lab::run::{RunError, train_batch, train_run};
+use grokking_lab::run::{RunError, train_batch};
 use grokking_lab::{EvalPoint, ExperimentConfig};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -59,45 +59,8 @@ fn describe(point: &EvalPoint) -> String {
     )
 }
 
-/// One run with a progress bar, stoppable by the interrupt flag.
-pub struct TrainJob {
-    pub config: ExperimentConfig,
-    pub backend: BackendKind,
-    pub bar: ProgressBar,
-    pub stop: Arc<AtomicBool>,
-}
-
-impl BackendJob for TrainJob {
-    type Output = Result<RunRecord, RunError>;
-
-    fn run<B: AutodiffBackend>(self, device: B::Device) -> Self::Output {
-        // Commands validate every configuration (`validate`) before they start jobs.
-        let data = dataset(&self.config).expect("configuration validated before training");
-        let started = Instant::now();
-        let meta = RunMeta {
-            backend: self.backend.name().to_owned(),
-            wall_seconds: 0.0,
-        };
-        let (bar, stop) = (self.bar, self.stop);
-        let result =
-            pollster::block_on(train_run::<B>(self.config, &data, &device, meta, |point| {
-                bar.set_position(point.step as u64);
-                bar.set_message(describe(point));
-                if stop.load(Ordering::SeqCst) {
-                    ControlFlow::Break(())
-                } else {
-                    ControlFlow::Continue(())
-                }
-            }));
-        result.map(|mut run| {
-            run.meta.wall_seconds = started.elapsed().as_secs_f64();
-            run
-        })
-    }
-}
-
-/// Runs of one shape trained as one batched model, with one progress bar, stoppable by the
-/// interrupt flag.
+/// Runs of one shape trained as one batched model (`train` is a batch of one), with one
+/// progress bar following the first run, stoppable by the interrupt flag.
 pub struct BatchJob {
     pub configs: Vec<ExperimentConfig>,
     pub backend: BackendKind,

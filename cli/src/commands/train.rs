@@ -5,7 +5,7 @@ use clap::Args;
 use grokking_lab::AnalysisConfig;
 use grokking_lab::record::{self, SweepRecord};
 
-use super::{TrainJob, interrupt_flag, step_bar};
+use super::{BatchJob, interrupt_flag, step_bar};
 use crate::args::ExperimentArgs;
 use crate::backend::{BackendKind, dispatch};
 use crate::files::write_atomically;
@@ -33,13 +33,15 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     super::validate(&config)?;
     let bar = step_bar(config.training.steps);
     bar.set_prefix(format!("N={train_size}"));
-    let job = TrainJob {
-        config,
+    let job = BatchJob {
+        configs: vec![config],
         backend: args.backend,
         bar: bar.clone(),
         stop: interrupt_flag(),
     };
-    let run = dispatch(args.backend, job)?.context("training did not finish")?;
+    let run = dispatch(args.backend, job)?
+        .context("training did not finish")?
+        .remove(0);
     bar.finish();
     if let Some(step) = run.summary.diverged_at {
         eprintln!(
