@@ -45,8 +45,11 @@ struct DeviceSplits<B: Backend> {
     labels: Tensor<B, 2, Int>,
     /// `[R, longest]`: 1 for a run's own examples, 0 for padding.
     valid: Tensor<B, 2>,
-    /// Examples per run.
-    lens: Vec<usize>,
+    /// `[R, longest]`: `valid / len`, the weights that make a sum over rows each run's mean
+    /// (full-batch training's loss weights, built once).
+    mean_weights: Tensor<B, 2>,
+    /// `[R]`: examples per run.
+    lens: Tensor<B, 1>,
     /// The dataset's padding token, masked out of attention.
     padding: Option<u32>,
 }
@@ -59,19 +62,26 @@ impl<B: Backend> DeviceSplits<B> {
         let mut tokens = Vec::with_capacity(runs * longest * seq_len);
         let mut labels = Vec::with_capacity(runs * longest);
         let mut valid = Vec::with_capacity(runs * longest);
+        let mut mean_weights = Vec::with_capacity(runs * longest);
         for split in splits {
             for i in 0..longest {
                 let row = if i < split.len() { i } else { 0 };
                 tokens.extend(split.sequence(row).iter().map(|&t| t as i32));
                 labels.push(split.labels[row] as i32);
-                valid.push(if i < split.len() { 1.0f32 } else { 0.0 });
+                let own = if i < split.len() { 1.0f32 } else { 0.0 };
+                valid.push(own);
+                mean_weights.push(own / split.len() as f32);
             }
         }
+        let lens: Vec<f32> = splits.iter().map(|s| s.len() as f32).collect();
+        let matrix =
+            |values: Vec<f32>| Tensor::from_data(TensorData::new(values, [runs, longest]), device);
         Self {
             tokens: Tensor::from_data(TensorData::new(tokens, [runs, longest, seq_len]), device),
             labels: Tensor::from_data(TensorData::new(labels, [runs, longest]), device),
-            valid: Tensor::from_data(TensorData::new(valid, [runs, longest]), device),
-            lens: splits.iter().map(|s| s.len()).collect(),
+            valid: matrix(valid),
+            mean_weights: matrix(mean_weights),
+            lens: Tensor::from_data(TensorData::new(lens, [runs]), device),
             padding,
         }
     }
@@ -79,19 +89,34 @@ impl<B: Backend> DeviceSplits<B> {
     fn longest(&self) -> usize {
         self.labels.dims()[1]
     }
-
-    /// `valid / len` per run: the weights that make a sum over rows each run's mean.
-    fn mean_weights(&self) -> Tensor<B, 2> {
-        self.valid
-            .clone()
-            .div(lens_tensor(&self.lens, &self.valid.device()).unsqueeze_dim(1))
-    }
 }
 
-fn lens_tensor<B: Backend>(lens: &[usize], device: &B::Device) -> Tensor<B, 1> {
-    let lens: Vec<f32> = lens.iter().map(|&n| n as f32).collect();
-    let runs = lens.len();
-    Tensor::from_data(TensorData::new(lens, [runs]), device)
+/// Each run's mini-batch order, and the loss weights of a step, which never change: `1/b`
+/// for run `r`'s `b` examples, 0 where a smaller batch is padded to the widest.
+struct MiniBatches<B: Backend> {
+    orders: Vec<BatchOrder>,
+    widest: usize,
+    /// `[R, widest]`
+    weights: Tensor<B, 2>,
+}
+
+impl<B: Backend> MiniBatches<B> {
+    fn new(orders: Vec<BatchOrder>, device: &B::Device) -> Self {
+        let widest = orders.iter().map(|o| o.batch_size).max().unwrap_or(1);
+        let weights: Vec<f32> = orders
+            .iter()
+            .flat_map(|order| {
+                let weight = 1.0 / order.batch_size as f32;
+                (0..widest).map(move |i| if i < order.batch_size { weight } else { 0.0 })
+            })
+            .collect();
+        let runs = orders.len();
+        Self {
+            orders,
+            widest,
+            weights: Tensor::from_data(TensorData::new(weights, [runs, widest]), device),
+        }
+    }
 }
 
 /// Why runs cannot share one batched model.
@@ -129,7 +154,7 @@ pub struct BatchTrainer<B: AutodiffBackend> {
     train: DeviceSplits<B::InnerBackend>,
     test: DeviceSplits<B::InnerBackend>,
     /// Mini-batch order of each run; `None` trains full-batch.
-    batches: Option<Vec<BatchOrder>>,
+    batches: Option<MiniBatches<B::InnerBackend>>,
     step: usize,
 }
 
@@ -171,7 +196,7 @@ impl<B: AutodiffBackend> BatchTrainer<B> {
             .with_weight_decay(first.grokking.weight_decay as f32)
             .init();
         let batches = first.training.batch_size.map(|size| {
-            configs
+            let orders = configs
                 .iter()
                 .zip(data)
                 .map(|(config, data)| {
@@ -179,7 +204,8 @@ impl<B: AutodiffBackend> BatchTrainer<B> {
                     // A batch size serves a whole sweep: at most the training set.
                     BatchOrder::new(len, size.min(len), config.seed)
                 })
-                .collect()
+                .collect();
+            MiniBatches::new(orders, device)
         });
         let splits =
             |pick: fn(&Dataset) -> &Split| data.iter().map(|d| pick(d)).collect::<Vec<_>>();
@@ -224,20 +250,21 @@ impl<B: AutodiffBackend> BatchTrainer<B> {
             None => (
                 self.train.tokens.clone(),
                 self.train.labels.clone(),
-                self.train.mean_weights(),
+                self.train.mean_weights.clone(),
             ),
-            Some(orders) => {
-                let widest = orders.iter().map(|o| o.batch_size).max().unwrap_or(1);
+            Some(MiniBatches {
+                orders,
+                widest,
+                weights,
+            }) => {
+                let widest = *widest;
                 let longest = self.train.longest();
                 let mut indices = Vec::with_capacity(runs * widest);
-                let mut weights = Vec::with_capacity(runs * widest);
                 for (run, order) in orders.iter_mut().enumerate() {
                     let batch = order.next_batch();
-                    let weight = 1.0 / batch.len() as f32;
                     for i in 0..widest {
                         let row = batch.get(i).copied().unwrap_or(batch[0]);
                         indices.push((run * longest) as i32 + row);
-                        weights.push(if i < batch.len() { weight } else { 0.0 });
                     }
                 }
                 let indices = Tensor::<B::InnerBackend, 1, Int>::from_data(
@@ -258,7 +285,7 @@ impl<B: AutodiffBackend> BatchTrainer<B> {
                         .reshape([runs * longest])
                         .select(0, indices)
                         .reshape([runs, widest]),
-                    Tensor::from_data(TensorData::new(weights, [runs, widest]), &self.device),
+                    weights.clone(),
                 )
             }
         };
@@ -452,8 +479,10 @@ fn loss_and_accuracy<B: Backend>(
         let losses = cross_entropy(logits, labels) * valid;
         loss_sum = loss_sum + losses.sum_dim(1).reshape([runs]);
     }
-    let lens = lens_tensor(&split.lens, &device);
-    (loss_sum.div(lens.clone()), correct.div(lens))
+    (
+        loss_sum.div(split.lens.clone()),
+        correct.div(split.lens.clone()),
+    )
 }
 
 /// Mini-batch order: a fresh seeded permutation of the training set every epoch.
