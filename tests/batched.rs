@@ -3,19 +3,11 @@
 mod common;
 
 use common::{
-    CpuAutodiff, assert_same_trajectories, batched_histories, single_histories, tiny_imdb,
-    tiny_modular,
+    CpuAutodiff, assert_same_trajectories, batched_histories, datasets, single_histories,
+    tiny_imdb, tiny_modular,
 };
-use grokking_lab::ExperimentConfig;
-use grokking_lab::data::{self, Dataset};
+use grokking_lab::data::Dataset;
 use grokking_lab::trainer::{BatchError, BatchTrainer, TrainError};
-
-fn datasets(configs: &[ExperimentConfig]) -> Vec<Dataset> {
-    configs
-        .iter()
-        .map(|c| data::dataset(c, None).unwrap())
-        .collect()
-}
 
 /// Three sizes and a second seed of a + b mod 11, full batch, with different α: every run's
 /// curve equals its single run's over 200 steps (which nearly memorize).
@@ -35,7 +27,7 @@ fn batched_modular_runs_follow_their_single_runs() {
         config.grokking.alpha = alpha;
         configs.push(config);
     }
-    let data = datasets(&configs);
+    let data = datasets(&configs, None);
     let data: Vec<&Dataset> = data.iter().collect();
     let device = Default::default();
     let single = pollster::block_on(single_histories::<CpuAutodiff>(&configs, &data, &device));
@@ -64,10 +56,7 @@ fn batched_imdb_runs_follow_their_single_runs() {
         config.seed = seed;
         configs.push(config);
     }
-    let data: Vec<Dataset> = configs
-        .iter()
-        .map(|c| data::dataset(c, Some(&corpus)).unwrap())
-        .collect();
+    let data = datasets(&configs, Some(&corpus));
     let data: Vec<&Dataset> = data.iter().collect();
     let device = Default::default();
     let single = pollster::block_on(single_histories::<CpuAutodiff>(&configs, &data, &device));
@@ -82,7 +71,7 @@ fn runs_of_different_shapes_cannot_share_a_batch() {
     let a = tiny_modular(11, 30, 10);
     let mut b = a.clone();
     b.model.d_mlp = 32;
-    let data = datasets(&[a.clone(), b.clone()]);
+    let data = datasets(&[a.clone(), b.clone()], None);
     let result =
         BatchTrainer::<CpuAutodiff>::new(vec![a, b], &[&data[0], &data[1]], &Default::default());
     assert!(matches!(

@@ -7,7 +7,8 @@ mod common;
 use burn::backend::wgpu::{RuntimeOptions, WgpuDevice, graphics::WebGpu, init_setup_async};
 use burn::backend::{Autodiff, NdArray, Wgpu};
 use common::{
-    assert_same_trajectories, batched_histories, single_histories, tiny_imdb, tiny_modular,
+    assert_same_trajectories, batched_histories, datasets, single_histories, tiny_imdb,
+    tiny_modular,
 };
 use grokking_lab::data::imdb::ImdbCorpus;
 use grokking_lab::data::{self, Dataset};
@@ -104,10 +105,7 @@ async fn batched_runs_on_webgpu_follow_their_single_runs() {
         config.grokking.alpha = alpha;
         configs.push(config);
     }
-    let data: Vec<Dataset> = configs
-        .iter()
-        .map(|c| data::dataset(c, None).unwrap())
-        .collect();
+    let data = datasets(&configs, None);
     let data: Vec<&Dataset> = data.iter().collect();
     let single = single_histories::<Autodiff<Wgpu>>(&configs, &data, &device).await;
     let batched = batched_histories::<Autodiff<Wgpu>>(&configs, &data, &device).await;
@@ -135,10 +133,7 @@ async fn batched_imdb_runs_on_webgpu_follow_their_single_runs() {
         config.seed = seed;
         configs.push(config);
     }
-    let data: Vec<Dataset> = configs
-        .iter()
-        .map(|c| data::dataset(c, Some(&corpus)).unwrap())
-        .collect();
+    let data = datasets(&configs, Some(&corpus));
     let data: Vec<&Dataset> = data.iter().collect();
     let single = single_histories::<Autodiff<Wgpu>>(&configs, &data, &device).await;
     let batched = batched_histories::<Autodiff<Wgpu>>(&configs, &data, &device).await;

@@ -59,6 +59,17 @@ pub fn tiny_imdb(train_size: usize, steps: usize) -> ExperimentConfig {
     config
 }
 
+/// Each configuration's dataset (IMDB ones need the loaded corpus).
+pub fn datasets(
+    configs: &[ExperimentConfig],
+    corpus: Option<&grokking_lab::data::imdb::ImdbCorpus>,
+) -> Vec<grokking_lab::data::Dataset> {
+    configs
+        .iter()
+        .map(|config| grokking_lab::data::dataset(config, corpus).unwrap())
+        .collect()
+}
+
 /// Each configuration trained alone, evaluated every `eval_every` steps.
 pub async fn single_histories<B: burn::tensor::backend::AutodiffBackend>(
     configs: &[ExperimentConfig],
