@@ -1,7 +1,7 @@
 //! Transport (play, pause, step, reset), the size slider, presets and the settings form.
 
 use grokking_lab::presets;
-use grokking_lab::settings::{Group, Kind, SETTINGS, Setting};
+use grokking_lab::settings::{self, Group, Kind, SETTINGS, Setting};
 use leptos::prelude::*;
 
 use crate::settings::{LabSettings, MAX_SIZES, SIZES_KEY};
@@ -217,9 +217,8 @@ fn setting_field(lab: Lab, setting: &'static Setting) -> impl IntoView {
         _ => format!("{}. {}", setting.range_text(), setting.help),
     };
     let read = |s: &LabSettings, key: &'static str| {
-        SETTINGS
-            .iter()
-            .find(|setting| setting.key == key)
+        settings::find(key)
+            .ok()
             .and_then(|setting| setting.text(s.template()))
     };
     view! { <Field lab key=setting.key label=setting.label help choices read /> }
