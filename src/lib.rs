@@ -10,6 +10,7 @@
 pub mod analysis;
 pub mod config;
 pub mod data;
+pub mod footprint;
 pub mod grokking;
 pub mod metrics;
 pub mod model;

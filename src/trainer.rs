@@ -19,7 +19,7 @@ use crate::model::{Batch, Classifier};
 use crate::rng::SplitMix64;
 
 /// Evaluation runs over at most this many sequences at a time, to bound device memory.
-const EVAL_CHUNK: usize = 4096;
+pub(crate) const EVAL_CHUNK: usize = 4096;
 
 #[derive(Debug, thiserror::Error)]
 pub enum TrainError {

@@ -4,7 +4,7 @@ use grokking_lab::presets;
 use grokking_lab::settings::{self, Group, Kind, SETTINGS, Setting};
 use leptos::prelude::*;
 
-use crate::settings::{LabSettings, MAX_SIZES, SIZES_KEY};
+use crate::settings::{BATCH_RUNS_KEY, LabSettings, MAX_BATCH_RUNS, MAX_SIZES, SIZES_KEY};
 use crate::state::{Lab, Level, RunStatus};
 use crate::store;
 
@@ -14,18 +14,14 @@ pub fn Transport(lab: Lab) -> impl IntoView {
     let toggle = move |_| {
         let playing = !lab.playing.get_untracked();
         if playing {
-            lab.enqueue(lab.selected_config());
+            lab.enqueue_all();
         }
         lab.playing.set(playing);
     };
     let step = move |_| {
-        lab.enqueue(lab.selected_config());
+        lab.enqueue_all();
         lab.playing.set(false);
         lab.step_budget.update(|b| *b += 1);
-    };
-    let train_all = move |_| {
-        lab.enqueue_all();
-        lab.playing.set(true);
     };
     let reset = move |_| {
         let keys = lab.reset_current();
@@ -41,11 +37,10 @@ pub fn Transport(lab: Lab) -> impl IntoView {
     view! {
         <div class="transport">
             <button id="play" class="primary" on:click=toggle disabled=halted
-                title="Train the selected size (and anything queued)">
+                title="Train every size on the slider, all at once">
                 {move || if lab.playing.get() { "❚❚ Pause" } else { "▶ Train" }}
             </button>
-            <button id="step" on:click=step disabled=halted title="Train one evaluation interval, then pause">"Step"</button>
-            <button id="train-all" on:click=train_all disabled=halted title="Queue every size on the slider">"Train all sizes"</button>
+            <button id="step" on:click=step disabled=halted title="Train every size one evaluation interval, then pause">"Step"</button>
             <button id="reset" on:click=reset title="Forget the runs of this setup and start over">"Reset"</button>
             <span id="status" class="status">{move || status_line(&lab)}</span>
         </div>
@@ -56,26 +51,48 @@ fn status_line(lab: &Lab) -> String {
     if let Some(message) = lab.halted.get() {
         return message;
     }
-    let queued = lab.queue.with(Vec::len);
-    let training = lab.runs.with(|runs| {
+    let queued = lab.queue.with(|queue| {
+        lab.runs.with(|runs| {
+            queue
+                .iter()
+                .filter(|c| {
+                    runs.get(&c.key())
+                        .is_none_or(|r| r.status == RunStatus::Queued)
+                })
+                .count()
+        })
+    });
+    // Every run of a batch is at the same step.
+    let training: Vec<(usize, usize)> = lab.runs.with(|runs| {
         runs.values()
-            .find(|r| r.status == RunStatus::Training)
+            .filter(|r| r.status == RunStatus::Training)
             .map(|r| {
                 (
-                    r.config.train_size(),
                     r.history.last().map_or(0, |p| p.step),
                     r.config.training.steps,
                 )
             })
+            .collect()
     });
-    let speed = lab.perf.with(|p| p.steps_per_second);
-    match (training, lab.playing.get()) {
-        (Some((n, step, steps)), true) => format!(
-            "training N = {n}: step {step} / {steps} · {speed:.0} steps/s · {queued} queued"
+    let (speed, run_speed) = lab
+        .perf
+        .with(|p| (p.steps_per_second, p.run_steps_per_second()));
+    let waiting = if queued > 0 {
+        format!(" · {queued} waiting")
+    } else {
+        String::new()
+    };
+    match (training.first(), lab.playing.get()) {
+        (Some(&(step, steps)), true) if training.len() > 1 => format!(
+            "training {} sizes together: step {step} / {steps} · {speed:.0} steps/s ({run_speed:.0} run-steps/s){waiting}",
+            training.len()
         ),
-        (_, true) if queued == 0 => "all queued sizes are trained".into(),
+        (Some(&(step, steps)), true) => {
+            format!("training: step {step} / {steps} · {speed:.0} steps/s{waiting}")
+        }
+        (_, true) if queued == 0 => "all sizes are trained".into(),
         (_, true) => "starting…".into(),
-        (_, false) if queued > 0 => format!("paused · {queued} queued"),
+        (_, false) if queued > 0 => format!("paused · {queued} waiting"),
         _ => "paused".into(),
     }
 }
@@ -103,9 +120,9 @@ pub fn SizeSlider(lab: Lab) -> impl IntoView {
             Some(RunStatus::Training) => "training…".to_owned(),
             Some(RunStatus::Queued) => {
                 if lab.playing.get() {
-                    "queued".to_owned()
+                    "waiting for the device".to_owned()
                 } else {
-                    "queued: press ▶ Train".to_owned()
+                    "press ▶ Train".to_owned()
                 }
             }
             Some(RunStatus::Diverged { step }) => format!("diverged at step {step}"),
@@ -241,6 +258,10 @@ pub fn SettingsForm(lab: Lab) -> impl IntoView {
                 help=format!("e.g. 600:1600:200 or 500,800,1200 (at most {MAX_SIZES}).")
                 choices=Vec::new()
                 read=|s, _| Some(s.sizes_text()) />
+            <Field lab key=BATCH_RUNS_KEY label="Runs per batch"
+                help=format!("“auto”: every size trains at once, as many as the device holds; 1 to {MAX_BATCH_RUNS} caps a batch (1 = one size at a time). The runs are the same either way.")
+                choices=Vec::new()
+                read=|s, _| Some(s.batch_runs_text()) />
             {groups.into_iter().map(|group| view! {
                 <details class="group" open>
                     <summary>{group.title()}</summary>

@@ -2,6 +2,7 @@
 //! else burn's CPU backend compiled to wasm. Decided once, before any tensor exists.
 
 use burn::backend::wgpu::{RuntimeOptions, WgpuDevice, graphics::WebGpu, init_setup_async};
+use grokking_lab::footprint::DeviceLimits;
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -9,9 +10,19 @@ use wasm_bindgen_futures::JsFuture;
 /// Where training runs, and why.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeviceChoice {
-    WebGpu { device: WgpuDevice, adapter: String },
-    Cpu { reason: String },
+    WebGpu {
+        device: WgpuDevice,
+        adapter: String,
+        limits: DeviceLimits,
+    },
+    Cpu {
+        reason: String,
+    },
 }
+
+/// What one batch may use altogether. WebGPU does not say how much memory a device has; a
+/// gigabyte fits a laptop's integrated GPU and keeps a browser tab well-behaved.
+const BATCH_BUDGET: u64 = 1 << 30;
 
 impl DeviceChoice {
     /// Short name stored in run files (`meta.backend`).
@@ -19,6 +30,18 @@ impl DeviceChoice {
         match self {
             Self::WebGpu { .. } => "webgpu",
             Self::Cpu { .. } => "cpu-wasm",
+        }
+    }
+
+    /// How big a batch may grow here.
+    pub fn limits(&self) -> DeviceLimits {
+        match self {
+            Self::WebGpu { limits, .. } => *limits,
+            // WebAssembly memory is at most 4 GiB; one batch takes a quarter.
+            Self::Cpu { .. } => DeviceLimits {
+                max_buffer: BATCH_BUDGET,
+                budget: BATCH_BUDGET,
+            },
         }
     }
 }
@@ -29,6 +52,14 @@ pub async fn choose() -> DeviceChoice {
         Ok(adapter) => {
             let device = WgpuDevice::default();
             let setup = init_setup_async::<WebGpu>(&device, runtime_options()).await;
+            // What the device was granted, not what the adapter could offer.
+            let granted = setup.device.limits();
+            let limits = DeviceLimits {
+                max_buffer: granted
+                    .max_storage_buffer_binding_size
+                    .min(granted.max_buffer_size),
+                budget: BATCH_BUDGET,
+            };
             let info = setup.adapter.get_info();
             let name = if info.name.is_empty() {
                 adapter
@@ -38,6 +69,7 @@ pub async fn choose() -> DeviceChoice {
             DeviceChoice::WebGpu {
                 device,
                 adapter: name,
+                limits,
             }
         }
         Err(reason) => DeviceChoice::Cpu { reason },

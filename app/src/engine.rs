@@ -1,22 +1,24 @@
 //! The training engine: one async loop on the page's main thread that trains whatever the
 //! lab wants next, in short time-budgeted slices that yield to the browser in between.
 //!
-//! Steps only queue GPU work; the single readback per evaluation is awaited, never blocked
-//! on. A job switched away from (the slider moved) is parked with its optimizer state and
-//! resumed later, so no step is wasted.
-
-use std::collections::HashMap;
+//! What it trains is a batch: the wanted run together with every queued run of the same
+//! shape (all the slider's sizes, as a rule), as many as the device's buffer limits allow,
+//! trained as one batched model, so all their curves grow at once and the slider scrubs
+//! across live runs. Steps only queue GPU work; the single readback per evaluation (every
+//! run's numbers together) is awaited, never blocked on. A batch switched away from (the
+//! settings changed) is parked with its optimizer state and resumed later.
 
 use burn::tensor::backend::AutodiffBackend;
 use gloo_timers::future::TimeoutFuture;
 use grokking_lab::config::RunKey;
 use grokking_lab::config::TaskConfig;
 use grokking_lab::data::{self, Dataset};
-use grokking_lab::run::{Progress, Run};
+use grokking_lab::footprint::{self, DeviceLimits, Footprint};
+use grokking_lab::run::{BatchRun, Progress};
 use grokking_lab::{ExperimentConfig, TrainError};
 use leptos::prelude::*;
 
-use crate::state::{Lab, Level, RunStatus};
+use crate::state::{Lab, Level, RunEntry, RunStatus};
 use crate::store;
 
 /// Dispatch at most this long before yielding: well under the 50 ms "long task" mark, so
@@ -49,64 +51,101 @@ pub async fn dataset(lab: &Lab, config: &ExperimentConfig) -> Result<Dataset, St
     data::dataset(config, imdb.as_deref()).map_err(|e| e.to_string())
 }
 
-struct Job<B: AutodiffBackend> {
-    key: RunKey,
-    run: Run<B>,
+/// Runs of one shape trained as one batched model, and whose entries they are.
+struct BatchJob<B: AutodiffBackend> {
+    keys: Vec<RunKey>,
+    run: BatchRun<B>,
+    footprint: Footprint,
 }
 
-impl<B: AutodiffBackend> Job<B> {
+impl<B: AutodiffBackend> BatchJob<B> {
+    /// Batches as many of `configs` (the first always) as `limits` allow.
     async fn start(
         lab: &Lab,
-        config: ExperimentConfig,
+        configs: Vec<ExperimentConfig>,
+        limits: &DeviceLimits,
         device: &B::Device,
     ) -> Result<Self, String> {
-        let data = dataset(lab, &config).await?;
+        let mut data = Vec::with_capacity(configs.len());
+        for config in &configs {
+            data.push(dataset(lab, config).await?);
+        }
+        let all: Vec<&Dataset> = data.iter().collect();
+        let runs = footprint::runs_that_fit(&configs[0], &all, limits);
+        let configs = configs[..runs].to_vec();
+        let data = &all[..runs];
         Ok(Self {
-            key: config.key(),
-            run: Run::new(config, &data, device).map_err(|e| e.to_string())?,
+            keys: configs.iter().map(ExperimentConfig::key).collect(),
+            footprint: footprint::estimate(&configs[0], data),
+            run: BatchRun::new(configs, data, device).map_err(|e| e.to_string())?,
         })
+    }
+
+    fn holds(&self, key: &RunKey) -> bool {
+        self.keys.contains(key)
+    }
+
+    /// Keys of the runs still training (not frozen by divergence).
+    fn live_keys(&self) -> impl Iterator<Item = &RunKey> {
+        self.keys
+            .iter()
+            .zip(self.run.diverged_at())
+            .filter(|(_, diverged)| diverged.is_none())
+            .map(|(key, _)| key)
+    }
+
+    fn set_status(&self, lab: &Lab, status: RunStatus) {
+        for key in self.live_keys() {
+            lab.update_run(key, |run| run.status = status.clone());
+        }
     }
 }
 
 /// Runs forever: the lab's single consumer of training work.
-pub async fn run<B: AutodiffBackend>(lab: Lab, device: B::Device, backend: &'static str) {
-    let mut parked: HashMap<RunKey, Job<B>> = HashMap::new();
-    let mut current: Option<Job<B>> = None;
+pub async fn run<B: AutodiffBackend>(
+    lab: Lab,
+    device: B::Device,
+    limits: DeviceLimits,
+    backend: &'static str,
+) {
+    let mut parked: Vec<BatchJob<B>> = Vec::new();
+    let mut current: Option<BatchJob<B>> = None;
     let mut speed = Speed::default();
     loop {
         if lab.halted.get_untracked().is_some() {
             return;
         }
-        // Forget jobs whose runs were reset.
-        let alive = |key: &RunKey| lab.runs.with_untracked(|runs| runs.contains_key(key));
-        parked.retain(|key, _| alive(key));
-        if current.as_ref().is_some_and(|job| !alive(&job.key)) {
-            current = None;
-        }
+        forget_reset(&lab, &mut parked, &mut current);
 
         let may_train = lab.playing.get_untracked() || lab.step_budget.get_untracked() > 0;
         let target = lab.next_target().filter(|_| may_train);
-        let Some(config) = target else {
+        let Some(target) = target else {
             if let Some(job) = current.take() {
-                lab.update_run(&job.key, |run| run.status = RunStatus::Queued);
-                parked.insert(job.key.clone(), job);
+                job.set_status(&lab, RunStatus::Queued);
+                parked.push(job);
             }
             speed.pause();
             TimeoutFuture::new(IDLE_POLL_MS).await;
             continue;
         };
 
-        let key = config.key();
-        if current.as_ref().map(|job| &job.key) != Some(&key) {
-            // A new job compiles kernels for its shapes: not steady training yet.
+        let key = target.key();
+        if !current.as_ref().is_some_and(|job| job.holds(&key)) {
+            // A new batch compiles kernels for its shapes: not steady training yet.
             lab.perf.update(|perf| perf.warm_since = None);
+            speed.pause();
             if let Some(job) = current.take() {
-                lab.update_run(&job.key, |run| run.status = RunStatus::Queued);
-                parked.insert(job.key.clone(), job);
+                job.set_status(&lab, RunStatus::Queued);
+                parked.push(job);
             }
-            let job = match parked.remove(&key) {
-                Some(job) => Ok(job),
-                None => Job::start(&lab, config, &device).await,
+            let job = match parked.iter().position(|job| job.holds(&key)) {
+                Some(index) => Ok(parked.remove(index)),
+                None => {
+                    let taken = |key: &RunKey| parked.iter().any(|job| job.holds(key));
+                    let cap = lab.settings.with_untracked(|s| s.batch_runs());
+                    let configs = lab.batch_for(&target, taken, cap.unwrap_or(usize::MAX));
+                    BatchJob::start(&lab, configs, &limits, &device).await
+                }
             };
             current = match job {
                 Ok(job) => Some(job),
@@ -116,22 +155,35 @@ pub async fn run<B: AutodiffBackend>(lab: Lab, device: B::Device, backend: &'sta
                     continue;
                 }
             };
-            lab.update_run(&key, |run| {
-                run.status = RunStatus::Training;
-                run.meta.backend = backend.to_owned();
+            let job = current.as_ref().expect("a job was just chosen");
+            job.set_status(&lab, RunStatus::Training);
+            for key in &job.keys {
+                lab.update_run(key, |run| run.meta.backend = backend.to_owned());
+            }
+            let (runs, bytes) = (job.live_keys().count(), job.footprint.total);
+            lab.perf.update(|perf| {
+                perf.batch_runs = runs;
+                perf.batch_bytes = bytes;
             });
         }
         let job = current.as_mut().expect("a job was just chosen");
 
         match advance(&lab, job, &mut speed).await {
             Ok(Slice::Done) => {
-                finish(&lab, &key, RunStatus::Done);
+                for key in job.live_keys() {
+                    finish(&lab, key, RunStatus::Done);
+                }
                 current = None;
             }
             Ok(Slice::Training) => {}
-            Ok(Slice::Diverged { step }) | Err(TrainError::Diverged { step }) => {
-                lab.notify(Level::Warning, format!("Training N = {} diverged at step {step}: try a smaller learning rate or α.", job.run.config().train_size()));
-                finish(&lab, &key, RunStatus::Diverged { step });
+            Err(TrainError::Diverged { step }) => {
+                // Before any finite evaluation: nothing to keep of any run in the batch.
+                let message =
+                    format!("Training diverged at step {step}: try a smaller learning rate or α.");
+                lab.notify(Level::Warning, message.clone());
+                for key in &job.keys {
+                    finish(&lab, key, RunStatus::Failed(message.clone()));
+                }
                 current = None;
             }
             Err(error) => {
@@ -139,7 +191,9 @@ pub async fn run<B: AutodiffBackend>(lab: Lab, device: B::Device, backend: &'sta
                     "Training stopped: {error}. Finished runs are saved; reload the page to continue."
                 );
                 lab.notify(Level::Error, message.clone());
-                finish(&lab, &key, RunStatus::Failed(error.to_string()));
+                for key in job.live_keys() {
+                    finish(&lab, key, RunStatus::Failed(error.to_string()));
+                }
                 lab.halted.set(Some(message));
                 return;
             }
@@ -148,17 +202,47 @@ pub async fn run<B: AutodiffBackend>(lab: Lab, device: B::Device, backend: &'sta
     }
 }
 
-/// How a slice left its run.
+/// Drops batches holding a run that was reset (it no longer has an entry). Their other
+/// runs start over in a later batch: a batch cannot rewind one run alone.
+fn forget_reset<B: AutodiffBackend>(
+    lab: &Lab,
+    parked: &mut Vec<BatchJob<B>>,
+    current: &mut Option<BatchJob<B>>,
+) {
+    let alive = |key: &RunKey| lab.runs.with_untracked(|runs| runs.contains_key(key));
+    let stale = |job: &BatchJob<B>| !job.keys.iter().all(alive);
+    let restart = |job: &BatchJob<B>| {
+        for (key, config) in job.keys.iter().zip(job.run.configs()) {
+            lab.update_run(key, |run| {
+                if !run.status.is_finished() {
+                    *run = RunEntry::new(config.clone());
+                }
+            });
+        }
+    };
+    parked.retain(|job| {
+        let keep = !stale(job);
+        if !keep {
+            restart(job);
+        }
+        keep
+    });
+    if let Some(job) = current.take_if(|job| stale(job)) {
+        restart(&job);
+    }
+}
+
+/// How a slice left its batch.
 enum Slice {
     Training,
     Done,
-    Diverged { step: usize },
 }
 
-/// One slice: steps until the budget is spent or an evaluation is due, then the evaluation.
+/// One slice: steps until the budget is spent or an evaluation is due, then the evaluation
+/// of every run in the batch (one readback).
 async fn advance<B: AutodiffBackend>(
     lab: &Lab,
-    job: &mut Job<B>,
+    job: &mut BatchJob<B>,
     speed: &mut Speed,
 ) -> Result<Slice, TrainError> {
     let started = now_ms();
@@ -185,18 +269,41 @@ async fn advance<B: AutodiffBackend>(
     if job.run.steps_until_eval() > 0 {
         return Ok(Slice::Training);
     }
-    let point = match job.run.evaluate().await? {
-        Progress::Evaluated(point) => point,
-        Progress::Diverged { step } => return Ok(Slice::Diverged { step }),
-    };
-    let steps_per_second = speed.record(point.step);
-    if point.step > 0 {
+    let progress = job.run.evaluate().await?;
+    let mut step = None;
+    for (key, progress) in job.keys.iter().zip(progress) {
+        match progress {
+            Some(Progress::Evaluated(point)) => {
+                step = Some(point.step);
+                lab.update_run(key, |run| run.history.push(point));
+            }
+            Some(Progress::Diverged { step }) => {
+                let n = lab
+                    .runs
+                    .with_untracked(|runs| runs.get(key).map(|r| r.config.train_size()));
+                lab.notify(
+                    Level::Warning,
+                    format!(
+                        "Training N = {} diverged at step {step}: try a smaller learning rate or α. The other sizes go on.",
+                        n.unwrap_or_default()
+                    ),
+                );
+                finish(lab, key, RunStatus::Diverged { step });
+            }
+            None => {}
+        }
+    }
+    if let Some(step) = step {
+        let steps_per_second = speed.record(step);
+        let runs = job.live_keys().count();
         lab.perf.update(|perf| {
-            perf.steps_per_second = steps_per_second;
-            perf.warm_since.get_or_insert_with(now_ms);
+            perf.batch_runs = runs;
+            if step > 0 {
+                perf.steps_per_second = steps_per_second;
+                perf.warm_since.get_or_insert_with(now_ms);
+            }
         });
     }
-    lab.update_run(&job.key, |run| run.history.push(point));
     if !lab.playing.get_untracked() {
         lab.step_budget
             .update(|budget| *budget = budget.saturating_sub(1));

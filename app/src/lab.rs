@@ -12,7 +12,7 @@ use crate::device::{self, DeviceChoice};
 use crate::explain::Explanation;
 use crate::export;
 use crate::settings::{LabSettings, url};
-use crate::state::{Lab, Level, RunEntry};
+use crate::state::{Lab, Level, PerfStats, RunEntry};
 use crate::{engine, store};
 
 fn location_hash() -> String {
@@ -68,7 +68,8 @@ pub fn App() -> impl IntoView {
     }
     on_hash_change.forget();
 
-    // The selected size of the current setup is always queued; stale queue entries go.
+    // The selected size of the current setup is always queued (while playing, every size
+    // is: a changed setup trains all of its sizes together); stale queue entries go.
     Effect::new(move |_| {
         let settings = lab.settings.get();
         let config = settings.config(lab.selected.get());
@@ -79,7 +80,11 @@ pub fn App() -> impl IntoView {
             .collect();
         lab.queue
             .update(|queue| queue.retain(|c| wanted.contains(c) || *c == config));
-        lab.enqueue(config);
+        if lab.playing.get_untracked() {
+            lab.enqueue_all();
+        } else {
+            lab.enqueue(config);
+        }
     });
 
     watch_long_tasks(lab);
@@ -140,12 +145,13 @@ async fn start(lab: Lab) {
         .update(|p| p.device_ready_ms = Some(engine::now_ms()));
     lab.device.set(Some(choice.clone()));
     match choice {
-        DeviceChoice::WebGpu { device, .. } => {
-            engine::run::<Autodiff<Wgpu>>(lab, device, "webgpu").await
+        DeviceChoice::WebGpu { device, limits, .. } => {
+            engine::run::<Autodiff<Wgpu>>(lab, device, limits, "webgpu").await
         }
-        DeviceChoice::Cpu { reason } => {
+        DeviceChoice::Cpu { ref reason } => {
+            let limits = choice.limits();
             lab.notify(Level::Info, format!("WebGPU is not available ({reason}). Training runs on the CPU instead: slower, so prefer small setups like the “Tiny” preset."));
-            engine::run::<Autodiff<NdArray>>(lab, Default::default(), "cpu-wasm").await
+            engine::run::<Autodiff<NdArray>>(lab, Default::default(), limits, "cpu-wasm").await
         }
     }
 }
@@ -342,14 +348,19 @@ fn PerfPanel(lab: Lab) -> impl IntoView {
         <div id="perf" class="perf"
             data-steps=move || lab.perf.with(|p| p.total_steps)
             data-steps-per-second=move || lab.perf.with(|p| format!("{:.1}", p.steps_per_second))
+            data-run-steps-per-second=move || lab.perf.with(|p| format!("{:.1}", p.run_steps_per_second()))
+            data-batch-runs=move || lab.perf.with(|p| p.batch_runs)
+            data-batch-bytes=move || lab.perf.with(|p| p.batch_bytes)
             data-longest-task-ms=move || lab.perf.with(|p| format!("{:.0}", p.longest_task_ms))
             data-warm-longest-task-ms=move || lab.perf.with(|p| format!("{:.0}", p.warm_longest_task_ms))
             data-longest-slice-ms=move || lab.perf.with(|p| format!("{:.1}", p.longest_slice_ms))
             data-device-ready-ms=move || lab.perf.with(|p| p.device_ready_ms.map_or(String::new(), |t| format!("{t:.0}")))
             data-first-step-ms=move || lab.perf.with(|p| p.first_step_ms.map_or(String::new(), |t| format!("{t:.0}")))>
             {move || lab.perf.with(|p| format!(
-                "{:.0} steps/s · {} steps trained · longest main-thread task while training: {:.0} ms ({:.0} ms during start-up) · load → first step: {}",
+                "{} · {:.0} steps/s ({:.0} run-steps/s) · {} steps trained · longest main-thread task while training: {:.0} ms ({:.0} ms during start-up) · load → first step: {}",
+                batch_text(p),
                 p.steps_per_second,
+                p.run_steps_per_second(),
                 p.total_steps,
                 p.warm_longest_task_ms,
                 p.longest_task_ms,
@@ -357,4 +368,17 @@ fn PerfPanel(lab: Lab) -> impl IntoView {
             ))}
         </div>
     }
+}
+
+/// "11 runs per batch · ≈ 38 MB on the device".
+fn batch_text(perf: &PerfStats) -> String {
+    if perf.batch_runs == 0 {
+        return "no batch yet".to_owned();
+    }
+    let noun = if perf.batch_runs == 1 { "run" } else { "runs" };
+    format!(
+        "{} {noun} per batch · ≈ {:.1} MB on the device",
+        perf.batch_runs,
+        perf.batch_bytes as f64 / 1e6
+    )
 }

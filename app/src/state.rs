@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use grokking_lab::analysis::RunView;
 use grokking_lab::config::RunKey;
 use grokking_lab::record::{RunMeta, RunRecord};
+use grokking_lab::trainer::batch_shape;
 use grokking_lab::{EvalPoint, ExperimentConfig};
 use leptos::prelude::*;
 
@@ -104,7 +105,12 @@ pub struct Notice {
 /// Speed and responsiveness, measured as the lab runs.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PerfStats {
+    /// Steps of the batch in training per second (each advances every run in it).
     pub steps_per_second: f64,
+    /// Runs the batch in training holds (its live ones: diverged runs are frozen).
+    pub batch_runs: usize,
+    /// Estimated device memory of the batch in training, in bytes.
+    pub batch_bytes: u64,
     /// Longest main-thread task seen while training (PerformanceObserver "longtask"),
     /// GPU pipeline compilation at start-up included.
     pub longest_task_ms: f64,
@@ -120,6 +126,13 @@ pub struct PerfStats {
     /// Milliseconds from navigation start to the first finished training step.
     pub first_step_ms: Option<f64>,
     pub total_steps: usize,
+}
+
+impl PerfStats {
+    /// Steps summed over the batch's runs, per second: what batching multiplies.
+    pub fn run_steps_per_second(&self) -> f64 {
+        self.steps_per_second * self.batch_runs.max(1) as f64
+    }
 }
 
 /// The whole lab state. Copyable handles: pass it anywhere.
@@ -175,10 +188,6 @@ impl Lab {
         });
     }
 
-    pub fn selected_config(&self) -> ExperimentConfig {
-        self.settings.with(|s| s.config(self.selected.get()))
-    }
-
     /// The run shown for `train_size` under the current settings, if any (reactive).
     pub fn run_for(&self, train_size: usize) -> Option<RunEntry> {
         let key = self.settings.with(|s| s.config(train_size)).key();
@@ -229,6 +238,34 @@ impl Lab {
         }
         self.queue
             .with_untracked(|q| q.iter().find(|c| unfinished(c)).cloned())
+    }
+
+    /// The runs to train together with `target` as one batch: `target` first, then the
+    /// queued, unfinished runs of its shape that `taken` (those in other batches) does not
+    /// claim, in queue order, at most `cap` in all.
+    pub fn batch_for(
+        &self,
+        target: &ExperimentConfig,
+        taken: impl Fn(&RunKey) -> bool,
+        cap: usize,
+    ) -> Vec<ExperimentConfig> {
+        let shape = batch_shape(target);
+        let target_key = target.key();
+        let joins = |config: &ExperimentConfig| {
+            let key = config.key();
+            key != target_key
+                && !taken(&key)
+                && batch_shape(config) == shape
+                && self
+                    .runs
+                    .with_untracked(|runs| runs.get(&key).is_none_or(|r| !r.status.is_finished()))
+        };
+        let mut batch = vec![target.clone()];
+        self.queue.with_untracked(|queue| {
+            batch.extend(queue.iter().filter(|c| joins(c)).cloned());
+        });
+        batch.truncate(cap.max(1));
+        batch
     }
 
     /// Forgets every run of the current settings (the store too, by the caller) and stops.

@@ -71,14 +71,20 @@ await scenario("webgpu-train-slider-reload", WEBGPU_ARGS, async (page) => {
   await page.goto(`${site.url}#${TINY}&n=60`);
   await waitForDevice(page, "webgpu");
   assert.match(await text(page, "#device"), /WebGPU/);
+  // Play trains every size of the slider as one batch: both curves grow together, and both
+  // phase points appear from the one batch.
   await page.click("#play");
-  await waitForTrained(page, 1);
-  metrics.webgpu_wall_to_first_size_s = (Date.now() - loaded) / 1000;
+  await page.waitForFunction(() => document.querySelector("#perf").dataset.batchRuns === "2", null, { timeout: 2 * MINUTE });
+  assert.match(await text(page, "#status"), /training 2 sizes together|all sizes are trained/);
+  assert.match(await text(page, "#perf"), /2 runs per batch · ≈ [\d.]+ MB on the device/);
+  await waitForTrained(page, 2);
+  metrics.webgpu_wall_to_both_sizes_s = (Date.now() - loaded) / 1000;
 
   const sweep = await exportedSweep(page);
   assert.equal(sweep.format, "grokking-lab/sweep");
-  const run = sweep.runs[0];
-  assert.equal(run.config.task.train_size, 60);
+  assert.deepEqual(sweep.runs.map((r) => r.config.task.train_size).sort((a, b) => a - b), [30, 60]);
+  assert.deepEqual(sweep.runs[0].history.map((p) => p.step), sweep.runs[1].history.map((p) => p.step), "the batch evaluated both runs at the same steps");
+  const run = sweep.runs.find((r) => r.config.task.train_size === 60);
   assert.equal(run.meta.backend, "webgpu");
   const history = run.history;
   assert.equal(history.at(-1).step, 200);
@@ -88,6 +94,7 @@ await scenario("webgpu-train-slider-reload", WEBGPU_ARGS, async (page) => {
 
   const perf = await page.locator("#perf");
   metrics.webgpu_steps_per_second = Number(await perf.getAttribute("data-steps-per-second"));
+  metrics.webgpu_run_steps_per_second = Number(await perf.getAttribute("data-run-steps-per-second"));
   metrics.webgpu_device_ready_ms = Number(await perf.getAttribute("data-device-ready-ms"));
   metrics.webgpu_first_step_ms = Number(await perf.getAttribute("data-first-step-ms"));
   metrics.webgpu_longest_task_ms = Number(await perf.getAttribute("data-longest-task-ms"));
@@ -95,14 +102,12 @@ await scenario("webgpu-train-slider-reload", WEBGPU_ARGS, async (page) => {
   metrics.webgpu_longest_slice_ms = Number(await perf.getAttribute("data-longest-slice-ms"));
   assert.ok(metrics.webgpu_first_step_ms > 0, "load → first step was measured");
 
-  // Drag the slider to the other size: its (empty) curves replace N = 60's at once, it trains,
-  // and the phase diagram gains a point.
+  // The slider scrubs across trained runs: N = 30's curves replace N = 60's at once.
   const before = await trainAccPath(page);
   await page.focus("#size-slider");
   await page.keyboard.press("ArrowLeft");
-  assert.match(await text(page, "#size-label"), /N = 30 /);
+  assert.match(await text(page, "#size-label"), /N = 30 .*trained/);
   assert.notEqual(await trainAccPath(page), before, "the curves changed with the slider");
-  await waitForTrained(page, 2);
   assert.equal(await regimePoints(page), 2);
   metrics.webgpu_warm_longest_task_ms = Number(await perf.getAttribute("data-warm-longest-task-ms"));
   assert.ok(metrics.webgpu_warm_longest_task_ms < 100, `main thread stayed responsive: longest task ${metrics.webgpu_warm_longest_task_ms} ms`);
@@ -144,9 +149,9 @@ await scenario("webgpu-imdb", WEBGPU_ARGS, async (page) => {
   assert.match(await text(page, "#size-label"), /review pool/);
   const started = Date.now();
   await page.click("#play");
-  await waitForTrained(page, 1);
-  metrics.webgpu_imdb_first_size_s = (Date.now() - started) / 1000;
-  const run = (await exportedSweep(page)).runs[0];
+  await waitForTrained(page, 2);
+  metrics.webgpu_imdb_both_sizes_s = (Date.now() - started) / 1000;
+  const run = (await exportedSweep(page)).runs.find((r) => r.config.task.train_size === 64);
   assert.equal(run.config.task.kind, "imdb");
   assert.equal(run.config.task.train_size, 64);
   assert.equal(run.meta.backend, "webgpu");
@@ -156,15 +161,18 @@ await scenario("webgpu-imdb", WEBGPU_ARGS, async (page) => {
 });
 
 await scenario("cpu-fallback", [], async (page) => {
-  // A link from before the settings table (old short keys) still opens its setup.
-  await page.goto(`${site.url}#p=7&d=8&heads=2&mlp=16&steps=100&eval=20&sizes=20,30&n=30`);
+  // A link from before the settings table (old short keys) still opens its setup; the
+  // batch cap of one trains the sizes one after the other.
+  await page.goto(`${site.url}#p=7&d=8&heads=2&mlp=16&steps=100&eval=20&sizes=20,30&batch-runs=1&n=30`);
   await waitForDevice(page, "cpu-wasm");
-  assert.match(page.url(), /#task=mod-add&modulus=7&.*d-model=8&.*d-mlp=16&.*eval-every=20&.*&sizes=20,30&n=30$/, "the link is rewritten with today's keys");
+  assert.match(page.url(), /#task=mod-add&modulus=7&.*d-model=8&.*d-mlp=16&.*eval-every=20&.*&sizes=20,30&batch-runs=1&n=30$/, "the link is rewritten with today's keys");
+  assert.equal(await page.inputValue("#batch-runs"), "1");
   assert.match(await text(page, "#notices"), /WebGPU is not available/);
   await page.click("#play");
-  await waitForTrained(page, 1, 3 * MINUTE);
+  await waitForTrained(page, 2, 3 * MINUTE);
+  assert.equal(await page.getAttribute("#perf", "data-batch-runs"), "1", "one run per batch, as capped");
   metrics.cpu_steps_per_second = Number(await page.getAttribute("#perf", "data-steps-per-second"));
-  const run = (await exportedSweep(page)).runs[0];
+  const run = (await exportedSweep(page)).runs.find((r) => r.config.task.train_size === 30);
   assert.equal(run.meta.backend, "cpu-wasm");
   assert.equal(run.history.at(-1).step, 100);
   assert.ok(run.history.at(-1).train_loss < run.history[0].train_loss, "train loss fell on the CPU");

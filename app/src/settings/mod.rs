@@ -20,12 +20,21 @@ pub const MAX_SIZES: usize = 40;
 /// The key of the sizes list, in the form and the link (it is the lab's, not a run's).
 pub const SIZES_KEY: &str = "sizes";
 
+/// The key of the batch cap, in the form and the link (the CLI's `--batch-runs`).
+pub const BATCH_RUNS_KEY: &str = "batch-runs";
+
+/// The most runs one batch may hold when the user caps it.
+pub const MAX_BATCH_RUNS: usize = 64;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct LabSettings {
     /// Every setting but N; its training size is kept at 0 (the slider picks N).
     template: ExperimentConfig,
     /// The slider's stops: ascending, no repeats, 1 ..= MAX_SIZES of them.
     sizes: Vec<usize>,
+    /// The most runs trained as one batched model (1 = one size at a time); `None`: as many
+    /// as the device holds. How the lab trains, not what: runs are the same either way.
+    batch_runs: Option<usize>,
 }
 
 /// Why an edit was refused, in the user's words.
@@ -39,6 +48,8 @@ pub enum EditError {
     List(#[from] ListError),
     #[error("at most {MAX_SIZES} sizes, got {0}")]
     TooManySizes(usize),
+    #[error("a whole number from 1 to {MAX_BATCH_RUNS}, or “auto”; got {0:?}")]
+    BatchRuns(String),
 }
 
 impl Default for LabSettings {
@@ -69,7 +80,11 @@ impl LabSettings {
         template.set_train_size(0);
         sizes.sort_unstable();
         sizes.dedup();
-        Self { template, sizes }
+        Self {
+            template,
+            sizes,
+            batch_runs: None,
+        }
     }
 
     /// The experiment at training size `train_size`.
@@ -86,6 +101,17 @@ impl LabSettings {
 
     pub fn sizes(&self) -> &[usize] {
         &self.sizes
+    }
+
+    /// The user's cap on runs per batch (`None`: as many as fit on the device).
+    pub fn batch_runs(&self) -> Option<usize> {
+        self.batch_runs
+    }
+
+    /// The batch cap as the form and the link write it.
+    pub fn batch_runs_text(&self) -> String {
+        self.batch_runs
+            .map_or_else(|| "auto".to_owned(), |n| n.to_string())
     }
 
     /// The size a fresh view of these settings starts on.
@@ -110,11 +136,12 @@ impl LabSettings {
         if self.is_imdb() { "review" } else { "pair" }
     }
 
-    /// The preset these settings are, if they are one unchanged.
+    /// The preset these settings are, if they are one unchanged (however they are batched).
     pub fn preset(&self) -> Option<&'static Preset> {
-        presets::ALL
-            .into_iter()
-            .find(|preset| Self::from_preset(preset) == *self)
+        presets::ALL.into_iter().find(|preset| {
+            let preset = Self::from_preset(preset);
+            preset.template == self.template && preset.sizes == self.sizes
+        })
     }
 
     /// The sizes as the form and the link write them.
@@ -145,6 +172,8 @@ impl LabSettings {
         let mut next = self.clone();
         if key == SIZES_KEY {
             next.sizes = parse_sizes(text)?;
+        } else if key == BATCH_RUNS_KEY {
+            next.batch_runs = parse_batch_runs(text)?;
         } else {
             let setting = table::find(key)?;
             setting.apply(&mut next.template, text)?;
@@ -181,6 +210,18 @@ fn parse_sizes(text: &str) -> Result<Vec<usize>, EditError> {
         return Err(EditError::TooManySizes(sizes.len()));
     }
     Ok(sizes)
+}
+
+/// `auto` (or nothing) for as many as fit, else 1 ..= [`MAX_BATCH_RUNS`].
+fn parse_batch_runs(text: &str) -> Result<Option<usize>, EditError> {
+    let text = text.trim();
+    if text.is_empty() || text.eq_ignore_ascii_case("auto") {
+        return Ok(None);
+    }
+    match text.parse::<usize>() {
+        Ok(n) if (1..=MAX_BATCH_RUNS).contains(&n) => Ok(Some(n)),
+        _ => Err(EditError::BatchRuns(text.to_owned())),
+    }
 }
 
 #[cfg(test)]
@@ -264,6 +305,10 @@ pub(crate) mod tests {
                 .collect();
             let _ = settings.set(SIZES_KEY, &sizes.join(","));
         }
+        if rng.below(4) == 0 {
+            let cap = 1 + rng.below(MAX_BATCH_RUNS);
+            settings.set(BATCH_RUNS_KEY, &cap.to_string()).unwrap();
+        }
         settings
     }
 
@@ -290,7 +335,12 @@ pub(crate) mod tests {
             let n = settings.sizes()[rng.below(settings.sizes().len())];
             let config = settings.config(n);
             let back = LabSettings::from_config(&config, settings.sizes());
-            assert_eq!(back, settings);
+            // A run knows what it is, not how it was batched.
+            let unbatched = LabSettings {
+                batch_runs: None,
+                ..settings
+            };
+            assert_eq!(back, unbatched);
             assert_eq!(back.config(n).key(), config.key());
         }
     }
@@ -334,6 +384,27 @@ pub(crate) mod tests {
         assert!(settings.set("nope", "1").is_err());
         assert!(settings.set(SIZES_KEY, "1:100:1").is_err());
         assert_eq!(settings, before);
+    }
+
+    #[test]
+    fn the_batch_cap_is_auto_or_a_small_whole_number() {
+        let mut settings = LabSettings::default();
+        assert_eq!(settings.batch_runs(), None);
+        settings.set(BATCH_RUNS_KEY, "1").unwrap();
+        assert_eq!(settings.batch_runs(), Some(1));
+        assert_eq!(settings.batch_runs_text(), "1");
+        assert_eq!(
+            settings.preset().map(|p| p.name),
+            Some("three-regimes"),
+            "batching does not change the experiment"
+        );
+        for bad in ["0", "65", "two", "-1"] {
+            let error = settings.set(BATCH_RUNS_KEY, bad).unwrap_err();
+            assert!(error.to_string().contains("auto"), "{error}");
+        }
+        assert_eq!(settings.batch_runs(), Some(1));
+        settings.set(BATCH_RUNS_KEY, "auto").unwrap();
+        assert_eq!(settings.batch_runs(), None);
     }
 
     #[test]

@@ -1,0 +1,171 @@
+//! How much device memory a batch of runs needs, estimated from its shape before any tensor
+//! exists, so that a front end can size batches to a GPU's limits. WebGPU caps every single
+//! buffer (`maxStorageBufferBindingSize`, `maxBufferSize`), and a batch's largest tensors
+//! grow with its number of runs: past the cap the device refuses the allocation.
+//!
+//! The parameter count is exact (a test compares it with the built models); activations are
+//! an upper estimate of what one training step and one evaluation keep alive.
+
+use crate::config::{ExperimentConfig, TaskConfig};
+use crate::data::Dataset;
+use crate::trainer::EVAL_CHUNK;
+
+const F32: u64 = 4;
+
+/// Device memory of a batch, in bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Footprint {
+    /// The largest single tensor (what a per-buffer limit must hold).
+    pub largest_buffer: u64,
+    /// Parameters with their gradients and both AdamW moments, the stacked data, and the
+    /// activations one step keeps for its backward pass.
+    pub total: u64,
+}
+
+/// What a device can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeviceLimits {
+    /// The largest buffer the device accepts.
+    pub max_buffer: u64,
+    /// How much a batch may use altogether.
+    pub budget: u64,
+}
+
+impl Footprint {
+    pub fn fits(&self, limits: &DeviceLimits) -> bool {
+        self.largest_buffer <= limits.max_buffer && self.total <= limits.budget
+    }
+}
+
+/// Parameters of one run's model (every run of a batch has as many).
+pub fn parameters_per_run(config: &ExperimentConfig, data: &Dataset) -> u64 {
+    let d = config.model.d_model as u64;
+    let mlp = config.model.d_mlp as u64;
+    let vocab = data.vocab_size as u64;
+    let seq = data.train.seq_len as u64;
+    let classes = data.n_classes as u64;
+    let layer_norm = 2 * d;
+    let linear = |rows: u64, cols: u64| rows * cols + cols;
+    // Attention (query, key, value, output), MLP, two layer norms.
+    let block = 4 * linear(d, d) + linear(d, mlp) + linear(mlp, d) + 2 * layer_norm;
+    let embeddings = vocab * d + seq * d;
+    let blocks = config.model.n_layers as u64 * block;
+    match config.task {
+        // Final layer norm, unembedding without bias.
+        TaskConfig::ModularArithmetic(_) => embeddings + blocks + layer_norm + d * classes,
+        // Embedding layer norm, pooler, classifier.
+        TaskConfig::Imdb(_) => embeddings + layer_norm + blocks + linear(d, d) + linear(d, classes),
+    }
+}
+
+/// The footprint of training `data[r]` as run `r` of one batch of `config`'s shape.
+pub fn estimate(config: &ExperimentConfig, data: &[&Dataset]) -> Footprint {
+    let runs = data.len() as u64;
+    let Some(first) = data.first() else {
+        return Footprint {
+            largest_buffer: 0,
+            total: 0,
+        };
+    };
+    let longest = |pick: fn(&Dataset) -> usize| data.iter().map(|d| pick(d)).max().unwrap_or(0);
+    let longest_train = longest(|d| d.train.len()) as u64;
+    let longest_test = longest(|d| d.test.len()) as u64;
+    let train_rows = config
+        .training
+        .batch_size
+        .map_or(longest_train, |b| (b as u64).min(longest_train));
+    let eval_rows = (EVAL_CHUNK as u64 / runs)
+        .max(1)
+        .min(longest_train.max(longest_test));
+    let rows = train_rows.max(eval_rows);
+
+    let d = config.model.d_model as u64;
+    let mlp = config.model.d_mlp as u64;
+    let heads = config.model.n_heads as u64;
+    let seq = first.train.seq_len as u64;
+    let vocab = first.vocab_size as u64;
+    let classes = first.n_classes as u64;
+    let layers = config.model.n_layers as u64;
+
+    let per_run_largest = [
+        rows * seq * d.max(mlp),
+        rows * heads * seq * seq,
+        rows * classes,
+        vocab * d,
+        d * mlp,
+        longest_train.max(longest_test) * seq,
+    ]
+    .into_iter()
+    .max()
+    .unwrap_or(0);
+    // Per layer a step keeps: the layer norms' inputs and outputs, query, key, value and
+    // attention output (≈ 8 d), the MLP's hidden layer before and after its activation, and
+    // the attention weights before and after the softmax.
+    let activations =
+        rows * seq * layers * (8 * d + 2 * mlp + 2 * heads * seq) + 3 * rows * classes;
+    let parameters = parameters_per_run(config, first);
+    // Tokens, labels and masks of both splits.
+    let data_bytes = (longest_train + longest_test) * (seq + 4);
+    Footprint {
+        largest_buffer: runs * per_run_largest * F32,
+        total: runs * (4 * parameters + activations + data_bytes) * F32,
+    }
+}
+
+/// How many of `data` (taken in order) one batch can hold within `limits`: at least one,
+/// since a single run is what would be trained anyway.
+pub fn runs_that_fit(config: &ExperimentConfig, data: &[&Dataset], limits: &DeviceLimits) -> usize {
+    (1..=data.len())
+        .take_while(|&runs| estimate(config, &data[..runs]).fits(limits))
+        .last()
+        .unwrap_or(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data;
+    use crate::presets;
+
+    fn dataset(config: &ExperimentConfig) -> Dataset {
+        data::dataset(config, None).expect("modular data builds")
+    }
+
+    #[test]
+    fn footprint_grows_with_the_batch() {
+        let config = presets::THREE_REGIMES.config(1600);
+        let data = dataset(&config);
+        let one = estimate(&config, &[&data]);
+        let three = estimate(&config, &[&data, &data, &data]);
+        assert!(one.largest_buffer > 0 && one.total > one.largest_buffer);
+        assert_eq!(three.total, 3 * one.total);
+        assert!(three.largest_buffer > one.largest_buffer);
+    }
+
+    #[test]
+    fn a_small_buffer_limit_splits_the_batch() {
+        let config = presets::THREE_REGIMES.config(1600);
+        let data = dataset(&config);
+        let all = vec![&data; 11];
+        let roomy = DeviceLimits {
+            max_buffer: u64::MAX,
+            budget: u64::MAX,
+        };
+        assert_eq!(runs_that_fit(&config, &all, &roomy), 11);
+        let four = estimate(&config, &all[..4]);
+        let tight = DeviceLimits {
+            max_buffer: four.largest_buffer,
+            budget: u64::MAX,
+        };
+        assert_eq!(runs_that_fit(&config, &all, &tight), 4);
+        let nothing = DeviceLimits {
+            max_buffer: 0,
+            budget: 0,
+        };
+        assert_eq!(
+            runs_that_fit(&config, &all, &nothing),
+            1,
+            "one run is always tried"
+        );
+    }
+}

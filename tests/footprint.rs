@@ -1,0 +1,32 @@
+//! The footprint estimate counts exactly the parameters the models are built with.
+
+mod common;
+
+use burn::backend::NdArray;
+use burn::module::Module;
+use grokking_lab::footprint::parameters_per_run;
+use grokking_lab::model::Classifier;
+use grokking_lab::presets;
+
+#[test]
+fn parameter_count_is_the_built_gpts() {
+    let config = presets::THREE_REGIMES.config(800);
+    let data = grokking_lab::data::dataset(&config, None).unwrap();
+    let model = Classifier::<NdArray>::init(&config, &[1, 2], &data, &Default::default());
+    assert_eq!(
+        2 * parameters_per_run(&config, &data),
+        model.num_params() as u64
+    );
+}
+
+#[test]
+fn parameter_count_is_the_built_berts() {
+    let corpus = common::bundled_imdb();
+    let config = common::tiny_imdb(64, 10);
+    let data = grokking_lab::data::dataset(&config, Some(&corpus)).unwrap();
+    let model = Classifier::<NdArray>::init(&config, &[1], &data, &Default::default());
+    assert_eq!(
+        parameters_per_run(&config, &data),
+        model.num_params() as u64
+    );
+}
