@@ -87,8 +87,12 @@ pub fn estimate(config: &ExperimentConfig, data: &[&Dataset]) -> Footprint {
     let classes = first.n_classes as u64;
     let layers = config.model.n_layers as u64;
 
+    // The last layer computes its MLP at the one position the head reads (GPT: the last,
+    // BERT: [CLS]); earlier layers at every position.
+    let mlp_rows = if layers > 1 { rows * seq } else { rows };
     let per_run_largest = [
-        rows * seq * d.max(mlp),
+        rows * seq * d,
+        mlp_rows * mlp,
         rows * heads * seq * seq,
         rows * classes,
         vocab * d,
@@ -166,6 +170,35 @@ mod tests {
             runs_that_fit(&config, &all, &nothing),
             1,
             "one run is always tried"
+        );
+    }
+
+    /// WebGPU's default buffer limit (128 MiB) holds several of the paper's runs, not all,
+    /// and every size of the lab's default preset.
+    #[test]
+    fn the_paper_preset_splits_under_webgpu_s_default_limit() {
+        let webgpu = DeviceLimits {
+            max_buffer: 128 << 20,
+            budget: 1 << 30,
+        };
+        let paper = &presets::PAPER;
+        let data: Vec<_> = paper
+            .sizes
+            .iter()
+            .rev()
+            .map(|&n| dataset(&paper.config(n)))
+            .collect();
+        let all: Vec<&Dataset> = data.iter().collect();
+        let runs = runs_that_fit(&paper.config(0), &all, &webgpu);
+        assert!(runs > 1 && runs < all.len(), "{runs} of {}", all.len());
+
+        let lab = &presets::THREE_REGIMES;
+        let data: Vec<_> = lab.sizes.iter().map(|&n| dataset(&lab.config(n))).collect();
+        let all: Vec<&Dataset> = data.iter().collect();
+        assert_eq!(
+            runs_that_fit(&lab.config(0), &all, &webgpu),
+            lab.sizes.len(),
+            "the lab's default preset trains as one batch"
         );
     }
 }

@@ -4,7 +4,9 @@ use grokking_lab::presets;
 use grokking_lab::settings::{self, Group, Kind, SETTINGS, Setting};
 use leptos::prelude::*;
 
-use crate::settings::{BATCH_RUNS_KEY, LabSettings, MAX_BATCH_RUNS, MAX_SIZES, SIZES_KEY};
+use crate::settings::{
+    BATCH_RUNS_KEY, LabSettings, MAX_BATCH_RUNS, MAX_SEEDS, MAX_SIZES, SEEDS_KEY, SIZES_KEY,
+};
 use crate::state::{Lab, Level, RunStatus};
 use crate::store;
 
@@ -84,7 +86,7 @@ fn status_line(lab: &Lab) -> String {
     };
     match (training.first(), lab.playing.get()) {
         (Some(&(step, steps)), true) if training.len() > 1 => format!(
-            "training {} sizes together: step {step} / {steps} · {speed:.0} steps/s ({run_speed:.0} run-steps/s){waiting}",
+            "training {} runs together: step {step} / {steps} · {speed:.0} steps/s ({run_speed:.0} run-steps/s){waiting}",
             training.len()
         ),
         (Some(&(step, steps)), true) => {
@@ -143,7 +145,7 @@ pub fn SizeSlider(lab: Lab) -> impl IntoView {
                 on:input=on_input />
             <div class="ticks">
                 {move || sizes().into_iter().map(|n| {
-                    let trained = move || lab.run_for(n).is_some_and(|r| r.status.is_finished());
+                    let trained = move || lab.is_trained(n);
                     view! { <span class:trained=trained on:click=move |_| lab.selected.set(n)>{n}</span> }
                 }).collect_view()}
             </div>
@@ -258,6 +260,10 @@ pub fn SettingsForm(lab: Lab) -> impl IntoView {
                 help=format!("e.g. 600:1600:200 or 500,800,1200 (at most {MAX_SIZES}).")
                 choices=Vec::new()
                 read=|s, _| Some(s.sizes_text()) />
+            <Field lab key=SEEDS_KEY label="Seeds per size"
+                help=format!("1 to {MAX_SEEDS}. Each size trains with the seed below and the next ones; the phase diagram shows their mean and spread.")
+                choices=Vec::new()
+                read=|s, _| Some(s.seeds().to_string()) />
             <Field lab key=BATCH_RUNS_KEY label="Runs per batch"
                 help=format!("“auto”: every size trains at once, as many as the device holds; 1 to {MAX_BATCH_RUNS} caps a batch (1 = one size at a time). The runs are the same either way.")
                 choices=Vec::new()

@@ -14,13 +14,14 @@ fn fail(what: &'static str) -> impl Fn(JsValue) -> String {
     move |e| format!("{what}: {e:?}")
 }
 
-/// Finished runs of the current settings, smallest size first.
+/// Finished runs of the current settings, smallest size first (and by seed within a size).
 pub fn current_records(lab: &Lab) -> Vec<RunRecord> {
     let settings = lab.settings.get_untracked();
     settings
         .sizes()
         .iter()
-        .filter_map(|&n| lab.run_for(n)?.record())
+        .flat_map(|&n| lab.runs_for(n))
+        .filter_map(|run| run.record())
         .collect()
 }
 
@@ -36,13 +37,14 @@ pub fn csv(lab: &Lab) -> Option<String> {
         return None;
     }
     let mut out = String::from(
-        "train_size,step,train_loss,test_loss,train_acc,test_acc,weight_norm,regime\n",
+        "train_size,seed,step,train_loss,test_loss,train_acc,test_acc,weight_norm,regime\n",
     );
     for run in &runs {
         for p in &run.history {
             out.push_str(&format!(
-                "{},{},{},{},{},{},{},{}\n",
+                "{},{},{},{},{},{},{},{},{}\n",
                 run.config.train_size(),
+                run.config.seed,
                 p.step,
                 p.train_loss,
                 p.test_loss,

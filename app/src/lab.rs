@@ -72,18 +72,16 @@ pub fn App() -> impl IntoView {
     // is: a changed setup trains all of its sizes together); stale queue entries go.
     Effect::new(move |_| {
         let settings = lab.settings.get();
-        let config = settings.config(lab.selected.get());
-        let wanted: Vec<_> = settings
-            .sizes()
-            .iter()
-            .map(|&n| settings.config(n))
-            .collect();
+        let selected = settings.configs(lab.selected.get());
+        let wanted = settings.all_configs();
         lab.queue
-            .update(|queue| queue.retain(|c| wanted.contains(c) || *c == config));
+            .update(|queue| queue.retain(|c| wanted.contains(c) || selected.contains(c)));
         if lab.playing.get_untracked() {
             lab.enqueue_all();
         } else {
-            lab.enqueue(config);
+            for config in selected {
+                lab.enqueue(config);
+            }
         }
     });
 

@@ -188,10 +188,29 @@ impl Lab {
         });
     }
 
-    /// The run shown for `train_size` under the current settings, if any (reactive).
+    /// The run shown for `train_size` under the current settings (its first seed's), if any
+    /// (reactive).
     pub fn run_for(&self, train_size: usize) -> Option<RunEntry> {
         let key = self.settings.with(|s| s.config(train_size)).key();
         self.runs.with(|runs| runs.get(&key).cloned())
+    }
+
+    /// Every seed's run of `train_size` that exists (reactive).
+    pub fn runs_for(&self, train_size: usize) -> Vec<RunEntry> {
+        let configs = self.settings.with(|s| s.configs(train_size));
+        self.runs.with(|runs| {
+            configs
+                .iter()
+                .filter_map(|config| runs.get(&config.key()).cloned())
+                .collect()
+        })
+    }
+
+    /// Whether every seed of `train_size` finished (reactive).
+    pub fn is_trained(&self, train_size: usize) -> bool {
+        let seeds = self.settings.with(|s| s.seeds());
+        let runs = self.runs_for(train_size);
+        runs.len() == seeds && runs.iter().all(|r| r.status.is_finished())
     }
 
     /// Adds `config` to the queue unless it is trained, queued or training.
@@ -212,13 +231,17 @@ impl Lab {
         }
     }
 
-    /// Queues every size of the current settings, the selected one first.
+    /// Queues every run of the current settings (each size with each seed), the selected
+    /// size first.
     pub fn enqueue_all(&self) {
         let settings = self.settings.get_untracked();
         let selected = self.selected.get_untracked();
-        self.enqueue(settings.config(selected));
-        for &size in settings.sizes() {
-            self.enqueue(settings.config(size));
+        for config in settings
+            .configs(selected)
+            .into_iter()
+            .chain(settings.all_configs())
+        {
+            self.enqueue(config);
         }
     }
 
@@ -272,9 +295,9 @@ impl Lab {
     pub fn reset_current(&self) -> Vec<RunKey> {
         let settings = self.settings.get_untracked();
         let keys: Vec<RunKey> = settings
-            .sizes()
+            .all_configs()
             .iter()
-            .map(|&n| settings.config(n).key())
+            .map(ExperimentConfig::key)
             .collect();
         self.playing.set(false);
         self.queue.set(Vec::new());

@@ -5,6 +5,7 @@ mod backend;
 mod commands;
 mod files;
 mod imdb;
+mod kernels;
 mod table;
 
 use clap::{Parser, Subcommand};

@@ -75,7 +75,7 @@ await scenario("webgpu-train-slider-reload", WEBGPU_ARGS, async (page) => {
   // phase points appear from the one batch.
   await page.click("#play");
   await page.waitForFunction(() => document.querySelector("#perf").dataset.batchRuns === "2", null, { timeout: 2 * MINUTE });
-  assert.match(await text(page, "#status"), /training 2 sizes together|all sizes are trained/);
+  assert.match(await text(page, "#status"), /training 2 runs together|all sizes are trained/);
   assert.match(await text(page, "#perf"), /2 runs per batch · ≈ [\d.]+ MB on the device/);
   await waitForTrained(page, 2);
   metrics.webgpu_wall_to_both_sizes_s = (Date.now() - loaded) / 1000;
@@ -161,18 +161,23 @@ await scenario("webgpu-imdb", WEBGPU_ARGS, async (page) => {
 });
 
 await scenario("cpu-fallback", [], async (page) => {
-  // A link from before the settings table (old short keys) still opens its setup; the
-  // batch cap of one trains the sizes one after the other.
-  await page.goto(`${site.url}#p=7&d=8&heads=2&mlp=16&steps=100&eval=20&sizes=20,30&batch-runs=1&n=30`);
+  // A link from before the settings table (old short keys) still opens its setup. Two seeds
+  // per size, and the batch cap of one trains the four runs one after the other.
+  await page.goto(`${site.url}#p=7&d=8&heads=2&mlp=16&steps=100&eval=20&sizes=20,30&seeds-per-size=2&batch-runs=1&n=30`);
   await waitForDevice(page, "cpu-wasm");
-  assert.match(page.url(), /#task=mod-add&modulus=7&.*d-model=8&.*d-mlp=16&.*eval-every=20&.*&sizes=20,30&batch-runs=1&n=30$/, "the link is rewritten with today's keys");
+  assert.match(page.url(), /#task=mod-add&modulus=7&.*d-model=8&.*d-mlp=16&.*eval-every=20&.*&sizes=20,30&seeds-per-size=2&batch-runs=1&n=30$/, "the link is rewritten with today's keys");
   assert.equal(await page.inputValue("#batch-runs"), "1");
+  assert.equal(await page.inputValue("#seeds-per-size"), "2");
   assert.match(await text(page, "#notices"), /WebGPU is not available/);
   await page.click("#play");
   await waitForTrained(page, 2, 3 * MINUTE);
   assert.equal(await page.getAttribute("#perf", "data-batch-runs"), "1", "one run per batch, as capped");
   metrics.cpu_steps_per_second = Number(await page.getAttribute("#perf", "data-steps-per-second"));
-  const run = (await exportedSweep(page)).runs.find((r) => r.config.task.train_size === 30);
+  // Each size's point is the mean of its two seeds, with their spread drawn.
+  assert.equal(await page.locator("#chart-phase line.spread").count(), 2);
+  const runs = (await exportedSweep(page)).runs;
+  assert.deepEqual(runs.map((r) => [r.config.task.train_size, r.config.seed]), [[20, 0], [20, 1], [30, 0], [30, 1]]);
+  const run = runs.find((r) => r.config.task.train_size === 30);
   assert.equal(run.meta.backend, "cpu-wasm");
   assert.equal(run.history.at(-1).step, 100);
   assert.ok(run.history.at(-1).train_loss < run.history[0].train_loss, "train loss fell on the CPU");

@@ -22,11 +22,15 @@ pub fn regime_color(regime: Regime) -> &'static str {
     }
 }
 
-/// One size on the diagram.
+/// One size on the diagram (the mean over its seeds).
 #[derive(Debug, Clone, PartialEq)]
 struct Point {
     size: usize,
     test_acc: Option<f64>,
+    /// Lowest and highest final test accuracy over the size's seeds, when it has several.
+    spread: Option<(f64, f64)>,
+    /// Finished seeds in the mean.
+    seeds: usize,
     steps_to_generalize: Option<usize>,
     /// `None` while training or queued.
     regime: Option<Regime>,
@@ -40,43 +44,59 @@ struct Diagram {
     pool: usize,
 }
 
-/// One sample-wise analysis of the finished sizes per redraw; sizes still training show
-/// their latest test accuracy, without a regime.
+/// One sample-wise analysis per redraw of the sizes whose every seed finished (the core
+/// averages a size's seeds); sizes still training show their latest mean test accuracy,
+/// without a regime.
 fn diagram(lab: &Lab) -> Diagram {
     let settings = lab.settings.get();
-    let entries: Vec<_> = settings
+    let seeds = settings.seeds();
+    let entries: Vec<(usize, Vec<RunEntry>)> = settings
         .sizes()
         .iter()
-        .map(|&n| (n, lab.run_for(n)))
+        .map(|&n| (n, lab.runs_for(n)))
         .collect();
+    let done = |runs: &[RunEntry]| runs.len() == seeds && runs.iter().all(RunEntry::is_complete);
     let finished: Vec<_> = entries
         .iter()
-        .filter_map(|(_, entry)| entry.as_ref().filter(|e| e.is_complete()))
-        .map(RunEntry::view)
+        .filter(|(_, runs)| done(runs))
+        .flat_map(|(_, runs)| runs.iter().map(RunEntry::view))
         .collect();
     let config = AnalysisConfig::for_task(&settings.template().task);
     let analysis = sample_wise(&finished, &config);
     let points = entries
         .iter()
-        .map(
-            |(size, entry)| match analysis.sizes.iter().find(|p| p.train_size == *size) {
-                Some(done) => Point {
+        .map(|(size, runs)| {
+            let latest: Vec<f64> = runs
+                .iter()
+                .filter_map(|r| r.history.last().map(|p| p.test_acc))
+                .collect();
+            let spread = (latest.len() > 1).then(|| {
+                latest
+                    .iter()
+                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &a| {
+                        (lo.min(a), hi.max(a))
+                    })
+            });
+            match analysis.sizes.iter().find(|p| p.train_size == *size) {
+                Some(point) => Point {
                     size: *size,
-                    test_acc: Some(done.final_test_acc),
-                    steps_to_generalize: done.steps_to_generalize.map(|s| s.round() as usize),
-                    regime: Some(done.regime),
+                    test_acc: Some(point.final_test_acc),
+                    spread,
+                    seeds: point.runs,
+                    steps_to_generalize: point.steps_to_generalize.map(|s| s.round() as usize),
+                    regime: Some(point.regime),
                 },
                 None => Point {
                     size: *size,
-                    test_acc: entry
-                        .as_ref()
-                        .and_then(|e| e.history.last())
-                        .map(|p| p.test_acc),
+                    test_acc: (!latest.is_empty())
+                        .then(|| latest.iter().sum::<f64>() / latest.len() as f64),
+                    spread,
+                    seeds: latest.len(),
                     steps_to_generalize: None,
                     regime: None,
                 },
-            },
-        )
+            }
+        })
         .collect();
     Diagram {
         points,
@@ -169,6 +189,16 @@ pub fn PhaseDiagram(lab: Lab) -> impl IntoView {
                 Some(view! { <rect x=px - 3.0 y=py - 3.0 width="6" height="6" fill=STEPS_COLOR /> })
             }).collect_view()}
             {points.iter().filter_map(|p| {
+                let (lo, hi) = p.spread?;
+                let px = x.map(p.size as f64);
+                Some(view! {
+                    <line class="spread" data-size=p.size x1=px x2=px y1=acc_scale.map(lo) y2=acc_scale.map(hi)
+                        stroke="#555" stroke-width="1.5" />
+                    <line x1=px - 4.0 x2=px + 4.0 y1=acc_scale.map(lo) y2=acc_scale.map(lo) stroke="#555" />
+                    <line x1=px - 4.0 x2=px + 4.0 y1=acc_scale.map(hi) y2=acc_scale.map(hi) stroke="#555" />
+                })
+            }).collect_view()}
+            {points.iter().filter_map(|p| {
                 let (px, py) = (x.map(p.size as f64), acc_scale.map(p.test_acc?));
                 Some(match p.regime {
                     Some(regime) => view! {
@@ -188,7 +218,7 @@ pub fn PhaseDiagram(lab: Lab) -> impl IntoView {
         let size = nearest_size(px)?;
         let point = data.with(|d| d.points.iter().find(|p| p.size == size).cloned())?;
         let x = x_scale().map(size as f64);
-        let box_x = if x > WIDTH / 2.0 { x - 176.0 } else { x + 8.0 };
+        let box_x = if x > WIDTH / 2.0 { x - 196.0 } else { x + 8.0 };
         let regime = point
             .regime
             .map_or("training…".to_owned(), |r| r.name().to_owned());
@@ -198,10 +228,14 @@ pub fn PhaseDiagram(lab: Lab) -> impl IntoView {
                 "N = {size} ({:.0}% of the pool)",
                 100.0 * size as f64 / pool as f64
             ),
-            format!(
-                "test accuracy: {}",
-                point.test_acc.map_or("—".into(), |a| format!("{a:.3}"))
-            ),
+            match (point.test_acc, point.spread) {
+                (Some(mean), Some((lo, hi))) => format!(
+                    "test accuracy: {mean:.3} ({} seeds: {lo:.2}–{hi:.2})",
+                    point.seeds
+                ),
+                (Some(acc), None) => format!("test accuracy: {acc:.3}"),
+                (None, _) => "test accuracy: —".to_owned(),
+            },
             format!(
                 "steps to generalize: {}",
                 point
@@ -212,7 +246,7 @@ pub fn PhaseDiagram(lab: Lab) -> impl IntoView {
         ];
         Some(view! {
             <g pointer-events="none">
-                <rect x=box_x y=TOP + 16.0 width="170" height="62" rx="3" fill="white" fill-opacity="0.94" stroke="#ccc" />
+                <rect x=box_x y=TOP + 16.0 width="190" height="62" rx="3" fill="white" fill-opacity="0.94" stroke="#ccc" />
                 {rows.into_iter().enumerate().map(|(i, row)| view! {
                     <text x=box_x + 6.0 y=TOP + 30.0 + 13.0 * i as f64 font-size="10" fill="#222">{row}</text>
                 }).collect_view()}

@@ -26,6 +26,12 @@ pub const BATCH_RUNS_KEY: &str = "batch-runs";
 /// The most runs one batch may hold when the user caps it.
 pub const MAX_BATCH_RUNS: usize = 64;
 
+/// The key of the number of seeds each size trains with.
+pub const SEEDS_KEY: &str = "seeds-per-size";
+
+/// Seeds per size: enough for a spread, few enough that a sweep stays a classroom's minutes.
+pub const MAX_SEEDS: usize = 5;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct LabSettings {
     /// Every setting but N; its training size is kept at 0 (the slider picks N).
@@ -35,6 +41,9 @@ pub struct LabSettings {
     /// The most runs trained as one batched model (1 = one size at a time); `None`: as many
     /// as the device holds. How the lab trains, not what: runs are the same either way.
     batch_runs: Option<usize>,
+    /// Every size trains with seeds `seed`, `seed + 1`, … (this many, 1 ..= MAX_SEEDS); the
+    /// phase diagram shows their mean and spread.
+    seeds: usize,
 }
 
 /// Why an edit was refused, in the user's words.
@@ -50,6 +59,8 @@ pub enum EditError {
     TooManySizes(usize),
     #[error("a whole number from 1 to {MAX_BATCH_RUNS}, or “auto”; got {0:?}")]
     BatchRuns(String),
+    #[error("a whole number from 1 to {MAX_SEEDS}; got {0:?}")]
+    Seeds(String),
 }
 
 impl Default for LabSettings {
@@ -84,6 +95,7 @@ impl LabSettings {
             template,
             sizes,
             batch_runs: None,
+            seeds: 1,
         }
     }
 
@@ -92,6 +104,27 @@ impl LabSettings {
         let mut config = self.template.clone();
         config.set_train_size(train_size);
         config
+    }
+
+    /// The runs of size `train_size`: one per seed, the form's seed first.
+    pub fn configs(&self, train_size: usize) -> Vec<ExperimentConfig> {
+        let base = self.config(train_size);
+        (0..self.seeds as u64)
+            .map(|k| {
+                let mut config = base.clone();
+                config.seed = base.seed.wrapping_add(k);
+                config
+            })
+            .collect()
+    }
+
+    /// Every run of the sweep: each size with each of its seeds.
+    pub fn all_configs(&self) -> Vec<ExperimentConfig> {
+        self.sizes.iter().flat_map(|&n| self.configs(n)).collect()
+    }
+
+    pub fn seeds(&self) -> usize {
+        self.seeds
     }
 
     /// Every setting but N (the training size in it is 0): what the form shows.
@@ -136,7 +169,8 @@ impl LabSettings {
         if self.is_imdb() { "review" } else { "pair" }
     }
 
-    /// The preset these settings are, if they are one unchanged (however they are batched).
+    /// The preset these settings are, if they are one unchanged (however they are batched
+    /// and however many seeds each size trains with).
     pub fn preset(&self) -> Option<&'static Preset> {
         presets::ALL.into_iter().find(|preset| {
             let preset = Self::from_preset(preset);
@@ -174,6 +208,8 @@ impl LabSettings {
             next.sizes = parse_sizes(text)?;
         } else if key == BATCH_RUNS_KEY {
             next.batch_runs = parse_batch_runs(text)?;
+        } else if key == SEEDS_KEY {
+            next.seeds = parse_seeds(text)?;
         } else {
             let setting = table::find(key)?;
             setting.apply(&mut next.template, text)?;
@@ -221,6 +257,14 @@ fn parse_batch_runs(text: &str) -> Result<Option<usize>, EditError> {
     match text.parse::<usize>() {
         Ok(n) if (1..=MAX_BATCH_RUNS).contains(&n) => Ok(Some(n)),
         _ => Err(EditError::BatchRuns(text.to_owned())),
+    }
+}
+
+/// 1 ..= [`MAX_SEEDS`].
+fn parse_seeds(text: &str) -> Result<usize, EditError> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if (1..=MAX_SEEDS).contains(&n) => Ok(n),
+        _ => Err(EditError::Seeds(text.trim().to_owned())),
     }
 }
 
@@ -309,6 +353,10 @@ pub(crate) mod tests {
             let cap = 1 + rng.below(MAX_BATCH_RUNS);
             settings.set(BATCH_RUNS_KEY, &cap.to_string()).unwrap();
         }
+        if rng.below(4) == 0 {
+            let seeds = 1 + rng.below(MAX_SEEDS);
+            settings.set(SEEDS_KEY, &seeds.to_string()).unwrap();
+        }
         settings
     }
 
@@ -335,9 +383,10 @@ pub(crate) mod tests {
             let n = settings.sizes()[rng.below(settings.sizes().len())];
             let config = settings.config(n);
             let back = LabSettings::from_config(&config, settings.sizes());
-            // A run knows what it is, not how it was batched.
+            // A run knows what it is, not how it was batched or which seeds are its siblings.
             let unbatched = LabSettings {
                 batch_runs: None,
+                seeds: 1,
                 ..settings
             };
             assert_eq!(back, unbatched);
@@ -405,6 +454,23 @@ pub(crate) mod tests {
         assert_eq!(settings.batch_runs(), Some(1));
         settings.set(BATCH_RUNS_KEY, "auto").unwrap();
         assert_eq!(settings.batch_runs(), None);
+    }
+
+    #[test]
+    fn each_size_trains_with_consecutive_seeds() {
+        let mut settings = LabSettings::default();
+        settings.set("seed", "7").unwrap();
+        assert_eq!(settings.configs(800).len(), 1);
+        settings.set(SEEDS_KEY, "3").unwrap();
+        let seeds: Vec<u64> = settings.configs(800).iter().map(|c| c.seed).collect();
+        assert_eq!(seeds, [7, 8, 9]);
+        assert!(settings.configs(800).iter().all(|c| c.train_size() == 800));
+        assert_eq!(settings.all_configs().len(), 3 * settings.sizes().len());
+        assert!(settings.preset().is_none(), "the seed was changed");
+        for bad in ["0", "6", "x"] {
+            assert!(settings.set(SEEDS_KEY, bad).is_err());
+        }
+        assert_eq!(settings.seeds(), 3);
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use grokking_lab::presets::{self, Preset};
 use grokking_lab::settings::{self as table, SETTINGS};
 
-use super::{BATCH_RUNS_KEY, LabSettings, SIZES_KEY};
+use super::{BATCH_RUNS_KEY, LabSettings, SEEDS_KEY, SIZES_KEY};
 
 /// The selected training size.
 const SELECTED_KEY: &str = "n";
@@ -62,6 +62,9 @@ pub fn encode(settings: &LabSettings, selected: usize) -> String {
         })
         .collect();
     pairs.push(format!("{SIZES_KEY}={}", settings.sizes_text()));
+    if settings.seeds() > 1 {
+        pairs.push(format!("{SEEDS_KEY}={}", settings.seeds()));
+    }
     if settings.batch_runs().is_some() {
         pairs.push(format!("{BATCH_RUNS_KEY}={}", settings.batch_runs_text()));
     }
@@ -122,6 +125,9 @@ pub fn decode(hash: &str) -> Decoded {
                 .map_err(|_| "not a whole number".to_owned()),
             SIZES_KEY => super::parse_sizes(value)
                 .map(|sizes| settings.sizes = sizes)
+                .map_err(|e| e.to_string()),
+            SEEDS_KEY => super::parse_seeds(value)
+                .map(|seeds| settings.seeds = seeds)
                 .map_err(|e| e.to_string()),
             BATCH_RUNS_KEY => super::parse_batch_runs(value)
                 .map(|cap| settings.batch_runs = cap)

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::dataset;
 use crate::backend::{BackendJob, BackendKind, dispatch};
+use crate::kernels::KernelLog;
 
 #[derive(Debug, Args)]
 pub struct BenchArgs {
@@ -26,6 +27,10 @@ pub struct BenchArgs {
     /// Print a JSON array (one object per measurement) instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Also count the GPU kernels a step and an evaluation launch (wgpu only). Logging every
+    /// kernel slows the run: take timings from a run without it.
+    #[arg(long)]
+    pub count_kernels: bool,
 }
 
 /// One measurement, as `--json` prints it.
@@ -38,22 +43,36 @@ struct Measurement {
     /// Runs × steps per second: what a sweep's progress depends on.
     run_steps_per_s: f64,
     ms_per_eval: f64,
+    /// GPU kernels one training step launches (`--count-kernels`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kernels_per_step: Option<f64>,
+    /// GPU kernels one evaluation of every run launches (`--count-kernels`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kernels_per_eval: Option<usize>,
 }
 
 /// The presets the lab and the paper use: a single run at the middle size, and a batch of
 /// every size of the preset.
 const CASES: [&Preset; 3] = [&presets::THREE_REGIMES, &presets::PAPER, &presets::IMDB];
 
-struct Measure {
+struct Measure<'a> {
     configs: Vec<ExperimentConfig>,
     steps: usize,
+    kernels: Option<&'a KernelLog>,
 }
 
-/// (ms per step, ms per evaluation)
-impl BackendJob for Measure {
-    type Output = (f64, f64);
+/// What one configuration measured.
+struct Timing {
+    ms_per_step: f64,
+    ms_per_eval: f64,
+    kernels_per_step: Option<f64>,
+    kernels_per_eval: Option<usize>,
+}
 
-    fn run<B: AutodiffBackend>(self, device: B::Device) -> (f64, f64) {
+impl BackendJob for Measure<'_> {
+    type Output = Timing;
+
+    fn run<B: AutodiffBackend>(self, device: B::Device) -> Timing {
         let data: Vec<_> = self
             .configs
             .iter()
@@ -65,18 +84,36 @@ impl BackendJob for Measure {
         let sync = |trainer: &BatchTrainer<B>| {
             pollster::block_on(trainer.evaluate().read()).expect("readback");
         };
+        let count = || self.kernels.map(KernelLog::count);
         trainer.train_steps(5);
         sync(&trainer);
+        let before = count();
         let started = Instant::now();
         for _ in 0..self.steps {
             trainer.step();
         }
         sync(&trainer); // the steps are only done once their results can be read
         let total = started.elapsed().as_secs_f64();
+        let after_steps = count();
         let started = Instant::now();
         sync(&trainer);
         let eval = started.elapsed().as_secs_f64();
-        ((total - eval) * 1e3 / self.steps as f64, eval * 1e3)
+        let after_eval = count();
+        // The steps were followed by one evaluation, as many kernels as the second.
+        let (kernels_per_step, kernels_per_eval) = match (before, after_steps, after_eval) {
+            (Some(before), Some(steps), Some(eval)) => {
+                let per_eval = eval - steps;
+                let per_step = (steps - before).saturating_sub(per_eval) as f64 / self.steps as f64;
+                (Some(per_step), Some(per_eval))
+            }
+            _ => (None, None),
+        };
+        Timing {
+            ms_per_step: (total - eval) * 1e3 / self.steps as f64,
+            ms_per_eval: eval * 1e3,
+            kernels_per_step,
+            kernels_per_eval,
+        }
     }
 }
 
@@ -88,10 +125,17 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     if cases.is_empty() {
         anyhow::bail!("no such case; the cases are three-regimes, paper and imdb");
     }
+    let kernels = match (args.count_kernels, args.backend) {
+        (false, _) => None,
+        (true, BackendKind::Wgpu) => Some(KernelLog::start()?),
+        (true, BackendKind::Cpu) => {
+            anyhow::bail!("--count-kernels counts GPU kernels: use it with --backend wgpu")
+        }
+    };
     if !args.json {
         println!("backend: {}", args.backend.name());
-        println!("| case | runs | ms/step | run-steps/s | ms/eval |");
-        println!("|---|---:|---:|---:|---:|");
+        println!("| case | runs | ms/step | run-steps/s | ms/eval | kernels/step | kernels/eval |");
+        println!("|---|---:|---:|---:|---:|---:|---:|");
     }
     let mut measurements = Vec::new();
     for preset in cases {
@@ -103,25 +147,34 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
                 config.training.eval_every = config.training.steps;
             }
             let runs = configs.len();
-            let (ms_per_step, ms_per_eval) = dispatch(
+            let timing = dispatch(
                 args.backend,
                 Measure {
                     configs,
                     steps: args.steps,
+                    kernels: kernels.as_ref(),
                 },
             )?;
             let measurement = Measurement {
                 case: preset.name,
                 backend: args.backend.name(),
                 runs,
-                ms_per_step,
-                run_steps_per_s: runs as f64 * 1e3 / ms_per_step,
-                ms_per_eval,
+                ms_per_step: timing.ms_per_step,
+                run_steps_per_s: runs as f64 * 1e3 / timing.ms_per_step,
+                ms_per_eval: timing.ms_per_eval,
+                kernels_per_step: timing.kernels_per_step,
+                kernels_per_eval: timing.kernels_per_eval,
             };
             if !args.json {
+                let or_dash = |v: Option<String>| v.unwrap_or_else(|| "—".into());
                 println!(
-                    "| {} | {runs} | {ms_per_step:.2} | {:.1} | {ms_per_eval:.1} |",
-                    measurement.case, measurement.run_steps_per_s
+                    "| {} | {runs} | {:.2} | {:.1} | {:.1} | {} | {} |",
+                    measurement.case,
+                    measurement.ms_per_step,
+                    measurement.run_steps_per_s,
+                    measurement.ms_per_eval,
+                    or_dash(measurement.kernels_per_step.map(|k| format!("{k:.1}"))),
+                    or_dash(measurement.kernels_per_eval.map(|k| k.to_string())),
                 );
             }
             measurements.push(measurement);
