@@ -1,4 +1,4 @@
-// Browser throughput of the lab's Three regimes preset: every size as one batch (the lab's
+// Browser throughput of a lab preset (Three regimes by default): every size as one batch (the lab's
 // default) against one size at a time (`batch-runs=1`, the lab before batching), on WebGPU
 // (SwiftShader here) and on the CPU fallback. Not a test: prints a JSON array, one object per
 // case, for docs/results/batched-runs.md.
@@ -8,12 +8,12 @@
 // over a time window would measure nothing. The first evaluation interval (kernels compile
 // in it) is skipped; `intervals` more are timed.
 //
-// Usage: node bench.mjs <dist-dir> [intervals per case, default 1]
+// Usage: node bench.mjs <dist-dir> [preset, default three-regimes] [intervals per case, default 1]
 
 import { chromium } from "playwright-core";
 import { serve } from "./serve.mjs";
 
-const [dist, intervals = "1"] = process.argv.slice(2);
+const [dist, preset = "three-regimes", intervals = "1"] = process.argv.slice(2);
 
 const BASE_ARGS = [
   "--no-sandbox", "--disable-background-networking", "--disable-component-update",
@@ -31,7 +31,7 @@ async function measure(backend, args, cap) {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", headless: true, args: [...BASE_ARGS, ...args] });
   try {
     const page = await browser.newPage();
-    const link = `preset=three-regimes${cap ? `&batch-runs=${cap}` : ""}&n=1100`;
+    const link = `preset=${preset}${cap ? `&batch-runs=${cap}` : ""}`;
     await page.goto(`${site.url}#${link}`);
     await page.waitForSelector(`#device[data-backend='${backend}']`, { timeout: 120_000 });
     await page.click("#play");
@@ -48,7 +48,7 @@ async function measure(backend, args, cap) {
     const bytes = Number(await page.getAttribute("#perf", "data-batch-bytes"));
     const steps_per_s = (end.step - start.step) / ((end.t - start.t) / 1000);
     results.push({
-      case: "three-regimes",
+      case: preset,
       backend,
       link,
       runs,
