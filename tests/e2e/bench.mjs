@@ -12,17 +12,10 @@
 
 import { chromium } from "playwright-core";
 import { serve } from "./serve.mjs";
+import { BASE_ARGS, WEBGPU_ARGS } from "./chromium.mjs";
 
 const [dist, preset = "three-regimes", intervals = "1"] = process.argv.slice(2);
 
-const BASE_ARGS = [
-  "--no-sandbox", "--disable-background-networking", "--disable-component-update",
-  "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage",
-];
-const WEBGPU_ARGS = [
-  "--enable-unsafe-webgpu", "--enable-unsafe-swiftshader", "--use-webgpu-adapter=swiftshader",
-  "--enable-features=Vulkan", "--use-vulkan=swiftshader", "--use-angle=swiftshader",
-];
 
 const site = await serve(dist);
 const results = [];

@@ -7,18 +7,11 @@ import { chromium } from "playwright-core";
 import { mkdir, writeFile, readFile } from "node:fs/promises";
 import assert from "node:assert/strict";
 import { serve } from "./serve.mjs";
+import { BASE_ARGS, WEBGPU_ARGS } from "./chromium.mjs";
 
 const [dist, artifacts] = process.argv.slice(2);
 await mkdir(artifacts, { recursive: true });
 
-const BASE_ARGS = [
-  "--no-sandbox", "--disable-background-networking", "--disable-component-update",
-  "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage",
-];
-const WEBGPU_ARGS = [
-  "--enable-unsafe-webgpu", "--enable-unsafe-swiftshader", "--use-webgpu-adapter=swiftshader",
-  "--enable-features=Vulkan", "--use-vulkan=swiftshader", "--use-angle=swiftshader",
-];
 // Two sizes of a + b mod 11 (90-pair pool) on a 16-wide model.
 // Keys are the CLI's flag names (the core's settings table).
 const TINY = "modulus=11&d-model=16&heads=2&d-mlp=32&steps=200&eval-every=20&sizes=30,60";
