@@ -5,7 +5,8 @@ use grokking_lab::settings::{self, Group, Kind, SETTINGS, Setting};
 use leptos::prelude::*;
 
 use crate::settings::{
-    BATCH_RUNS_KEY, LabSettings, MAX_BATCH_RUNS, MAX_SEEDS, MAX_SIZES, SEEDS_KEY, SIZES_KEY,
+    BATCH_RUNS_KEY, LabSettings, MAX_BATCH_RUNS, MAX_SEEDS, MAX_SIZES, MAX_WORKERS, SEEDS_KEY,
+    SIZES_KEY, WORKERS_KEY,
 };
 use crate::state::{Lab, Level, RunStatus};
 use crate::store;
@@ -76,9 +77,24 @@ fn status_line(lab: &Lab) -> String {
             })
             .collect()
     });
-    let (speed, run_speed) = lab
-        .perf
-        .with(|p| (p.steps_per_second, p.run_steps_per_second()));
+    let (speed, run_speed, workers) = lab.perf.with(|p| {
+        let training: Vec<String> = p
+            .workers
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| w.training)
+            .map(|(i, w)| format!("worker {}: {:.0}", i + 1, w.steps_per_second))
+            .collect();
+        (
+            p.steps_per_second(),
+            p.run_steps_per_second(),
+            if training.len() > 1 {
+                format!(" [{}]", training.join(", "))
+            } else {
+                String::new()
+            },
+        )
+    });
     let waiting = if queued > 0 {
         format!(" · {queued} waiting")
     } else {
@@ -86,7 +102,7 @@ fn status_line(lab: &Lab) -> String {
     };
     match (training.first(), lab.playing.get()) {
         (Some(&(step, steps)), true) if training.len() > 1 => format!(
-            "training {} runs together: step {step} / {steps} · {speed:.0} steps/s ({run_speed:.0} run-steps/s){waiting}",
+            "training {} runs together: step {step} / {steps} · {speed:.0} steps/s{workers} ({run_speed:.0} run-steps/s){waiting}",
             training.len()
         ),
         (Some(&(step, steps)), true) => {
@@ -268,6 +284,10 @@ pub fn SettingsForm(lab: Lab) -> impl IntoView {
                 help=format!("“auto”: every size trains at once, as many as the device holds; 1 to {MAX_BATCH_RUNS} caps a batch (1 = one size at a time). The runs are the same either way.")
                 choices=Vec::new()
                 read=|s, _| Some(s.batch_runs_text()) />
+            <Field lab key=WORKERS_KEY label="Training workers"
+                help=format!("Web Workers that train, off the page's thread. “auto”: one on a GPU; on the CPU one per core the page leaves free. 1 to {MAX_WORKERS}: that many (on the CPU each takes a core).")
+                choices=Vec::new()
+                read=|s, _| Some(s.workers_text()) />
             {groups.into_iter().map(|group| view! {
                 <details class="group" open>
                     <summary>{group.title()}</summary>

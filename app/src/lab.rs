@@ -1,6 +1,5 @@
 //! The page: wiring state, engine, storage, URL and the views together.
 
-use burn::backend::{Autodiff, NdArray, Wgpu};
 use grokking_lab::record::{self, Loaded};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -8,12 +7,13 @@ use wasm_bindgen::prelude::*;
 use crate::charts::curves::Curves;
 use crate::charts::phase::PhaseDiagram;
 use crate::controls::{Presets, SettingsForm, SizeSlider, Transport};
-use crate::device::{self, DeviceChoice};
 use crate::explain::Explanation;
 use crate::export;
+use crate::pool::Workers;
 use crate::settings::{LabSettings, url};
-use crate::state::{Lab, Level, PerfStats, RunEntry};
-use crate::{engine, store};
+use crate::state::{Lab, Level, PerfStats, RunEntry, WorkerPerf};
+use crate::store;
+use crate::wake::{self, WakeLock};
 
 fn location_hash() -> String {
     web_sys::window()
@@ -86,7 +86,16 @@ pub fn App() -> impl IntoView {
     });
 
     watch_long_tasks(lab);
+    let wake_lock = RwSignal::new(WakeLock::Released);
+    wake::keep_awake_while_playing(lab, wake_lock);
     leptos::task::spawn_local(start(lab));
+    // The page is built in two tasks, each well under the 50 ms a long task takes: the
+    // controls first, the charts and the explanation right after.
+    let rest = RwSignal::new(false);
+    leptos::task::spawn_local(async move {
+        gloo_timers::future::TimeoutFuture::new(0).await;
+        rest.set(true);
+    });
 
     view! {
         <header>
@@ -102,19 +111,23 @@ pub fn App() -> impl IntoView {
                 <SizeSlider lab />
                 <SettingsForm lab />
                 <ExportPanel lab />
-                <PerfPanel lab />
+                <PerfPanel lab wake_lock />
             </section>
             <section class="plots">
-                <PhaseDiagram lab />
-                <Curves lab />
-                <ChartExports />
+                <Show when=move || rest.get()>
+                    <PhaseDiagram lab />
+                    <Curves lab />
+                    <ChartExports />
+                </Show>
             </section>
         </main>
-        <Explanation />
+        <Show when=move || rest.get()>
+            <Explanation />
+        </Show>
     }
 }
 
-/// Restore saved runs, pick a device, and run the engine on it.
+/// Restores saved runs, then starts the training workers and keeps them busy.
 async fn start(lab: Lab) {
     match store::load_all().await {
         Ok(restored) => {
@@ -138,29 +151,30 @@ async fn start(lab: Lab) {
             format!("Runs cannot be kept in this browser: {error}"),
         ),
     }
-    let choice = device::choose().await;
-    lab.perf
-        .update(|p| p.device_ready_ms = Some(engine::now_ms()));
-    lab.device.set(Some(choice.clone()));
-    match choice {
-        DeviceChoice::WebGpu { device, limits, .. } => {
-            engine::run::<Autodiff<Wgpu>>(lab, device, limits, "webgpu").await
-        }
-        DeviceChoice::Cpu { ref reason } => {
-            let limits = choice.limits();
-            lab.notify(Level::Info, format!("WebGPU is not available ({reason}). Training runs on the CPU instead: slower, so prefer small setups like the “Tiny” preset."));
-            engine::run::<Autodiff<NdArray>>(lab, Default::default(), limits, "cpu-wasm").await
-        }
+    let workers = Workers::start(lab);
+    // Whatever the user changes may change what the workers should train.
+    let scheduler = workers.clone();
+    Effect::new(move |_| {
+        lab.playing.track();
+        lab.step_budget.track();
+        lab.queue.track();
+        lab.selected.track();
+        lab.settings.track();
+        lab.device.track();
+        scheduler.schedule();
+    });
+    // Workers report after every evaluation; this only catches what nothing announced.
+    loop {
+        gloo_timers::future::TimeoutFuture::new(1000).await;
+        workers.schedule();
     }
 }
 
-/// Records the longest main-thread task while training (the page must stay responsive).
+/// Records the longest main-thread task since the page loaded, and the longest while
+/// training is warm (the page must stay responsive).
 fn watch_long_tasks(lab: Lab) {
     let callback = Closure::<dyn FnMut(web_sys::PerformanceObserverEntryList)>::new(
         move |list: web_sys::PerformanceObserverEntryList| {
-            if !lab.playing.get_untracked() {
-                return;
-            }
             let warm_since = lab.perf.with_untracked(|p| p.warm_since);
             for entry in list
                 .get_entries()
@@ -168,7 +182,8 @@ fn watch_long_tasks(lab: Lab) {
                 .filter_map(|e| e.dyn_into::<web_sys::PerformanceEntry>().ok())
             {
                 let duration = entry.duration();
-                let warm = warm_since.is_some_and(|since| entry.start_time() >= since);
+                let warm = lab.playing.get_untracked()
+                    && warm_since.is_some_and(|since| entry.start_time() >= since);
                 let (known, warm_known) = lab
                     .perf
                     .with_untracked(|p| (p.longest_task_ms, p.warm_longest_task_ms));
@@ -186,9 +201,11 @@ fn watch_long_tasks(lab: Lab) {
     let Ok(observer) = web_sys::PerformanceObserver::new(callback.as_ref().unchecked_ref()) else {
         return;
     };
-    let options =
-        web_sys::PerformanceObserverInit::new(&js_sys::Array::of1(&JsValue::from_str("longtask")));
-    observer.observe(&options);
+    // `buffered`: the tasks before this observer existed (loading the page's wasm) count.
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"type".into(), &"longtask".into());
+    let _ = js_sys::Reflect::set(&options, &"buffered".into(), &JsValue::TRUE);
+    observer.observe(options.unchecked_ref());
     callback.forget();
 }
 
@@ -196,13 +213,21 @@ fn watch_long_tasks(lab: Lab) {
 fn DeviceBadge(lab: Lab) -> impl IntoView {
     let text = move || match lab.device.get() {
         None => "looking for a GPU…".to_owned(),
-        Some(DeviceChoice::WebGpu { adapter, .. }) => format!(
+        Some(device) if device.is_webgpu() => format!(
             "WebGPU · {}",
-            if adapter.is_empty() { "GPU" } else { &adapter }
+            if device.adapter.is_empty() {
+                "GPU"
+            } else {
+                &device.adapter
+            }
         ),
-        Some(DeviceChoice::Cpu { .. }) => "CPU (WebAssembly) · no WebGPU".to_owned(),
+        Some(_) => "CPU (WebAssembly) · no WebGPU".to_owned(),
     };
-    let kind = move || lab.device.get().map_or("pending", |d| d.backend_name());
+    let kind = move || {
+        lab.device
+            .get()
+            .map_or_else(|| "pending".to_owned(), |d| d.backend)
+    };
     view! { <div id="device" class="device" data-backend=kind>{text}</div> }
 }
 
@@ -341,23 +366,31 @@ fn ChartExports() -> impl IntoView {
 }
 
 #[component]
-fn PerfPanel(lab: Lab) -> impl IntoView {
+fn PerfPanel(lab: Lab, wake_lock: RwSignal<WakeLock>) -> impl IntoView {
+    let per_worker = move |f: fn(&WorkerPerf) -> String| {
+        lab.perf
+            .with(|p| p.workers.iter().map(f).collect::<Vec<_>>().join(","))
+    };
     view! {
         <div id="perf" class="perf"
             data-steps=move || lab.perf.with(|p| p.total_steps)
-            data-steps-per-second=move || lab.perf.with(|p| format!("{:.1}", p.steps_per_second))
+            data-steps-per-second=move || lab.perf.with(|p| format!("{:.1}", p.steps_per_second()))
             data-run-steps-per-second=move || lab.perf.with(|p| format!("{:.1}", p.run_steps_per_second()))
-            data-batch-runs=move || lab.perf.with(|p| p.batch_runs)
-            data-batch-bytes=move || lab.perf.with(|p| p.batch_bytes)
+            data-batch-runs=move || lab.perf.with(|p| p.batch_runs())
+            data-batch-bytes=move || lab.perf.with(|p| p.batch_bytes())
+            data-workers=move || lab.perf.with(|p| p.workers.len())
+            data-worker-steps=move || per_worker(|w| w.steps.to_string())
+            data-worker-steps-per-second=move || per_worker(|w| format!("{:.1}", w.steps_per_second))
+            data-wake-lock=move || wake_lock.get().as_str()
             data-longest-task-ms=move || lab.perf.with(|p| format!("{:.0}", p.longest_task_ms))
             data-warm-longest-task-ms=move || lab.perf.with(|p| format!("{:.0}", p.warm_longest_task_ms))
             data-longest-slice-ms=move || lab.perf.with(|p| format!("{:.1}", p.longest_slice_ms))
             data-device-ready-ms=move || lab.perf.with(|p| p.device_ready_ms.map_or(String::new(), |t| format!("{t:.0}")))
             data-first-step-ms=move || lab.perf.with(|p| p.first_step_ms.map_or(String::new(), |t| format!("{t:.0}")))>
             {move || lab.perf.with(|p| format!(
-                "{} · {:.0} steps/s ({:.0} run-steps/s) · {} steps trained · longest main-thread task while training: {:.0} ms ({:.0} ms during start-up) · load → first step: {}",
+                "{} · {:.0} steps/s ({:.0} run-steps/s) · {} steps trained · longest main-thread task while training: {:.0} ms (since loading: {:.0} ms) · load → first step: {}",
                 batch_text(p),
-                p.steps_per_second,
+                p.steps_per_second(),
                 p.run_steps_per_second(),
                 p.total_steps,
                 p.warm_longest_task_ms,
@@ -368,15 +401,19 @@ fn PerfPanel(lab: Lab) -> impl IntoView {
     }
 }
 
-/// "11 runs per batch · ≈ 38 MB on the device".
+/// "2 workers · 11 runs per batch · ≈ 38 MB on the device".
 fn batch_text(perf: &PerfStats) -> String {
-    if perf.batch_runs == 0 {
-        return "no batch yet".to_owned();
+    let workers = match perf.workers.len() {
+        0 | 1 => String::new(),
+        n => format!("{n} workers · "),
+    };
+    let runs = perf.batch_runs();
+    if runs == 0 {
+        return format!("{workers}no batch training");
     }
-    let noun = if perf.batch_runs == 1 { "run" } else { "runs" };
+    let noun = if runs == 1 { "run" } else { "runs" };
     format!(
-        "{} {noun} per batch · ≈ {:.1} MB on the device",
-        perf.batch_runs,
-        perf.batch_bytes as f64 / 1e6
+        "{workers}{runs} {noun} per batch · ≈ {:.1} MB on the device",
+        perf.batch_bytes() as f64 / 1e6
     )
 }

@@ -1,19 +1,5 @@
-//! Grokking Lab in the browser: a Leptos page training burn models on WebGPU.
-
-mod charts;
-mod controls;
-mod crash;
-mod device;
-mod engine;
-mod explain;
-mod export;
-mod imdb;
-mod lab;
-mod settings;
-mod state;
-mod store;
+//! The Grokking Lab page: renders, keeps the runs, and hands training to workers.
 
 fn main() {
-    crash::install_panic_hook();
-    leptos::mount::mount_to_body(lab::App);
+    grokking_app::start_page();
 }

@@ -9,7 +9,8 @@ use grokking_lab::trainer::batch_shape;
 use grokking_lab::{EvalPoint, ExperimentConfig};
 use leptos::prelude::*;
 
-use crate::device::DeviceChoice;
+use crate::protocol::DeviceInfo;
+pub use crate::protocol::Level;
 use crate::settings::LabSettings;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -88,13 +89,6 @@ impl RunEntry {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    Info,
-    Warning,
-    Error,
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct Notice {
     pub id: u32,
@@ -102,26 +96,44 @@ pub struct Notice {
     pub text: String,
 }
 
+/// One training worker's speed, as it last reported.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WorkerPerf {
+    /// Whether it has a batch in training now.
+    pub training: bool,
+    /// Steps of its batch per second (each advances every run in it).
+    pub steps_per_second: f64,
+    /// Runs its batch holds (the live ones: diverged runs are frozen).
+    pub batch_runs: usize,
+    /// Estimated device memory of its batch, in bytes.
+    pub batch_bytes: u64,
+    /// Batch steps it trained since the page loaded.
+    pub steps: usize,
+}
+
+impl WorkerPerf {
+    pub fn run_steps_per_second(&self) -> f64 {
+        self.steps_per_second * self.batch_runs.max(1) as f64
+    }
+}
+
 /// Speed and responsiveness, measured as the lab runs.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PerfStats {
-    /// Steps of the batch in training per second (each advances every run in it).
-    pub steps_per_second: f64,
-    /// Runs the batch in training holds (its live ones: diverged runs are frozen).
-    pub batch_runs: usize,
-    /// Estimated device memory of the batch in training, in bytes.
-    pub batch_bytes: u64,
-    /// Longest main-thread task seen while training (PerformanceObserver "longtask"),
-    /// GPU pipeline compilation at start-up included.
+    /// Per training worker, in the pool's order.
+    pub workers: Vec<WorkerPerf>,
+    /// Longest main-thread task since the page loaded (PerformanceObserver "longtask"):
+    /// start-up included.
     pub longest_task_ms: f64,
-    /// The same, counting only tasks that start once the current size has trained its first
-    /// evaluation interval: steady training, after the GPU kernels for its shapes compiled.
+    /// The same, counting only tasks that start while training is warm: every worker's
+    /// batch past its first evaluation interval (kernels compiled, data built).
     pub warm_longest_task_ms: f64,
-    /// `performance.now()` when the current job became warm; `None` while it warms up.
+    /// `performance.now()` when training became warm; `None` while it warms up.
     pub warm_since: Option<f64>,
-    /// Longest synchronous training slice (dispatch between two yields).
+    /// Longest synchronous stretch of training work in a worker (between two looks at the
+    /// page's commands).
     pub longest_slice_ms: f64,
-    /// Milliseconds from navigation start until the device (WebGPU or CPU) was ready.
+    /// Milliseconds from navigation start until the first worker's device was ready.
     pub device_ready_ms: Option<f64>,
     /// Milliseconds from navigation start to the first finished training step.
     pub first_step_ms: Option<f64>,
@@ -129,9 +141,38 @@ pub struct PerfStats {
 }
 
 impl PerfStats {
-    /// Steps summed over the batch's runs, per second: what batching multiplies.
+    /// Every worker's last report (a finished batch's speed stays on show).
+    fn training(&self) -> impl Iterator<Item = &WorkerPerf> {
+        self.workers.iter()
+    }
+
+    /// Batch steps per second, summed over the workers (as each last reported).
+    pub fn steps_per_second(&self) -> f64 {
+        self.training().map(|w| w.steps_per_second).sum()
+    }
+
+    /// Steps summed over every run of every batch, per second: what batching and workers
+    /// multiply.
     pub fn run_steps_per_second(&self) -> f64 {
-        self.steps_per_second * self.batch_runs.max(1) as f64
+        self.training().map(WorkerPerf::run_steps_per_second).sum()
+    }
+
+    /// The largest batch (in training, or trained last).
+    pub fn batch_runs(&self) -> usize {
+        self.training().map(|w| w.batch_runs).max().unwrap_or(0)
+    }
+
+    /// Estimated device memory of that batch.
+    pub fn batch_bytes(&self) -> u64 {
+        self.training().map(|w| w.batch_bytes).max().unwrap_or(0)
+    }
+
+    /// The record for worker `index`, created on first use.
+    pub fn worker(&mut self, index: usize) -> &mut WorkerPerf {
+        if self.workers.len() <= index {
+            self.workers.resize(index + 1, WorkerPerf::default());
+        }
+        &mut self.workers[index]
     }
 }
 
@@ -147,7 +188,8 @@ pub struct Lab {
     pub runs: RwSignal<HashMap<RunKey, RunEntry>>,
     /// Configurations waiting to be trained, in order.
     pub queue: RwSignal<Vec<ExperimentConfig>>,
-    pub device: RwSignal<Option<DeviceChoice>>,
+    /// The first worker's device (every worker picks the same kind).
+    pub device: RwSignal<Option<DeviceInfo>>,
     pub notices: RwSignal<Vec<Notice>>,
     pub perf: RwSignal<PerfStats>,
     /// Set when training can no longer continue (lost GPU device).
@@ -245,22 +287,37 @@ impl Lab {
         }
     }
 
-    /// What the engine should train now: the selected size if unfinished, else the queue.
-    pub fn next_target(&self) -> Option<ExperimentConfig> {
-        let selected = self
+    /// Whether `config` still has training to do (no entry yet, queued or training).
+    fn is_unfinished(&self, config: &ExperimentConfig) -> bool {
+        self.runs.with_untracked(|runs| {
+            runs.get(&config.key())
+                .is_none_or(|r| !r.status.is_finished())
+        })
+    }
+
+    /// The slider's size's runs (one per seed) that are queued and unfinished: trained
+    /// before anything else.
+    pub fn selected_targets(&self) -> Vec<ExperimentConfig> {
+        let configs = self
             .settings
-            .with_untracked(|s| s.config(self.selected.get_untracked()));
-        let unfinished = |config: &ExperimentConfig| {
-            self.runs.with_untracked(|runs| {
-                runs.get(&config.key())
-                    .is_none_or(|r| !r.status.is_finished())
-            })
-        };
-        if unfinished(&selected) && self.queue.with_untracked(|q| q.contains(&selected)) {
-            return Some(selected);
-        }
-        self.queue
-            .with_untracked(|q| q.iter().find(|c| unfinished(c)).cloned())
+            .with_untracked(|s| s.configs(self.selected.get_untracked()));
+        self.queue.with_untracked(|queue| {
+            configs
+                .into_iter()
+                .filter(|c| queue.contains(c) && self.is_unfinished(c))
+                .collect()
+        })
+    }
+
+    /// The first queued, unfinished run that `skip` does not exclude (runs other workers
+    /// hold, say).
+    pub fn next_target(&self, skip: impl Fn(&RunKey) -> bool) -> Option<ExperimentConfig> {
+        self.queue.with_untracked(|queue| {
+            queue
+                .iter()
+                .find(|c| self.is_unfinished(c) && !skip(&c.key()))
+                .cloned()
+        })
     }
 
     /// The runs to train together with `target` as one batch: `target` first, then the
@@ -279,9 +336,7 @@ impl Lab {
             key != target_key
                 && !taken(&key)
                 && batch_shape(config) == shape
-                && self
-                    .runs
-                    .with_untracked(|runs| runs.get(&key).is_none_or(|r| !r.status.is_finished()))
+                && self.is_unfinished(config)
         };
         let mut batch = vec![target.clone()];
         self.queue.with_untracked(|queue| {
@@ -315,5 +370,63 @@ impl Lab {
                 f(run);
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use grokking_lab::presets;
+
+    fn tiny_lab() -> Lab {
+        let settings = LabSettings::from_preset(&presets::TINY);
+        let selected = settings.middle_size();
+        let lab = Lab::new(settings, selected);
+        lab.enqueue_all();
+        lab
+    }
+
+    #[test]
+    fn the_slider_size_is_queued_first_and_targeted_until_it_finishes() {
+        let lab = tiny_lab();
+        let selected = lab.selected.get_untracked();
+        let targets = lab.selected_targets();
+        assert_eq!(targets.len(), 1);
+        assert_eq!(targets[0].train_size(), selected);
+        assert_eq!(lab.next_target(|_| false), Some(targets[0].clone()));
+        lab.update_run(&targets[0].key(), |run| run.status = RunStatus::Done);
+        assert!(lab.selected_targets().is_empty());
+        assert_ne!(lab.next_target(|_| false), Some(targets[0].clone()));
+    }
+
+    #[test]
+    fn the_next_target_skips_what_another_worker_holds() {
+        let lab = tiny_lab();
+        let first = lab.next_target(|_| false).unwrap();
+        let second = lab.next_target(|key| key == &first.key()).unwrap();
+        assert_ne!(first, second);
+        let all: Vec<RunKey> = lab.queue.get_untracked().iter().map(|c| c.key()).collect();
+        assert_eq!(lab.next_target(|key| all.contains(key)), None);
+    }
+
+    #[test]
+    fn a_batch_takes_the_target_then_unclaimed_queued_runs_up_to_the_cap() {
+        let lab = tiny_lab();
+        let sizes = lab.settings.get_untracked().sizes().len();
+        let target = lab.next_target(|_| false).unwrap();
+        let whole = lab.batch_for(&target, |_| false, usize::MAX);
+        assert_eq!(whole.len(), sizes, "every size has the same shape");
+        assert_eq!(whole[0], target);
+        let half = lab.batch_for(&target, |_| false, sizes.div_ceil(2));
+        assert_eq!(half.len(), sizes.div_ceil(2));
+        let claimed: Vec<RunKey> = half.iter().map(|c| c.key()).collect();
+        let other = lab.next_target(|key| claimed.contains(key)).unwrap();
+        let rest = lab.batch_for(&other, |key| claimed.contains(key), usize::MAX);
+        assert_eq!(
+            rest.len(),
+            sizes - half.len(),
+            "the two batches split the sizes"
+        );
+        assert!(rest.iter().all(|c| !claimed.contains(&c.key())));
     }
 }

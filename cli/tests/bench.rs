@@ -21,5 +21,8 @@ fn an_unknown_case_is_named() {
         .unwrap();
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("three-regimes, paper and imdb"), "{stderr}");
+    assert!(
+        stderr.contains("three-regimes, tiny, paper, imdb"),
+        "{stderr}"
+    );
 }

@@ -26,6 +26,12 @@ pub const BATCH_RUNS_KEY: &str = "batch-runs";
 /// The most runs one batch may hold when the user caps it.
 pub const MAX_BATCH_RUNS: usize = 64;
 
+/// The key of the number of training workers (Web Workers; on the CPU each takes a core).
+pub const WORKERS_KEY: &str = "workers";
+
+/// The most training workers the user may ask for.
+pub const MAX_WORKERS: usize = 16;
+
 /// The key of the number of seeds each size trains with.
 pub const SEEDS_KEY: &str = "seeds-per-size";
 
@@ -41,6 +47,9 @@ pub struct LabSettings {
     /// The most runs trained as one batched model (1 = one size at a time); `None`: as many
     /// as the device holds. How the lab trains, not what: runs are the same either way.
     batch_runs: Option<usize>,
+    /// How many Web Workers train (`None`: one on WebGPU, one per spare core on the CPU).
+    /// How the lab trains, not what.
+    workers: Option<usize>,
     /// Every size trains with seeds `seed`, `seed + 1`, … (this many, 1 ..= MAX_SEEDS); the
     /// phase diagram shows their mean and spread.
     seeds: usize,
@@ -59,6 +68,8 @@ pub enum EditError {
     TooManySizes(usize),
     #[error("a whole number from 1 to {MAX_BATCH_RUNS}, or “auto”; got {0:?}")]
     BatchRuns(String),
+    #[error("a whole number from 1 to {MAX_WORKERS}, or “auto”; got {0:?}")]
+    Workers(String),
     #[error("a whole number from 1 to {MAX_SEEDS}; got {0:?}")]
     Seeds(String),
 }
@@ -95,6 +106,7 @@ impl LabSettings {
             template,
             sizes,
             batch_runs: None,
+            workers: None,
             seeds: 1,
         }
     }
@@ -144,6 +156,17 @@ impl LabSettings {
     /// The batch cap as the form and the link write it.
     pub fn batch_runs_text(&self) -> String {
         self.batch_runs
+            .map_or_else(|| "auto".to_owned(), |n| n.to_string())
+    }
+
+    /// The user's number of training workers (`None`: the lab decides).
+    pub fn workers(&self) -> Option<usize> {
+        self.workers
+    }
+
+    /// The number of workers as the form and the link write it.
+    pub fn workers_text(&self) -> String {
+        self.workers
             .map_or_else(|| "auto".to_owned(), |n| n.to_string())
     }
 
@@ -208,6 +231,8 @@ impl LabSettings {
             next.sizes = parse_sizes(text)?;
         } else if key == BATCH_RUNS_KEY {
             next.batch_runs = parse_batch_runs(text)?;
+        } else if key == WORKERS_KEY {
+            next.workers = parse_workers(text)?;
         } else if key == SEEDS_KEY {
             next.seeds = parse_seeds(text)?;
         } else {
@@ -250,13 +275,23 @@ fn parse_sizes(text: &str) -> Result<Vec<usize>, EditError> {
 
 /// `auto` (or nothing) for as many as fit, else 1 ..= [`MAX_BATCH_RUNS`].
 fn parse_batch_runs(text: &str) -> Result<Option<usize>, EditError> {
+    parse_auto(text, MAX_BATCH_RUNS).map_err(EditError::BatchRuns)
+}
+
+/// `auto` (or nothing) for the lab's choice, else 1 ..= [`MAX_WORKERS`].
+fn parse_workers(text: &str) -> Result<Option<usize>, EditError> {
+    parse_auto(text, MAX_WORKERS).map_err(EditError::Workers)
+}
+
+/// `auto` (or nothing) → `None`; else a whole number in 1 ..= `max`; else the text back.
+fn parse_auto(text: &str, max: usize) -> Result<Option<usize>, String> {
     let text = text.trim();
     if text.is_empty() || text.eq_ignore_ascii_case("auto") {
         return Ok(None);
     }
     match text.parse::<usize>() {
-        Ok(n) if (1..=MAX_BATCH_RUNS).contains(&n) => Ok(Some(n)),
-        _ => Err(EditError::BatchRuns(text.to_owned())),
+        Ok(n) if (1..=max).contains(&n) => Ok(Some(n)),
+        _ => Err(text.to_owned()),
     }
 }
 
@@ -354,6 +389,10 @@ pub(crate) mod tests {
             settings.set(BATCH_RUNS_KEY, &cap.to_string()).unwrap();
         }
         if rng.below(4) == 0 {
+            let workers = 1 + rng.below(MAX_WORKERS);
+            settings.set(WORKERS_KEY, &workers.to_string()).unwrap();
+        }
+        if rng.below(4) == 0 {
             let seeds = 1 + rng.below(MAX_SEEDS);
             settings.set(SEEDS_KEY, &seeds.to_string()).unwrap();
         }
@@ -386,6 +425,7 @@ pub(crate) mod tests {
             // A run knows what it is, not how it was batched or which seeds are its siblings.
             let unbatched = LabSettings {
                 batch_runs: None,
+                workers: None,
                 seeds: 1,
                 ..settings
             };
@@ -454,6 +494,23 @@ pub(crate) mod tests {
         assert_eq!(settings.batch_runs(), Some(1));
         settings.set(BATCH_RUNS_KEY, "auto").unwrap();
         assert_eq!(settings.batch_runs(), None);
+    }
+
+    #[test]
+    fn the_number_of_workers_is_auto_or_up_to_sixteen_and_is_not_part_of_the_experiment() {
+        let mut settings = LabSettings::default();
+        assert_eq!(settings.workers(), None);
+        settings.set(WORKERS_KEY, "2").unwrap();
+        assert_eq!(settings.workers(), Some(2));
+        assert_eq!(settings.workers_text(), "2");
+        assert_eq!(settings.preset().map(|p| p.name), Some("three-regimes"));
+        for bad in ["0", "17", "many"] {
+            let error = settings.set(WORKERS_KEY, bad).unwrap_err();
+            assert!(error.to_string().contains("from 1 to 16"), "{error}");
+        }
+        assert_eq!(settings.workers(), Some(2));
+        settings.set(WORKERS_KEY, "auto").unwrap();
+        assert_eq!(settings.workers(), None);
     }
 
     #[test]

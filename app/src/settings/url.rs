@@ -8,7 +8,7 @@
 use grokking_lab::presets::{self, Preset};
 use grokking_lab::settings::{self as table, SETTINGS};
 
-use super::{BATCH_RUNS_KEY, LabSettings, SEEDS_KEY, SIZES_KEY};
+use super::{BATCH_RUNS_KEY, LabSettings, SEEDS_KEY, SIZES_KEY, WORKERS_KEY};
 
 /// The selected training size.
 const SELECTED_KEY: &str = "n";
@@ -67,6 +67,9 @@ pub fn encode(settings: &LabSettings, selected: usize) -> String {
     }
     if settings.batch_runs().is_some() {
         pairs.push(format!("{BATCH_RUNS_KEY}={}", settings.batch_runs_text()));
+    }
+    if settings.workers().is_some() {
+        pairs.push(format!("{WORKERS_KEY}={}", settings.workers_text()));
     }
     pairs.push(format!("{SELECTED_KEY}={selected}"));
     pairs.join("&")
@@ -131,6 +134,9 @@ pub fn decode(hash: &str) -> Decoded {
                 .map_err(|e| e.to_string()),
             BATCH_RUNS_KEY => super::parse_batch_runs(value)
                 .map(|cap| settings.batch_runs = cap)
+                .map_err(|e| e.to_string()),
+            WORKERS_KEY => super::parse_workers(value)
+                .map(|workers| settings.workers = workers)
                 .map_err(|e| e.to_string()),
             _ => table::find(key)
                 .and_then(|setting| setting.apply(&mut settings.template, value))

@@ -21,7 +21,7 @@ pub struct BenchArgs {
     /// Timed steps per measurement (after warm-up).
     #[arg(long, default_value_t = 50)]
     pub steps: usize,
-    /// Only these cases (comma-separated: three-regimes, paper, imdb).
+    /// Only these cases (comma-separated: three-regimes, tiny, paper, imdb).
     #[arg(long, value_delimiter = ',')]
     pub cases: Vec<String>,
     /// Print a JSON array (one object per measurement) instead of a table.
@@ -53,7 +53,12 @@ struct Measurement {
 
 /// The presets the lab and the paper use: a single run at the middle size, and a batch of
 /// every size of the preset.
-const CASES: [&Preset; 3] = [&presets::THREE_REGIMES, &presets::PAPER, &presets::IMDB];
+const CASES: [&Preset; 4] = [
+    &presets::THREE_REGIMES,
+    &presets::TINY,
+    &presets::PAPER,
+    &presets::IMDB,
+];
 
 struct Measure<'a> {
     configs: Vec<ExperimentConfig>,
@@ -123,7 +128,8 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         .filter(|p| args.cases.is_empty() || args.cases.iter().any(|c| c == p.name))
         .collect();
     if cases.is_empty() {
-        anyhow::bail!("no such case; the cases are three-regimes, paper and imdb");
+        let names: Vec<&str> = CASES.iter().map(|p| p.name).collect();
+        anyhow::bail!("no such case; the cases are {}", names.join(", "));
     }
     let kernels = match (args.count_kernels, args.backend) {
         (false, _) => None,

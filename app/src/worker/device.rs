@@ -1,4 +1,4 @@
-//! Choosing where to train: burn's WebGPU backend when the browser offers an adapter,
+//! Choosing where a worker trains: burn's WebGPU backend when the browser offers an adapter,
 //! else burn's CPU backend compiled to wasm. Decided once, before any tensor exists.
 
 use burn::backend::wgpu::{RuntimeOptions, WgpuDevice, graphics::WebGpu, init_setup_async};
@@ -6,6 +6,9 @@ use grokking_lab::footprint::DeviceLimits;
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
+
+use super::scope;
+use crate::protocol::DeviceInfo;
 
 /// Where training runs, and why.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,6 +33,22 @@ impl DeviceChoice {
         match self {
             Self::WebGpu { .. } => "webgpu",
             Self::Cpu { .. } => "cpu-wasm",
+        }
+    }
+
+    /// What the page is told.
+    pub fn info(&self) -> DeviceInfo {
+        match self {
+            Self::WebGpu { adapter, .. } => DeviceInfo {
+                backend: self.backend_name().to_owned(),
+                adapter: adapter.clone(),
+                fallback_reason: None,
+            },
+            Self::Cpu { reason } => DeviceInfo {
+                backend: self.backend_name().to_owned(),
+                adapter: String::new(),
+                fallback_reason: Some(reason.clone()),
+            },
         }
     }
 
@@ -85,22 +104,18 @@ fn runtime_options() -> RuntimeOptions {
 /// `navigator.gpu.requestAdapter()`, with a reason when there is none. Checked before burn is
 /// asked, because burn cannot report a missing adapter without panicking.
 async fn find_adapter() -> Result<String, String> {
-    let window = web_sys::window().ok_or("no window")?;
     let gpu =
-        Reflect::get(&window.navigator(), &JsValue::from_str("gpu")).unwrap_or(JsValue::UNDEFINED);
-    if gpu.is_undefined() || gpu.is_null() {
-        return Err("this browser does not offer WebGPU (try a recent Chrome or Edge)".into());
-    }
+        scope::gpu().ok_or("this browser does not offer WebGPU (try a recent Chrome or Edge)")?;
     let request: Function = Reflect::get(&gpu, &JsValue::from_str("requestAdapter"))
         .ok()
         .and_then(|f| f.dyn_into().ok())
         .ok_or("navigator.gpu.requestAdapter is missing")?;
     let promise: Promise = request
         .call0(&gpu)
-        .map_err(describe)?
+        .map_err(scope::describe)?
         .dyn_into()
         .map_err(|_| "requestAdapter did not return a promise".to_owned())?;
-    let adapter = JsFuture::from(promise).await.map_err(describe)?;
+    let adapter = JsFuture::from(promise).await.map_err(scope::describe)?;
     if adapter.is_null() || adapter.is_undefined() {
         return Err("WebGPU is present but no GPU adapter is available (blocked, disabled, or no supported GPU)".into());
     }
@@ -118,15 +133,4 @@ async fn find_adapter() -> Result<String, String> {
             .collect::<Vec<_>>()
             .join(" "),
     )
-}
-
-fn describe(error: JsValue) -> String {
-    error
-        .as_string()
-        .or_else(|| {
-            error
-                .dyn_ref::<js_sys::Error>()
-                .map(|e| String::from(e.message()))
-        })
-        .unwrap_or_else(|| format!("{error:?}"))
 }

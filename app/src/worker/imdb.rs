@@ -1,16 +1,16 @@
 //! The bundled IMDB reviews in the browser. The manifest is compiled into the core (the
 //! settings need the pool size before anything is downloaded); the reviews themselves (1.2 MB) are fetched
 //! from `./data/imdb/` the first time an IMDB run starts, checked against the manifest's
-//! SHA-256, and kept for the session.
+//! SHA-256, and kept for the worker's life.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use grokking_lab::data::imdb::ImdbCorpus;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
-const MANIFEST_JSON: &str = include_str!("../../public/data/imdb/manifest.json");
+use super::scope;
+
+const MANIFEST_JSON: &str = include_str!("../../../public/data/imdb/manifest.json");
 
 thread_local! {
     static CORPUS: RefCell<Option<Rc<ImdbCorpus>>> = const { RefCell::new(None) };
@@ -36,22 +36,7 @@ pub async fn corpus() -> Result<Rc<ImdbCorpus>, String> {
 }
 
 async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
-    let failed = |why: String| format!("Downloading the IMDB reviews ({path}) failed: {why}");
-    let window = web_sys::window().ok_or_else(|| failed("no window".into()))?;
-    let response = JsFuture::from(window.fetch_with_str(path))
+    scope::fetch_bytes(path)
         .await
-        .map_err(|e| failed(format!("{e:?}")))?;
-    let response: web_sys::Response = response
-        .dyn_into()
-        .map_err(|_| failed("not a response".into()))?;
-    if !response.ok() {
-        return Err(failed(format!("HTTP {}", response.status())));
-    }
-    let buffer = response
-        .array_buffer()
-        .map_err(|e| failed(format!("{e:?}")))?;
-    let buffer = JsFuture::from(buffer)
-        .await
-        .map_err(|e| failed(format!("{e:?}")))?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+        .map_err(|why| format!("Downloading the IMDB reviews ({path}) failed: {why}"))
 }

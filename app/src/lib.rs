@@ -1,0 +1,23 @@
+//! Grokking Lab in the browser: a Leptos page (this crate's `grokking-app`) that renders and
+//! schedules, and training workers (`grokking-worker`) that run burn on WebGPU or the CPU.
+//! The two talk only through [`protocol`].
+
+mod charts;
+mod controls;
+mod crash;
+mod explain;
+mod export;
+mod lab;
+mod pool;
+pub mod protocol;
+mod settings;
+mod state;
+mod store;
+mod wake;
+pub mod worker;
+
+/// The page's `main`.
+pub fn start_page() {
+    crash::install_panic_hook();
+    leptos::mount::mount_to_body(lab::App);
+}

@@ -1,0 +1,177 @@
+//! What the page and a training worker say to each other (JSON over `postMessage`).
+//!
+//! The page owns the runs, the queue and storage; a worker owns burn (its device, its batches'
+//! models and optimizers) and nothing else. The page names batches ([`JobId`]); a worker
+//! trains one at a time, keeps the others parked, and answers every command it acts on.
+
+use grokking_lab::{EvalPoint, ExperimentConfig};
+use serde::{Deserialize, Serialize};
+
+/// A batch of runs, as the page numbers them (unique per page load).
+pub type JobId = u32;
+
+/// How urgent a message to the user is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Level {
+    Info,
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ToWorker {
+    /// Train batch `job`: resume it if parked here, else start it from as many of `configs`
+    /// as the device holds (the first always). The batch in training before is parked.
+    /// `evaluations`: stop after this many evaluation intervals (`None`: to the end).
+    /// `replay_until[i]`: run `i`'s history is kept up to this step already; points up to it
+    /// are not reported again (a restarted worker retrains them silently).
+    Train {
+        job: JobId,
+        configs: Vec<ExperimentConfig>,
+        evaluations: Option<usize>,
+        replay_until: Vec<usize>,
+    },
+    /// Park the batch in training (it keeps its model and optimizer here).
+    Pause,
+    /// Drop these batches (their runs were reset or went to another worker).
+    Forget { jobs: Vec<JobId> },
+}
+
+/// Where a worker trains.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeviceInfo {
+    /// `webgpu` or `cpu-wasm`, as run files record it (`meta.backend`).
+    pub backend: String,
+    /// The GPU's name, when there is one.
+    pub adapter: String,
+    /// Why there is no WebGPU, when there is not.
+    pub fallback_reason: Option<String>,
+}
+
+impl DeviceInfo {
+    pub fn is_webgpu(&self) -> bool {
+        self.backend == "webgpu"
+    }
+}
+
+/// What an evaluation found for one run of a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum Report {
+    Point(EvalPoint),
+    Diverged { step: usize },
+}
+
+/// Why a batch stopped training.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Stop {
+    /// Every run trained to the end (or diverged).
+    Done,
+    /// The evaluations asked for are done; the batch is parked.
+    Budget,
+    /// Asked to pause, or another batch was asked for; the batch is parked.
+    Parked,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum FromWorker {
+    /// The device is ready: training can be asked for.
+    Ready(DeviceInfo),
+    /// Something the user should read (a download under way, say).
+    Notice {
+        level: Level,
+        text: String,
+    },
+    /// Batch `job` trains: the first `runs` of the configurations asked for (the rest did not
+    /// fit on the device and stay the page's), about `bytes` of device memory.
+    Started {
+        job: JobId,
+        runs: usize,
+        bytes: u64,
+    },
+    /// The first training step of this worker finished on the device.
+    FirstStep,
+    /// An evaluation of every run of `job` (one entry per run; `None`: frozen or replayed).
+    /// `steps`: batch steps trained since the last message; `steps_per_second` since the
+    /// batch (re)started; `longest_slice_ms`: the longest synchronous stretch of work.
+    Evaluated {
+        job: JobId,
+        reports: Vec<Option<Report>>,
+        steps: usize,
+        steps_per_second: f64,
+        longest_slice_ms: f64,
+    },
+    Stopped {
+        job: JobId,
+        why: Stop,
+    },
+    /// Batch `job` could not start or train; it is gone. Its runs failed with `message`.
+    Failed {
+        job: JobId,
+        message: String,
+    },
+    /// The worker cannot train any more (a lost device, a panic): the page restarts it.
+    Crashed {
+        message: String,
+    },
+}
+
+impl ToWorker {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("commands are plain data")
+    }
+}
+
+impl FromWorker {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("reports are plain data")
+    }
+}
+
+/// Reads a message; `None` for anything that is not one (never a panic).
+pub fn parse<T: for<'de> Deserialize<'de>>(text: &str) -> Option<T> {
+    serde_json::from_str(text).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use grokking_lab::presets;
+
+    #[test]
+    fn commands_and_reports_survive_the_trip_through_json() {
+        let config = presets::TINY.config(30);
+        let train = ToWorker::Train {
+            job: 3,
+            configs: vec![config.clone()],
+            evaluations: Some(1),
+            replay_until: vec![40],
+        };
+        assert_eq!(parse::<ToWorker>(&train.to_json()), Some(train));
+        let point = EvalPoint {
+            step: 20,
+            train_loss: 1.5,
+            train_acc: 0.5,
+            test_loss: 2.0,
+            test_acc: 0.25,
+            weight_norm: 12.0,
+        };
+        let evaluated = FromWorker::Evaluated {
+            job: 3,
+            reports: vec![
+                Some(Report::Point(point)),
+                None,
+                Some(Report::Diverged { step: 7 }),
+            ],
+            steps: 20,
+            steps_per_second: 11.5,
+            longest_slice_ms: 30.0,
+        };
+        assert_eq!(parse::<FromWorker>(&evaluated.to_json()), Some(evaluated));
+    }
+
+    #[test]
+    fn garbage_is_not_a_message() {
+        assert_eq!(parse::<ToWorker>("{\"Train\":1}"), None);
+        assert_eq!(parse::<FromWorker>("not json"), None);
+    }
+}

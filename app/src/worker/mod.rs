@@ -1,0 +1,61 @@
+//! The training worker: burn on WebGPU (or the CPU) in a dedicated Web Worker, so the page's
+//! thread only renders. It picks its device, says so, then trains what the page asks for
+//! ([`crate::protocol`]). Deliberately absent: storage, the queue, settings — the page's.
+
+mod device;
+mod imdb;
+mod scope;
+mod train;
+
+use burn::backend::{Autodiff, Wgpu};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+use crate::protocol::{self, FromWorker, ToWorker};
+use device::DeviceChoice;
+
+/// The CPU fallback's backend (see `docs/results/browser.md` for why this one).
+#[cfg(feature = "flex")]
+type Cpu = burn::backend::Flex;
+#[cfg(not(feature = "flex"))]
+type Cpu = burn::backend::NdArray;
+
+/// The worker's `main`: listen, pick a device, train.
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        // The page restarts a crashed worker; the message says what happened.
+        scope::post(&FromWorker::Crashed {
+            message: info.to_string(),
+        });
+    }));
+    let inbox = train::Inbox::default();
+    let mailbox = inbox.clone();
+    let on_message =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            let command = event
+                .data()
+                .as_string()
+                .and_then(|text| protocol::parse::<ToWorker>(&text));
+            match command {
+                Some(command) => mailbox.borrow_mut().push_back(command),
+                None => web_sys::console::warn_1(&"the worker ignored a malformed command".into()),
+            }
+        });
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    wasm_bindgen_futures::spawn_local(async move {
+        let choice = device::choose().await;
+        scope::post(&FromWorker::Ready(choice.info()));
+        let limits = choice.limits();
+        match choice {
+            DeviceChoice::WebGpu { device, .. } => {
+                train::run::<Autodiff<Wgpu>>(inbox, device, limits).await
+            }
+            DeviceChoice::Cpu { .. } => {
+                train::run::<Autodiff<Cpu>>(inbox, Default::default(), limits).await
+            }
+        }
+    });
+}

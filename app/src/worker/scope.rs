@@ -1,0 +1,72 @@
+//! The worker's global scope: posting to the page, its clock, fetch, and yielding to its
+//! event loop (so the page's commands get in between training slices).
+
+use js_sys::{Promise, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{DedicatedWorkerGlobalScope, MessageChannel};
+
+use crate::protocol::FromWorker;
+
+fn scope() -> DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+/// Sends `message` to the page.
+pub fn post(message: &FromWorker) {
+    // Fails only when the page is gone, and then nobody is listening.
+    let _ = scope().post_message(&JsValue::from_str(&message.to_json()));
+}
+
+/// Milliseconds since this worker started.
+pub fn now_ms() -> f64 {
+    scope().performance().map_or(0.0, |p| p.now())
+}
+
+/// `navigator.gpu`, when the browser offers WebGPU to workers.
+pub fn gpu() -> Option<JsValue> {
+    let gpu = Reflect::get(&scope().navigator(), &JsValue::from_str("gpu")).ok()?;
+    (!gpu.is_undefined() && !gpu.is_null()).then_some(gpu)
+}
+
+/// The bytes at `path` (relative to the site), or why not.
+pub async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
+    let response = JsFuture::from(scope().fetch_with_str(path))
+        .await
+        .map_err(describe)?;
+    let response: web_sys::Response = response
+        .dyn_into()
+        .map_err(|_| "not a response".to_owned())?;
+    if !response.ok() {
+        return Err(format!("HTTP {}", response.status()));
+    }
+    let buffer = JsFuture::from(response.array_buffer().map_err(describe)?)
+        .await
+        .map_err(describe)?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// Lets queued events (the page's commands) run, then resumes at once. A message to
+/// ourselves, not `setTimeout(0)`, which browsers clamp to 4 ms once nested.
+pub async fn yield_now() {
+    let Ok(channel) = MessageChannel::new() else {
+        return;
+    };
+    let promise = Promise::new(&mut |resolve, _reject| {
+        channel.port1().set_onmessage(Some(&resolve));
+        let _ = channel.port2().post_message(&JsValue::NULL);
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+/// A JavaScript error in words.
+pub fn describe(error: JsValue) -> String {
+    error
+        .as_string()
+        .or_else(|| {
+            error
+                .dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+        })
+        .unwrap_or_else(|| format!("{error:?}"))
+}

@@ -1,0 +1,310 @@
+//! The worker's training loop: trains the batch the page asked for, in slices, reporting
+//! every evaluation; keeps the batches it was switched away from parked (model and optimizer
+//! state stay here) until asked to resume or forget them.
+//!
+//! A batch is the runs of one shape trained as one batched model: as many of the runs the
+//! page sent as the device's buffer limits allow. Steps only queue work on WebGPU; the single
+//! readback per evaluation (every run's numbers together) is awaited, never blocked on.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use burn::tensor::backend::AutodiffBackend;
+use gloo_timers::future::TimeoutFuture;
+use grokking_lab::config::TaskConfig;
+use grokking_lab::data::{self, Dataset};
+use grokking_lab::footprint::{self, DeviceLimits, Footprint};
+use grokking_lab::run::{BatchRun, Progress};
+use grokking_lab::{ExperimentConfig, TrainError};
+
+use super::scope::{self, now_ms, post};
+use crate::protocol::{FromWorker, JobId, Level, Report, Stop, ToWorker};
+
+/// Work at most this long between looks at the page's commands (a step that takes longer
+/// on a slow CPU still runs whole). Nothing else shares this thread, so it can be longer
+/// than a page's 16 ms frame; it bounds how long a pause or a slider switch waits.
+const SLICE_BUDGET_MS: f64 = 40.0;
+/// How often an idle worker looks for commands.
+const IDLE_POLL_MS: u32 = 10;
+
+/// Commands from the page, in arrival order.
+pub type Inbox = Rc<RefCell<VecDeque<ToWorker>>>;
+
+/// The run's data; IMDB reviews are downloaded on first use (the page says so: 1.2 MB can
+/// take a moment on a classroom network).
+async fn dataset(config: &ExperimentConfig) -> Result<Dataset, String> {
+    let imdb = match config.task {
+        TaskConfig::Imdb(_) => {
+            if !super::imdb::is_loaded() {
+                post(&FromWorker::Notice {
+                    level: Level::Info,
+                    text: "Downloading the IMDB reviews (1.2 MB, Maas et al. 2011)…".into(),
+                });
+            }
+            Some(super::imdb::corpus().await?)
+        }
+        TaskConfig::ModularArithmetic(_) => None,
+    };
+    data::dataset(config, imdb.as_deref()).map_err(|e| e.to_string())
+}
+
+/// One batch: its runs trained as one model.
+struct Job<B: AutodiffBackend> {
+    id: JobId,
+    run: BatchRun<B>,
+    footprint: Footprint,
+    /// Per run, the last step the page already has: not reported again.
+    replay_until: Vec<usize>,
+    /// Evaluations still to train before parking (`None`: to the end).
+    evaluations: Option<usize>,
+    speed: Speed,
+}
+
+impl<B: AutodiffBackend> Job<B> {
+    /// Batches as many of `configs` (the first always) as `limits` allow.
+    async fn start(
+        id: JobId,
+        configs: Vec<ExperimentConfig>,
+        replay_until: Vec<usize>,
+        limits: &DeviceLimits,
+        device: &B::Device,
+    ) -> Result<Self, String> {
+        let mut data = Vec::with_capacity(configs.len());
+        for config in &configs {
+            data.push(dataset(config).await?);
+        }
+        let all: Vec<&Dataset> = data.iter().collect();
+        let runs = footprint::runs_that_fit(&configs[0], &all, limits);
+        let configs = configs[..runs].to_vec();
+        let data = &all[..runs];
+        Ok(Self {
+            id,
+            footprint: footprint::estimate(&configs[0], data),
+            run: BatchRun::new(configs, data, device).map_err(|e| e.to_string())?,
+            replay_until,
+            evaluations: None,
+            speed: Speed::default(),
+        })
+    }
+
+    fn started(&self) -> FromWorker {
+        FromWorker::Started {
+            job: self.id,
+            runs: self.run.configs().len(),
+            bytes: self.footprint.total,
+        }
+    }
+}
+
+/// The worker's jobs: the one training, and the parked ones.
+struct Jobs<B: AutodiffBackend> {
+    all: Vec<Job<B>>,
+    active: Option<JobId>,
+}
+
+impl<B: AutodiffBackend> Jobs<B> {
+    fn position(&self, id: JobId) -> Option<usize> {
+        self.all.iter().position(|job| job.id == id)
+    }
+
+    fn park_active(&mut self) {
+        if let Some(id) = self.active.take() {
+            post(&FromWorker::Stopped {
+                job: id,
+                why: Stop::Parked,
+            });
+        }
+    }
+
+    fn remove(&mut self, id: JobId) {
+        self.all.retain(|job| job.id != id);
+        if self.active == Some(id) {
+            self.active = None;
+        }
+    }
+}
+
+/// Runs until the device fails: the worker's single consumer of the page's commands.
+pub async fn run<B: AutodiffBackend>(inbox: Inbox, device: B::Device, limits: DeviceLimits) {
+    let mut jobs = Jobs::<B> {
+        all: Vec::new(),
+        active: None,
+    };
+    let mut first_step_done = false;
+    loop {
+        let commands: Vec<ToWorker> = inbox.borrow_mut().drain(..).collect();
+        for command in commands {
+            obey(command, &mut jobs, &limits, &device).await;
+        }
+        let Some(index) = jobs.active.and_then(|id| jobs.position(id)) else {
+            TimeoutFuture::new(IDLE_POLL_MS).await;
+            continue;
+        };
+        let job = &mut jobs.all[index];
+        let id = job.id;
+        match advance(job, &mut first_step_done).await {
+            Ok(None) => {}
+            Ok(Some(Stop::Done)) => {
+                post(&FromWorker::Stopped {
+                    job: id,
+                    why: Stop::Done,
+                });
+                jobs.remove(id);
+            }
+            Ok(Some(why)) => {
+                post(&FromWorker::Stopped { job: id, why });
+                jobs.active = None;
+            }
+            Err(TrainError::Diverged { step }) => {
+                // Before any finite evaluation: nothing to keep of any run in the batch.
+                post(&FromWorker::Failed {
+                    job: id,
+                    message: format!(
+                        "Training diverged at step {step}: try a smaller learning rate or α."
+                    ),
+                });
+                jobs.remove(id);
+            }
+            Err(error) => {
+                post(&FromWorker::Crashed {
+                    message: error.to_string(),
+                });
+                return;
+            }
+        }
+        scope::yield_now().await;
+    }
+}
+
+async fn obey<B: AutodiffBackend>(
+    command: ToWorker,
+    jobs: &mut Jobs<B>,
+    limits: &DeviceLimits,
+    device: &B::Device,
+) {
+    match command {
+        ToWorker::Train {
+            job: id,
+            configs,
+            evaluations,
+            replay_until,
+        } => {
+            if jobs.active != Some(id) {
+                jobs.park_active();
+            }
+            if jobs.position(id).is_none() {
+                if configs.is_empty() || replay_until.len() != configs.len() {
+                    post(&FromWorker::Failed {
+                        job: id,
+                        message: "the page asked for a malformed batch".into(),
+                    });
+                    return;
+                }
+                match Job::start(id, configs, replay_until, limits, device).await {
+                    Ok(job) => jobs.all.push(job),
+                    Err(message) => {
+                        post(&FromWorker::Failed { job: id, message });
+                        return;
+                    }
+                }
+            }
+            let index = jobs.position(id).expect("the job exists now");
+            let job = &mut jobs.all[index];
+            job.evaluations = evaluations;
+            job.speed.pause();
+            post(&job.started());
+            jobs.active = Some(id);
+        }
+        ToWorker::Pause => jobs.park_active(),
+        ToWorker::Forget { jobs: ids } => {
+            for id in ids {
+                jobs.remove(id);
+            }
+        }
+    }
+}
+
+/// One slice: steps until the budget is spent or an evaluation is due, then the evaluation
+/// of every run in the batch (one readback). `Some` when the batch stops.
+async fn advance<B: AutodiffBackend>(
+    job: &mut Job<B>,
+    first_step_done: &mut bool,
+) -> Result<Option<Stop>, TrainError> {
+    let started = now_ms();
+    // The very first step is timed alone, to completion: load → first step is a number the
+    // docs record.
+    let max_steps = if *first_step_done { usize::MAX } else { 1 };
+    let mut steps = 0;
+    while steps < max_steps && now_ms() - started < SLICE_BUDGET_MS && job.run.step() {
+        steps += 1;
+    }
+    let sliced = now_ms() - started;
+    if !*first_step_done && steps > 0 {
+        // Resolves once the step has run on the device.
+        job.run.trainer().evaluate().read().await?;
+        *first_step_done = true;
+        post(&FromWorker::FirstStep);
+    }
+    job.speed.steps += steps;
+    job.speed.longest_slice_ms = job.speed.longest_slice_ms.max(sliced);
+    if job.run.steps_until_eval() > 0 {
+        return Ok(None);
+    }
+    let progress = job.run.evaluate().await?;
+    let mut step = 0;
+    let reports = progress
+        .into_iter()
+        .zip(&job.replay_until)
+        .map(|(progress, &kept)| match progress? {
+            Progress::Evaluated(point) => {
+                step = point.step;
+                (point.step > kept).then_some(Report::Point(point))
+            }
+            Progress::Diverged { step } => Some(Report::Diverged { step }),
+        })
+        .collect();
+    post(&FromWorker::Evaluated {
+        job: job.id,
+        reports,
+        steps: std::mem::take(&mut job.speed.steps),
+        steps_per_second: job.speed.record(step),
+        longest_slice_ms: job.speed.longest_slice_ms,
+    });
+    if job.run.is_done() {
+        return Ok(Some(Stop::Done));
+    }
+    if let Some(left) = &mut job.evaluations {
+        *left = left.saturating_sub(1);
+        if *left == 0 {
+            return Ok(Some(Stop::Budget));
+        }
+    }
+    Ok(None)
+}
+
+/// Steps per second over the evaluations since the batch (re)started.
+#[derive(Default)]
+struct Speed {
+    since: Option<(f64, usize)>,
+    /// Steps since the last report.
+    steps: usize,
+    longest_slice_ms: f64,
+}
+
+impl Speed {
+    fn record(&mut self, step: usize) -> f64 {
+        let now = now_ms();
+        match self.since {
+            Some((t0, s0)) if step > s0 && now > t0 => (step - s0) as f64 * 1000.0 / (now - t0),
+            _ => {
+                self.since = Some((now, step));
+                0.0
+            }
+        }
+    }
+
+    fn pause(&mut self) {
+        self.since = None;
+    }
+}
