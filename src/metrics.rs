@@ -70,16 +70,54 @@ pub fn gaussian_smooth(values: &[f64], sigma: f64) -> Vec<f64> {
         .collect()
 }
 
-/// The accuracy thresholds whose first crossings define "steps to generalize".
-pub const GENERALIZATION_LEVELS: [f64; 9] = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+/// Gaussian smoothing over training steps: each point becomes the Gaussian-weighted mean of
+/// the evaluations within 4σ steps of it (σ in steps), whatever their spacing (even, or
+/// log-spaced). On per-step logging away from the ends this is [`gaussian_smooth`] with σ
+/// points; at the ends the weights are renormalised instead of reflected. Evaluations
+/// further apart than σ are left nearly as they are: there is nothing to smooth between.
+pub fn gaussian_smooth_steps(steps: &[usize], values: &[f64], sigma: f64) -> Vec<f64> {
+    if sigma <= 0.0 || !sigma.is_finite() {
+        return values.to_vec();
+    }
+    let reach = 4.0 * sigma;
+    let mut first = 0;
+    (0..values.len())
+        .map(|i| {
+            let here = steps[i] as f64;
+            while here - steps[first] as f64 > reach {
+                first += 1;
+            }
+            let (mut sum, mut total) = (0.0, 0.0);
+            for j in first..values.len() {
+                let distance = steps[j] as f64 - here;
+                if distance > reach {
+                    break;
+                }
+                let weight = (-0.5 * (distance / sigma).powi(2)).exp();
+                sum += weight * values[j];
+                total += weight;
+            }
+            sum / total
+        })
+        .collect()
+}
 
-/// The paper's steps-to-generalize: smooth test accuracy (σ logged points), find the first
-/// step at which it crosses each of 0.1 … 0.9, and take the latest of those steps. Levels the
-/// curve never reaches are skipped, as in the authors' code; `None` if it reaches none.
-pub fn steps_to_generalize(history: &[EvalPoint], sigma: f64) -> Option<usize> {
-    let accuracy: Vec<f64> = history.iter().map(|p| p.test_acc).collect();
-    let smoothed = gaussian_smooth(&accuracy, sigma);
-    GENERALIZATION_LEVELS
+/// The authors' levels for modular arithmetic: 0.1, 0.2, …, 0.9.
+pub const MODULAR_LEVELS: [f64; 9] = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+
+/// The authors' levels for IMDB, where chance is 0.5: 0.5, 0.55, …, 0.85.
+pub const IMDB_LEVELS: [f64; 8] = [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85];
+
+/// The paper's steps-to-generalize, on a smoothed test-accuracy curve (`smoothed[i]` belongs
+/// to `history[i]`): the first step at which it crosses each level, and the latest of those
+/// steps. Levels the curve never reaches are skipped, as in the authors' code; `None` if it
+/// reaches none.
+pub fn steps_to_generalize(
+    history: &[EvalPoint],
+    smoothed: &[f64],
+    levels: &[f64],
+) -> Option<usize> {
+    levels
         .iter()
         .filter_map(|&level| {
             smoothed
@@ -152,6 +190,31 @@ mod tests {
     }
 
     #[test]
+    fn smoothing_over_steps_equals_smoothing_over_points_on_even_spacing_away_from_the_ends() {
+        let values: Vec<f64> = (0..200).map(|i| ((i * 37) % 11) as f64 / 10.0).collect();
+        let steps: Vec<usize> = (0..200).map(|i| i * 20).collect();
+        let by_steps = gaussian_smooth_steps(&steps, &values, 60.0);
+        let by_points = gaussian_smooth(&values, 3.0);
+        for i in 20..180 {
+            assert!((by_steps[i] - by_points[i]).abs() < 1e-9, "point {i}");
+        }
+    }
+
+    #[test]
+    fn smoothing_over_steps_keeps_constants_and_leaves_sparse_evaluations_alone() {
+        let steps = [0, 10, 15, 1000, 5000];
+        let flat = gaussian_smooth_steps(&steps, &[0.4; 5], 300.0);
+        assert!(flat.iter().all(|v| (v - 0.4).abs() < 1e-12));
+        // σ = 100 steps on evaluations 500 steps apart: each point is (almost) itself.
+        let steps: Vec<usize> = (1..=10).map(|i| i * 500).collect();
+        let jump: Vec<f64> = (1..=10).map(|i| if i < 6 { 0.0 } else { 1.0 }).collect();
+        let smoothed = gaussian_smooth_steps(&steps, &jump, 100.0);
+        for (s, v) in smoothed.iter().zip(&jump) {
+            assert!((s - v).abs() < 1e-5, "{smoothed:?}");
+        }
+    }
+
+    #[test]
     fn steps_to_generalize_is_the_last_level_crossing() {
         // Test accuracy jumps in two stages: to 0.5 at step 300, to 1.0 at step 700.
         let history: Vec<_> = (0..10)
@@ -166,10 +229,16 @@ mod tests {
                 point(i * 100, acc)
             })
             .collect();
-        assert_eq!(steps_to_generalize(&history, 0.0), Some(700));
+        let acc = |h: &[EvalPoint]| h.iter().map(|p| p.test_acc).collect::<Vec<_>>();
+        let levels = &MODULAR_LEVELS;
+        assert_eq!(
+            steps_to_generalize(&history, &acc(&history), levels),
+            Some(700)
+        );
         // A curve that stops at 0.5 is measured by its 0.5 crossing.
-        assert_eq!(steps_to_generalize(&history[..7], 0.0), Some(300));
-        assert_eq!(steps_to_generalize(&history[..3], 0.0), None);
+        let (part, few) = (&history[..7], &history[..3]);
+        assert_eq!(steps_to_generalize(part, &acc(part), levels), Some(300));
+        assert_eq!(steps_to_generalize(few, &acc(few), levels), None);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::metrics::EvalPoint;
 pub const RUN_FORMAT: &str = "grokking-lab/run";
 pub const SWEEP_FORMAT: &str = "grokking-lab/sweep";
 /// Bump on any change an older reader would misread.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// One training run: its configuration, its curves, and what they mean.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

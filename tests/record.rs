@@ -49,7 +49,7 @@ fn a_sweep_round_trips_through_json() {
 fn the_documented_field_names_are_the_stored_ones() {
     let json: serde_json::Value = serde_json::from_str(&record::to_json(&sample_run())).unwrap();
     assert_eq!(json["format"], "grokking-lab/run");
-    assert_eq!(json["version"], 1);
+    assert_eq!(json["version"], 2);
     assert_eq!(json["config"]["task"]["kind"], "modular-arithmetic");
     assert_eq!(json["config"]["task"]["operation"], "add");
     for field in [
@@ -93,7 +93,7 @@ fn corrupt_and_foreign_files_are_refused_with_a_reason() {
     ));
     assert!(matches!(record::load("[1, 2]"), Err(FormatError::Json(_))));
 
-    let newer = good.replace("\"version\": 1", "\"version\": 99");
+    let newer = good.replace("\"version\": 2", "\"version\": 99");
     assert!(matches!(
         record::load(&newer),
         Err(FormatError::TooNew { found: 99 })
@@ -124,4 +124,22 @@ fn corrupt_and_foreign_files_are_refused_with_a_reason() {
             .to_string()
             .contains("divisible")
     );
+}
+
+#[test]
+fn a_version_1_sweep_still_loads_and_keeps_its_old_smoothing() {
+    let json = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/results/mod31-tiny-sample-wise.json"
+    ))
+    .unwrap();
+    let Loaded::Sweep(sweep) = record::load(&json).unwrap() else {
+        panic!("a sweep file")
+    };
+    assert_eq!(sweep.version, 1);
+    assert_eq!(
+        sweep.analysis.config.smoothing,
+        grokking_lab::analysis::Smoothing::RunFraction(0.01)
+    );
+    assert_eq!(sweep.analysis.config.levels.len(), 9);
 }

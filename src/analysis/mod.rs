@@ -12,7 +12,9 @@ pub use sample_wise::{SampleWise, SizePoint, sample_wise};
 pub use summary::{FINAL_WINDOW, RunSummary, summarize};
 
 use crate::config::{ExperimentConfig, TaskConfig};
-use crate::metrics::EvalPoint;
+use crate::metrics::{
+    EvalPoint, IMDB_LEVELS, MODULAR_LEVELS, gaussian_smooth, gaussian_smooth_steps,
+};
 
 /// One run as the analysis sees it: where it sits in a sweep, and its curve. Front ends
 /// build these from whatever they keep runs in (a run file, the lab's state).
@@ -109,24 +111,59 @@ impl Regime {
     }
 }
 
-/// How much curve smoothing the steps-to-generalize measure uses.
+/// How much the accuracy curves are smoothed before steps-to-generalize and the best test
+/// accuracy are read off them.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Smoothing {
-    /// σ as a share of the logged points. The authors use σ = 100 points on runs of ~10⁴
-    /// logged points, i.e. about 1 %; keeping the share makes short runs comparable.
-    RunFraction(f64),
-    /// σ in logged points, as in the authors' code (`Points(100.0)`).
+    /// σ in training steps, whatever the evaluation spacing: the authors' modular analysis
+    /// (σ = 100 on per-step logs, `Steps(100.0)`).
+    Steps(f64),
+    /// σ in logged points (evaluations): the authors' IMDB analysis (`Points(50.0)`).
     Points(f64),
+    /// σ as a share of the logged points. What files of format version 1 used (1 %); it
+    /// grows with the run's length, so long runs read late — kept only to read them.
+    RunFraction(f64),
 }
 
 impl Smoothing {
-    pub fn sigma(self, logged_points: usize) -> f64 {
+    /// The smoothed `values` (one per evaluation of `history`).
+    pub fn apply(self, history: &[EvalPoint], values: &[f64]) -> Vec<f64> {
         match self {
-            Self::RunFraction(fraction) => fraction * logged_points as f64,
-            Self::Points(points) => points,
+            Self::Steps(sigma) => {
+                let steps: Vec<usize> = history.iter().map(|p| p.step).collect();
+                gaussian_smooth_steps(&steps, values, sigma)
+            }
+            Self::Points(sigma) => gaussian_smooth(values, sigma),
+            Self::RunFraction(fraction) => gaussian_smooth(values, fraction * values.len() as f64),
         }
     }
+
+    fn sigma(self) -> f64 {
+        match self {
+            Self::Steps(sigma) | Self::Points(sigma) | Self::RunFraction(sigma) => sigma,
+        }
+    }
+}
+
+/// The largest σ accepted, in steps (a σ in points or a run fraction is far smaller).
+pub const MAX_SIGMA_STEPS: f64 = 1e6;
+/// The largest σ accepted in logged points: the kernel is 8σ + 1 weights long.
+pub const MAX_SIGMA_POINTS: f64 = 1e4;
+
+/// Why an analysis configuration cannot be used.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AnalysisConfigError {
+    #[error("{name} must be a number from 0 to 1, got {value}")]
+    Threshold { name: &'static str, value: f64 },
+    #[error("the delay factor must be a number of at least 1, got {0}")]
+    DelayFactor(f64),
+    #[error("the smoothing σ must be from 0 to {max}, got {value}")]
+    Sigma { value: f64, max: f64 },
+    #[error("the levels must be one or more numbers above 0 and at most 1, got {0:?}")]
+    Levels(Vec<f64>),
+    #[error("the analysis window must be at least one step")]
+    Window,
 }
 
 /// Thresholds that turn curves into events and regimes.
@@ -140,17 +177,31 @@ pub struct AnalysisConfig {
     /// (sufficiency); sooner is surplus.
     pub grokking_delay_factor: f64,
     pub smoothing: Smoothing,
+    /// Steps-to-generalize is the latest first crossing of these test accuracies.
+    #[serde(default = "modular_levels")]
+    pub levels: Vec<f64>,
+    /// Only evaluations up to this step are analysed (the authors look at the first 6,000);
+    /// `None`: the whole run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<usize>,
+}
+
+fn modular_levels() -> Vec<f64> {
+    MODULAR_LEVELS.to_vec()
 }
 
 impl AnalysisConfig {
-    /// Defaults for a task: near-perfect accuracy is reachable on modular arithmetic.
+    /// The authors' analysis for a task: σ = 100 steps and levels 0.1 … 0.9 on modular
+    /// arithmetic; σ = 50 evaluations and levels 0.5 … 0.85 on IMDB.
     pub fn for_task(task: &TaskConfig) -> Self {
         match task {
             TaskConfig::ModularArithmetic(_) => Self {
                 memorized_threshold: 0.99,
                 generalized_threshold: 0.95,
                 grokking_delay_factor: 3.0,
-                smoothing: Smoothing::RunFraction(0.01),
+                smoothing: Smoothing::Steps(100.0),
+                levels: MODULAR_LEVELS.to_vec(),
+                window: None,
             },
             // Sentiment from a few thousand short reviews tops out well below 1 (about 0.77
             // for the browser preset, docs/results/imdb-preset-search.md); chance is 0.5. A
@@ -159,8 +210,50 @@ impl AnalysisConfig {
                 memorized_threshold: 0.99,
                 generalized_threshold: 0.7,
                 grokking_delay_factor: 3.0,
-                smoothing: Smoothing::RunFraction(0.01),
+                smoothing: Smoothing::Points(50.0),
+                levels: IMDB_LEVELS.to_vec(),
+                window: None,
             },
+        }
+    }
+
+    /// Checks every number (a NaN threshold would make every run "surplus", a huge σ would
+    /// exhaust memory).
+    pub fn validate(&self) -> Result<(), AnalysisConfigError> {
+        for (name, value) in [
+            ("the memorized threshold", self.memorized_threshold),
+            ("the generalized threshold", self.generalized_threshold),
+        ] {
+            if !(0.0..=1.0).contains(&value) {
+                return Err(AnalysisConfigError::Threshold { name, value });
+            }
+        }
+        if !(self.grokking_delay_factor >= 1.0 && self.grokking_delay_factor.is_finite()) {
+            return Err(AnalysisConfigError::DelayFactor(self.grokking_delay_factor));
+        }
+        let max = match self.smoothing {
+            Smoothing::Steps(_) => MAX_SIGMA_STEPS,
+            Smoothing::Points(_) => MAX_SIGMA_POINTS,
+            Smoothing::RunFraction(_) => 1.0,
+        };
+        let sigma = self.smoothing.sigma();
+        if !(0.0..=max).contains(&sigma) {
+            return Err(AnalysisConfigError::Sigma { value: sigma, max });
+        }
+        if self.levels.is_empty() || !self.levels.iter().all(|l| *l > 0.0 && *l <= 1.0) {
+            return Err(AnalysisConfigError::Levels(self.levels.clone()));
+        }
+        if self.window == Some(0) {
+            return Err(AnalysisConfigError::Window);
+        }
+        Ok(())
+    }
+
+    /// The evaluations the analysis looks at: those within the window.
+    pub fn window<'a>(&self, history: &'a [EvalPoint]) -> &'a [EvalPoint] {
+        match self.window {
+            Some(last) => &history[..history.partition_point(|p| p.step <= last)],
+            None => history,
         }
     }
 
@@ -199,8 +292,72 @@ mod tests {
     }
 
     #[test]
-    fn smoothing_sigma() {
-        assert_eq!(Smoothing::RunFraction(0.01).sigma(300), 3.0);
-        assert_eq!(Smoothing::Points(100.0).sigma(300), 100.0);
+    fn the_run_fraction_of_old_files_is_a_sigma_in_points_that_grows_with_the_run() {
+        let history: Vec<EvalPoint> = (0..300)
+            .map(|i| EvalPoint {
+                step: i * 10,
+                train_loss: 0.0,
+                test_loss: 0.0,
+                train_acc: 1.0,
+                test_acc: if i < 150 { 0.0 } else { 1.0 },
+                weight_norm: 1.0,
+            })
+            .collect();
+        let values: Vec<f64> = history.iter().map(|p| p.test_acc).collect();
+        assert_eq!(
+            Smoothing::RunFraction(0.01).apply(&history, &values),
+            Smoothing::Points(3.0).apply(&history, &values)
+        );
+        assert_eq!(
+            Smoothing::Steps(30.0).apply(&history, &values)[140..160],
+            Smoothing::Points(3.0).apply(&history, &values)[140..160]
+        );
+    }
+
+    #[test]
+    fn bad_numbers_are_refused_with_the_reason() {
+        let good = AnalysisConfig::for_task(&crate::presets::PAPER.config(10).task);
+        good.validate().unwrap();
+        let mut nan = good.clone();
+        nan.generalized_threshold = f64::NAN;
+        assert!(
+            nan.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("from 0 to 1")
+        );
+        let mut negative = good.clone();
+        negative.memorized_threshold = -0.5;
+        assert!(negative.validate().is_err());
+        let mut huge = good.clone();
+        huge.smoothing = Smoothing::Points(1e12);
+        assert!(huge.validate().unwrap_err().to_string().contains("σ"));
+        let mut none = good.clone();
+        none.levels.clear();
+        assert!(none.validate().is_err());
+        let mut empty_window = good;
+        empty_window.window = Some(0);
+        assert!(empty_window.validate().is_err());
+    }
+
+    #[test]
+    fn the_window_keeps_the_evaluations_up_to_its_step() {
+        let mut config = AnalysisConfig::for_task(&crate::presets::PAPER.config(10).task);
+        let history: Vec<EvalPoint> = [100, 200, 300]
+            .iter()
+            .map(|&step| EvalPoint {
+                step,
+                train_loss: 0.0,
+                test_loss: 0.0,
+                train_acc: 0.0,
+                test_acc: 0.0,
+                weight_norm: 0.0,
+            })
+            .collect();
+        assert_eq!(config.window(&history).len(), 3);
+        config.window = Some(200);
+        assert_eq!(config.window(&history).len(), 2);
+        config.window = Some(50);
+        assert!(config.window(&history).is_empty());
     }
 }

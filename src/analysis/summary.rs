@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{AnalysisConfig, Regime, RunView};
-use crate::metrics::{EvalPoint, first_step_reaching, gaussian_smooth, steps_to_generalize};
+use crate::metrics::{EvalPoint, first_step_reaching, steps_to_generalize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunSummary {
@@ -43,7 +43,7 @@ fn final_mean(history: &[EvalPoint], value: impl Fn(&EvalPoint) -> f64) -> f64 {
 
 /// Summarizes a run (its history should not be empty).
 pub fn summarize(run: &RunView, config: &AnalysisConfig) -> RunSummary {
-    let history = run.history;
+    let history = config.window(run.history);
     let last = history.last().copied().unwrap_or(EvalPoint {
         step: 0,
         train_loss: f64::NAN,
@@ -54,15 +54,13 @@ pub fn summarize(run: &RunView, config: &AnalysisConfig) -> RunSummary {
     });
     let memorized_at = first_step_reaching(history, |p| p.train_acc, config.memorized_threshold);
     let generalized_at = first_step_reaching(history, |p| p.test_acc, config.generalized_threshold);
-    let sigma = config.smoothing.sigma(history.len());
     let test_acc: Vec<f64> = history.iter().map(|p| p.test_acc).collect();
-    let best_test_acc = gaussian_smooth(&test_acc, sigma)
-        .into_iter()
-        .fold(0.0, f64::max);
+    let smoothed = config.smoothing.apply(history, &test_acc);
+    let best_test_acc = smoothed.iter().copied().fold(0.0, f64::max);
     RunSummary {
         memorized_at,
         generalized_at,
-        steps_to_generalize: steps_to_generalize(history, sigma),
+        steps_to_generalize: steps_to_generalize(history, &smoothed, &config.levels),
         final_train_acc: final_mean(history, |p| p.train_acc),
         final_test_acc: final_mean(history, |p| p.test_acc),
         best_test_acc,

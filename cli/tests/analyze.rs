@@ -1,0 +1,84 @@
+//! `grokking analyze` end to end: the authors' smoothing, JSON out, clear refusals.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use grokking_lab::EvalPoint;
+use grokking_lab::presets;
+use grokking_lab::record::{self, RunMeta, RunRecord, SweepRecord};
+
+fn analyze(file: &Path, extra: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_grokking"))
+        .arg("analyze")
+        .arg(file)
+        .args(extra)
+        .output()
+        .expect("the binary runs")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("grokking-analyze-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+/// Test accuracy 0.01, then 1.0 from step `jump` on; evaluated every `every` steps.
+fn sharp_run(jump: usize, every: usize, steps: usize) -> RunRecord {
+    let mut config = presets::PAPER.config(2000);
+    config.training.steps = steps;
+    config.training.eval_every = every;
+    let history = (1..=steps / every)
+        .map(|i| {
+            let step = i * every;
+            EvalPoint {
+                step,
+                train_loss: 0.1,
+                test_loss: 1.0,
+                train_acc: 1.0,
+                test_acc: if step < jump { 0.01 } else { 1.0 },
+                weight_norm: 10.0,
+            }
+        })
+        .collect();
+    RunRecord::new(config, history, None, RunMeta::default())
+}
+
+#[test]
+fn a_sharp_jump_at_step_3000_of_a_100k_step_run_reads_as_3000() {
+    let file = scratch("sharp.json");
+    std::fs::write(&file, record::to_json(&sharp_run(3000, 500, 100_000))).unwrap();
+    let output = analyze(&file, &["--json"]);
+    assert!(output.status.success(), "{output:?}");
+    let analysis: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let size = &analysis["sample_wise"][0]["sizes"][0];
+    let steps = size["steps_to_generalize"].as_f64().unwrap();
+    assert!((2500.0..=3500.0).contains(&steps), "read {steps}");
+    assert_eq!(analysis["config"]["smoothing"]["steps"], 100.0);
+}
+
+#[test]
+fn an_empty_sweep_and_bad_numbers_are_refused_with_a_reason() {
+    let empty = scratch("empty.json");
+    let sweep = SweepRecord::new(
+        Vec::new(),
+        grokking_lab::AnalysisConfig::for_task(&presets::PAPER.config(1).task),
+    );
+    std::fs::write(&empty, record::to_json(&sweep)).unwrap();
+    let output = analyze(&empty, &[]);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no runs"));
+
+    let file = scratch("run.json");
+    std::fs::write(&file, record::to_json(&sharp_run(300, 100, 1000))).unwrap();
+    for (flag, value, says) in [
+        ("--generalized-threshold", "NaN", "from 0 to 1"),
+        ("--memorized-threshold", "-0.5", "from 0 to 1"),
+        ("--sigma-points", "1e12", "σ"),
+        ("--levels", "0,2", "levels"),
+    ] {
+        let output = analyze(&file, &[&format!("{flag}={value}")]);
+        assert_eq!(output.status.code(), Some(1), "{flag} {value}: {output:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(says), "{flag} {value}: {stderr}");
+    }
+}
