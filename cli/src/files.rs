@@ -1,19 +1,108 @@
-//! Writing results so that an interruption never leaves a half-written file.
+//! Writing results so that an interruption, a full disk or a second writer never leaves a
+//! half-written or mixed-up file.
 
-use std::path::Path;
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 
-/// Writes `contents` to a sibling temporary file, then renames it over `path`.
+/// Writes `contents` to a uniquely named sibling, flushes it to disk, then renames it over
+/// `path`: readers see the old file or the new one, never a mix. A failed write leaves no
+/// temporary file behind.
 pub fn write_atomically(path: &Path, contents: impl AsRef<[u8]>) -> anyhow::Result<()> {
-    let name = path
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let name = file_name(path)?;
+    let unique = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let temporary = path.with_file_name(format!(".{name}.{}.{unique}.partial", std::process::id()));
+    let written = (|| -> anyhow::Result<()> {
+        let mut file = File::create(&temporary)
+            .with_context(|| format!("cannot write {}", temporary.display()))?;
+        file.write_all(contents.as_ref())
+            .and_then(|()| file.sync_all())
+            .with_context(|| format!("cannot write {}", temporary.display()))?;
+        std::fs::rename(&temporary, path)
+            .with_context(|| format!("cannot replace {}", path.display()))?;
+        // The rename itself is durable once the directory is.
+        if let Ok(directory) = File::open(directory_of(path)) {
+            let _ = directory.sync_all();
+        }
+        Ok(())
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written
+}
+
+/// Checks, before any training, that results can be written to `path`: its directory exists
+/// and takes new files.
+pub fn check_writable(path: &Path) -> anyhow::Result<()> {
+    let name = file_name(path)?;
+    let directory = directory_of(path);
+    if !directory.is_dir() {
+        bail!(
+            "cannot write {}: the directory {} does not exist (create it first)",
+            path.display(),
+            directory.display()
+        );
+    }
+    if path.is_dir() {
+        bail!("cannot write {}: it is a directory", path.display());
+    }
+    let probe = directory.join(format!(".{name}.{}.probe", std::process::id()));
+    File::create(&probe).with_context(|| format!("cannot write into {}", directory.display()))?;
+    let _ = std::fs::remove_file(&probe);
+    Ok(())
+}
+
+/// An exclusive claim on an output file for as long as it lives: a second `grokking` writing
+/// the same file gets a clear error instead of silently losing runs.
+pub struct OutputLock {
+    _file: File,
+}
+
+impl OutputLock {
+    pub fn acquire(path: &Path) -> anyhow::Result<Self> {
+        let lock = lock_path(path)?;
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock)
+            .with_context(|| format!("cannot create the lock file {}", lock.display()))?;
+        match file.try_lock() {
+            Ok(()) => Ok(Self { _file: file }),
+            Err(TryLockError::WouldBlock) => bail!(
+                "another grokking process is writing {} (it holds {}); wait for it to finish or choose another --out",
+                path.display(),
+                lock.display()
+            ),
+            Err(TryLockError::Error(error)) => {
+                Err(error).with_context(|| format!("cannot lock {}", lock.display()))
+            }
+        }
+    }
+}
+
+fn lock_path(path: &Path) -> anyhow::Result<PathBuf> {
+    Ok(path.with_file_name(format!(".{}.lock", file_name(path)?)))
+}
+
+fn file_name(path: &Path) -> anyhow::Result<String> {
+    Ok(path
         .file_name()
         .context("the output path has no file name")?
-        .to_string_lossy();
-    let temporary = path.with_file_name(format!(".{name}.partial"));
-    std::fs::write(&temporary, contents)
-        .with_context(|| format!("cannot write {}", temporary.display()))?;
-    std::fs::rename(&temporary, path).with_context(|| format!("cannot replace {}", path.display()))
+        .to_string_lossy()
+        .into_owned())
+}
+
+fn directory_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
 }
 
 pub fn read_records(path: &Path) -> anyhow::Result<grokking_lab::record::Loaded> {
@@ -21,4 +110,68 @@ pub fn read_records(path: &Path) -> anyhow::Result<grokking_lab::record::Loaded>
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     grokking_lab::record::load(&json)
         .with_context(|| format!("{} is not a usable run file", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch() -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "grokking-files-{}-{}",
+            std::process::id(),
+            COUNTER_FOR_TESTS.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+    static COUNTER_FOR_TESTS: AtomicU64 = AtomicU64::new(0);
+
+    #[test]
+    fn an_atomic_write_replaces_the_file_and_leaves_nothing_else() {
+        let dir = scratch();
+        let path = dir.join("out.json");
+        write_atomically(&path, "one").unwrap();
+        write_atomically(&path, "two").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "two");
+        let names: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+        assert_eq!(names.len(), 1, "no temporary files are left");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_failed_write_leaves_no_temporary_file() {
+        let dir = scratch();
+        // The target is a non-empty directory: the rename fails.
+        let path = dir.join("taken");
+        std::fs::create_dir_all(path.join("inside")).unwrap();
+        assert!(write_atomically(&path, "x").is_err());
+        let names: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+        assert_eq!(names.len(), 1, "only the directory that was in the way");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_missing_directory_is_reported_before_anything_runs() {
+        let dir = scratch();
+        let error = check_writable(&dir.join("nope/out.json")).unwrap_err();
+        assert!(error.to_string().contains("does not exist"), "{error}");
+        check_writable(&dir.join("out.json")).unwrap();
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_second_writer_of_the_same_file_is_refused() {
+        let dir = scratch();
+        let path = dir.join("sweep.json");
+        let first = OutputLock::acquire(&path).unwrap();
+        let error = OutputLock::acquire(&path).err().unwrap();
+        assert!(
+            error.to_string().contains("another grokking process"),
+            "{error}"
+        );
+        drop(first);
+        OutputLock::acquire(&path).unwrap();
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 }

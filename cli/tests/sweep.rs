@@ -72,3 +72,82 @@ fn a_batched_sweep_gives_the_histories_of_one_run_at_a_time() {
     }
     assert!(one[0].history.last().unwrap().train_loss < one[0].history[0].train_loss);
 }
+
+fn tiny_sweep(out: &Path, extra: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_grokking"))
+        .args([
+            "sweep",
+            "--preset",
+            "tiny",
+            "--modulus",
+            "7",
+            "--d-model",
+            "8",
+            "--d-mlp",
+            "16",
+            "--heads",
+            "2",
+            "--eval-every",
+            "10",
+        ])
+        .args(extra)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .expect("the binary runs")
+}
+
+fn scratch_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("grokking-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn resuming_a_sweep_file_with_other_settings_is_refused_and_names_the_setting() {
+    let dir = scratch_dir("resume");
+    let out = dir.join("mix.json");
+    let first = tiny_sweep(&out, &["--train-sizes", "10,20", "--steps", "20"]);
+    assert!(first.status.success(), "{first:?}");
+    let before = std::fs::read_to_string(&out).unwrap();
+    let second = tiny_sweep(&out, &["--train-sizes", "10,20", "--steps", "40"]);
+    assert!(!second.status.success());
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        stderr.contains("--steps is 20 there and 40 now"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("new --out"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        before,
+        "nothing lost"
+    );
+    // The same settings resume (nothing left to train).
+    let again = tiny_sweep(&out, &["--train-sizes", "10,20", "--steps", "20"]);
+    assert!(again.status.success(), "{again:?}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn duplicate_runs_and_a_missing_output_directory_are_refused_before_training() {
+    let dir = scratch_dir("refusals");
+    let twice = tiny_sweep(
+        &dir.join("d.json"),
+        &["--train-sizes", "10,10", "--seeds", "0,0"],
+    );
+    assert!(!twice.status.success());
+    assert!(String::from_utf8_lossy(&twice.stderr).contains("twice"));
+    let missing = tiny_sweep(
+        &dir.join("no/such/dir.json"),
+        &["--train-sizes", "10", "--steps", "20"],
+    );
+    assert!(!missing.status.success());
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert!(stderr.contains("does not exist"), "{stderr}");
+    assert!(
+        !String::from_utf8_lossy(&missing.stdout).contains("N="),
+        "nothing trained"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -16,7 +16,7 @@ use grokking_lab::trainer::batch_shape;
 use super::{BatchJob, interrupt_flag, step_bar};
 use crate::args::{ExperimentArgs, List, parse_list};
 use crate::backend::{BackendKind, dispatch};
-use crate::files::{read_records, write_atomically};
+use crate::files::{OutputLock, check_writable, read_records, write_atomically};
 
 #[derive(Debug, Args)]
 pub struct SweepArgs {
@@ -116,6 +116,9 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
             format!("N={} d_model={}", config.train_size(), config.model.d_model)
         })?;
     }
+    refuse_duplicates(&plan)?;
+    check_writable(&args.out)?;
+    let _lock = OutputLock::acquire(&args.out)?;
 
     let mut finished: Vec<RunRecord> = if args.out.exists() {
         read_records(&args.out)
@@ -124,6 +127,9 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
     } else {
         Vec::new()
     };
+    if let Some(kept) = finished.first() {
+        refuse_other_experiment(&kept.config, &plan[0], &args.out)?;
+    }
     let todo: Vec<_> = plan
         .into_iter()
         .filter(|config| !finished.iter().any(|run| &run.config == config))
@@ -223,6 +229,47 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
     let sweep = SweepRecord::new(finished, analysis);
     write_atomically(&args.out, record::to_json(&sweep))?;
     print!("{}", crate::table::render(&sweep.analysis));
+    Ok(())
+}
+
+/// The same run twice (`--train-sizes 10,10`, `--seeds 0,0`) would count as two seeds.
+fn refuse_duplicates(plan: &[ExperimentConfig]) -> anyhow::Result<()> {
+    for (i, config) in plan.iter().enumerate() {
+        if plan[..i].contains(config) {
+            bail!(
+                "the sweep lists the run N={} d_model={} seed {} twice: repeated sizes or seeds are not independent runs",
+                config.train_size(),
+                config.model.d_model,
+                config.seed
+            );
+        }
+    }
+    Ok(())
+}
+
+/// A sweep file holds one experiment: everything but the training size, the width and the
+/// seed. Resuming it with other settings would average unlike runs.
+fn refuse_other_experiment(
+    kept: &ExperimentConfig,
+    wanted: &ExperimentConfig,
+    out: &std::path::Path,
+) -> anyhow::Result<()> {
+    for setting in grokking_lab::settings::SETTINGS.iter() {
+        if matches!(setting.key, "d-model" | "seed") {
+            continue;
+        }
+        let (there, here) = (setting.text(kept), setting.text(wanted));
+        if there != here {
+            let show = |v: Option<String>| v.unwrap_or_else(|| "not set".into());
+            bail!(
+                "{} holds runs of another experiment: --{} is {} there and {} now. Resume it with the same settings, or give a new --out to start a new sweep file",
+                out.display(),
+                setting.key,
+                show(there),
+                show(here)
+            );
+        }
+    }
     Ok(())
 }
 

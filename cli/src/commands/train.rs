@@ -31,6 +31,9 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         .unwrap_or_else(|| experiment.base().middle_size());
     let config = experiment.config(train_size)?;
     super::validate(&config)?;
+    if let Some(path) = &args.out {
+        crate::files::check_writable(path)?;
+    }
     let bar = step_bar(config.training.steps);
     bar.set_prefix(format!("N={train_size}"));
     let job = BatchJob {
