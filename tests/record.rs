@@ -143,3 +143,12 @@ fn a_version_1_sweep_still_loads_and_keeps_its_old_smoothing() {
     );
     assert_eq!(sweep.analysis.config.levels.len(), 9);
 }
+
+#[test]
+fn a_run_with_an_absurd_loss_is_refused() {
+    let mut run = sample_run();
+    run.history[0].train_loss = 1.7e308;
+    let json = record::to_json(&run);
+    let error = record::load(&json).unwrap_err().to_string();
+    assert!(error.contains("not a real training run"), "{error}");
+}

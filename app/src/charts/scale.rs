@@ -10,9 +10,30 @@ pub struct Scale {
     pub log: bool,
 }
 
+/// Domains are clamped to ±this: room for every real value, and 10 × it is still finite.
+const LIMIT: f64 = 1e300;
+/// No axis gets more ticks than this, whatever its domain.
+const MAX_TICKS: usize = 40;
+
 impl Scale {
     pub fn linear(min: f64, max: f64, from: f64, to: f64) -> Self {
-        let max = if max > min { max } else { min + 1.0 };
+        // Any finite input (an imported run may hold 1.7e308) gives a finite, non-empty domain.
+        let min = if min.is_finite() {
+            min.clamp(-LIMIT, LIMIT)
+        } else {
+            0.0
+        };
+        let max = if max.is_finite() {
+            max.clamp(-LIMIT, LIMIT)
+        } else {
+            min
+        };
+        // A one-value domain gets some width, relative to the value (+1 would vanish at 1e300).
+        let max = if max > min {
+            max
+        } else {
+            min + min.abs().max(1.0)
+        };
         Self {
             min,
             max,
@@ -24,7 +45,16 @@ impl Scale {
 
     /// Log10 scale; the domain is clamped to positive values.
     pub fn log(min: f64, max: f64, from: f64, to: f64) -> Self {
-        let min = min.max(1e-12);
+        let min = if min.is_finite() {
+            min.clamp(1e-12, LIMIT)
+        } else {
+            1e-12
+        };
+        let max = if max.is_finite() {
+            max.min(LIMIT * 10.0)
+        } else {
+            min
+        };
         let max = if max > min { max } else { min * 10.0 };
         Self {
             min,
@@ -36,8 +66,9 @@ impl Scale {
     }
 
     fn unit(&self, value: f64) -> f64 {
+        // Values outside the domain sit on its edge (the domain holds all real data).
+        let value = value.clamp(self.min, self.max);
         if self.log {
-            let value = value.max(self.min);
             (value.log10() - self.min.log10()) / (self.max.log10() - self.min.log10())
         } else {
             (value - self.min) / (self.max - self.min)
@@ -65,7 +96,12 @@ impl Scale {
                 self.min.log10().ceil() as i32,
                 self.max.log10().floor() as i32,
             );
-            return (lo..=hi).map(|e| 10f64.powi(e)).collect();
+            // Every decade, or every k-th when the domain spans too many to label.
+            let every = ((hi - lo) as usize / MAX_TICKS + 1) as i32;
+            return (lo..=hi)
+                .step_by(every as usize)
+                .map(|e| 10f64.powi(e))
+                .collect();
         }
         let span = self.max - self.min;
         let raw = span / count.max(1) as f64;
@@ -77,6 +113,9 @@ impl Scale {
             .unwrap_or(raw);
         let first = (self.min / step).ceil() as i64;
         let last = (self.max / step).floor() as i64;
+        if last.saturating_sub(first) as usize > MAX_TICKS {
+            return vec![self.min, self.max];
+        }
         (first..=last).map(|i| i as f64 * step).collect()
     }
 }
@@ -112,6 +151,34 @@ mod tests {
         let l = Scale::log(1.0, 1000.0, 0.0, 300.0);
         assert!((l.map(10.0) - 100.0).abs() < 1e-9);
         assert!((l.invert(200.0) - 100.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn any_finite_input_gives_few_finite_ticks() {
+        for (min, max) in [
+            (0.01, 1.7e308),
+            (1.7e308, 1.7e308),
+            (f64::MIN_POSITIVE, f64::MAX),
+            (-f64::MAX, f64::MAX),
+            (0.0, 0.0),
+        ] {
+            for scale in [
+                Scale::log(min, max, 0.0, 100.0),
+                Scale::linear(min, max, 0.0, 100.0),
+            ] {
+                let ticks = scale.ticks(5);
+                assert!(
+                    ticks.len() <= MAX_TICKS + 1,
+                    "{min}..{max}: {}",
+                    ticks.len()
+                );
+                assert!(
+                    ticks.iter().all(|t| t.is_finite()),
+                    "{min}..{max}: {ticks:?}"
+                );
+                assert!(scale.map(max).is_finite() && scale.map(min).is_finite());
+            }
+        }
     }
 
     #[test]
