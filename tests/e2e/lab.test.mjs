@@ -134,6 +134,16 @@ await scenario("bad-url-state", WEBGPU_ARGS, async (page) => {
   await page.setInputFiles("#import-file", { name: "broken.json", mimeType: "application/json", buffer: Buffer.from("{\"format\": \"grokking-lab/run\", \"version\": 1, \"hist") });
   await page.waitForSelector("#notices .notice.error");
   assert.match(await text(page, "#notices .notice.error"), /Could not import/);
+  // A crafted run (a real CLI run with a finite but absurd loss) is refused, and the page
+  // survives a reload: nothing bad was stored.
+  const sweep = JSON.parse(await readFile("../../docs/results/mod31-tiny-sample-wise.json", "utf8"));
+  const crafted = sweep.runs[0];
+  crafted.history[0].train_loss = 1.7e308;
+  await page.setInputFiles("#import-file", { name: "crafted.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(crafted)) });
+  await page.waitForFunction(() => /not a real training run/.test(document.querySelector("#notices").textContent), null, { timeout: MINUTE });
+  await page.reload();
+  await waitForDevice(page, "webgpu");
+  assert.equal(await page.locator("#crash").count(), 0, "no crash banner");
 });
 
 await scenario("webgpu-imdb", WEBGPU_ARGS, async (page) => {
