@@ -189,6 +189,10 @@ pub mod limits {
 /// A setting outside what the project can train, said in the user's terms.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ConfigError {
+    #[error(
+        "learning rate × weight decay must stay below 1 (AdamW scales every weight by 1 − lr·wd each step), got {lr} × {weight_decay}"
+    )]
+    DecayTooStrong { lr: f64, weight_decay: f64 },
     #[error("{name} must be between {min} and {max}, got {value}")]
     OutOfRange {
         name: &'static str,
@@ -281,6 +285,14 @@ impl ExperimentConfig {
         )?;
         let optimizer = &self.optimizer;
         check("learning rate", optimizer.lr, limits::LR)?;
+        // AdamW multiplies every weight by 1 − lr·wd each step: at lr·wd ≥ 1 the weights are
+        // zeroed or flip sign every step, and training cannot work.
+        if optimizer.lr * self.grokking.weight_decay >= 1.0 {
+            return Err(ConfigError::DecayTooStrong {
+                lr: optimizer.lr,
+                weight_decay: self.grokking.weight_decay,
+            });
+        }
         check("beta1", optimizer.beta1, limits::BETA)?;
         check("beta2", optimizer.beta2, limits::BETA)?;
         check("epsilon", optimizer.epsilon, limits::EPSILON)?;

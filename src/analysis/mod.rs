@@ -98,6 +98,8 @@ pub enum Regime {
     Surplus,
     /// Did not even memorize within the budget: no regime can be read off.
     Undertrained,
+    /// The loss became NaN or infinite: the run says nothing about its data size.
+    Diverged,
 }
 
 impl Regime {
@@ -107,6 +109,7 @@ impl Regime {
             Self::Sufficiency => "sufficiency",
             Self::Surplus => "surplus",
             Self::Undertrained => "undertrained",
+            Self::Diverged => "diverged",
         }
     }
 }

@@ -49,7 +49,7 @@ pub fn sample_wise(runs: &[RunView], config: &AnalysisConfig) -> SampleWise {
         .map(|p| p.train_size);
     let peak_steps_size = sizes
         .iter()
-        .filter(|p| p.regime != Regime::Undertrained)
+        .filter(|p| !matches!(p.regime, Regime::Undertrained | Regime::Diverged))
         .filter_map(|p| p.steps_to_generalize.map(|s| (s, p.train_size)))
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, size)| size);

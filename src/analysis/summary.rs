@@ -65,7 +65,38 @@ pub fn summarize(run: &RunView, config: &AnalysisConfig) -> RunSummary {
         final_test_acc: final_mean(history, |p| p.test_acc),
         best_test_acc,
         final_weight_norm: last.weight_norm,
-        regime: config.regime(memorized_at, generalized_at),
+        regime: if run.diverged_at.is_some() {
+            Regime::Diverged
+        } else {
+            config.regime(memorized_at, generalized_at)
+        },
         diverged_at: run.diverged_at,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::presets;
+
+    #[test]
+    fn a_diverged_run_is_its_own_regime_whatever_its_curve_says() {
+        let config = presets::TINY.config(300);
+        let history: Vec<EvalPoint> = (1..=5)
+            .map(|i| EvalPoint {
+                step: i * 10,
+                train_loss: 1.0,
+                test_loss: 1.0,
+                train_acc: 0.1,
+                test_acc: 0.1,
+                weight_norm: 1.0,
+            })
+            .collect();
+        let analysis = AnalysisConfig::for_task(&config.task);
+        let fine = summarize(&RunView::new(&config, &history, None), &analysis);
+        assert_eq!(fine.regime, Regime::Undertrained);
+        let diverged = summarize(&RunView::new(&config, &history, Some(55)), &analysis);
+        assert_eq!(diverged.regime, Regime::Diverged);
+        assert_eq!(diverged.diverged_at, Some(55));
     }
 }

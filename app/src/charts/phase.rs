@@ -19,6 +19,7 @@ pub fn regime_color(regime: Regime) -> &'static str {
         Regime::Sufficiency => "#e69f00",
         Regime::Surplus => "#2e8b57",
         Regime::Undertrained => "#999999",
+        Regime::Diverged => "#6a3d9a",
     }
 }
 

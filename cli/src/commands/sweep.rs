@@ -229,6 +229,27 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
     let sweep = SweepRecord::new(finished, analysis);
     write_atomically(&args.out, record::to_json(&sweep))?;
     print!("{}", crate::table::render(&sweep.analysis));
+    let diverged: Vec<String> = sweep
+        .runs
+        .iter()
+        .filter_map(|run| {
+            let step = run.summary.diverged_at?;
+            Some(format!(
+                "N={} seed {} at step {step}",
+                run.config.train_size(),
+                run.config.seed
+            ))
+        })
+        .collect();
+    if !diverged.is_empty() {
+        // A sweep whose runs diverged measured the optimizer, not the data: say so loudly.
+        bail!(
+            "{} run(s) diverged ({}); their histories up to there are kept in {}. Try a smaller --lr or --alpha",
+            diverged.len(),
+            diverged.join(", "),
+            args.out.display()
+        );
+    }
     Ok(())
 }
 
