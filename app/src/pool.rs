@@ -315,16 +315,34 @@ impl Workers {
                 }
             }
         } else {
-            let keys = self.pool.borrow().jobs.get(&job).map(|j| j.keys.clone());
-            for key in keys.iter().flatten() {
-                set_queued(&lab, key);
-            }
+            self.requeue(job);
         }
-        let mut pool = self.pool.borrow_mut();
-        if pool.slots[index].active == Some(job) {
-            pool.slots[index].active = None;
-            drop(pool);
+        if self.pool.borrow().slots[index].active == Some(job) {
             self.idle(index);
+        }
+    }
+
+    /// The runs of batch `id` wait again (it was parked; it keeps them).
+    fn requeue(&self, id: JobId) {
+        let keys = self.pool.borrow().jobs.get(&id).map(|j| j.keys.clone());
+        for key in keys.iter().flatten() {
+            set_queued(&self.lab, key);
+        }
+    }
+
+    /// Drops every batch worker `index` holds; their runs wait again, histories kept.
+    fn release_jobs_of(&self, index: usize) {
+        let orphans: Vec<JobId> = {
+            let pool = self.pool.borrow();
+            pool.jobs
+                .iter()
+                .filter(|(_, job)| job.worker == index)
+                .map(|(&id, _)| id)
+                .collect()
+        };
+        for id in orphans {
+            self.requeue(id);
+            self.forget(id);
         }
     }
 
@@ -340,23 +358,12 @@ impl Workers {
     /// back to the queue's care: another batch retrains them up to where they were.
     fn crashed(&self, index: usize, message: String) {
         let lab = self.lab;
-        let orphans: Vec<JobId> = {
+        {
             let mut pool = self.pool.borrow_mut();
             pool.slots[index].worker.terminate();
             pool.restarts += 1;
-            pool.jobs
-                .iter()
-                .filter(|(_, job)| job.worker == index)
-                .map(|(&id, _)| id)
-                .collect()
-        };
-        for id in orphans {
-            if let Some(job) = self.forget(id) {
-                for key in &job.keys {
-                    set_queued(&lab, key);
-                }
-            }
         }
+        self.release_jobs_of(index);
         self.idle(index);
         if self.pool.borrow().restarts > MAX_RESTARTS {
             self.halt(format!(
@@ -530,10 +537,7 @@ impl Workers {
         };
         for (index, id) in active {
             self.post(index, &ToWorker::Pause);
-            let keys = self.pool.borrow().jobs.get(&id).map(|j| j.keys.clone());
-            for key in keys.iter().flatten() {
-                set_queued(&self.lab, key);
-            }
+            self.requeue(id);
             self.idle(index);
         }
     }
@@ -588,21 +592,7 @@ impl Workers {
 
     /// Stops worker `index` for good (fewer were asked for); its runs go back to the queue.
     fn retire(&self, index: usize) {
-        let orphans: Vec<JobId> = {
-            let pool = self.pool.borrow();
-            pool.jobs
-                .iter()
-                .filter(|(_, job)| job.worker == index)
-                .map(|(&id, _)| id)
-                .collect()
-        };
-        for id in orphans {
-            if let Some(job) = self.forget(id) {
-                for key in &job.keys {
-                    set_queued(&self.lab, key);
-                }
-            }
-        }
+        self.release_jobs_of(index);
         let mut pool = self.pool.borrow_mut();
         if let Some(slot) = pool.slots.pop() {
             slot.worker.terminate();

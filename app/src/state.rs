@@ -141,30 +141,32 @@ pub struct PerfStats {
 }
 
 impl PerfStats {
-    /// Every worker's last report (a finished batch's speed stays on show).
-    fn training(&self) -> impl Iterator<Item = &WorkerPerf> {
-        self.workers.iter()
-    }
-
     /// Batch steps per second, summed over the workers (as each last reported).
     pub fn steps_per_second(&self) -> f64 {
-        self.training().map(|w| w.steps_per_second).sum()
+        self.workers.iter().map(|w| w.steps_per_second).sum()
     }
 
     /// Steps summed over every run of every batch, per second: what batching and workers
     /// multiply.
     pub fn run_steps_per_second(&self) -> f64 {
-        self.training().map(WorkerPerf::run_steps_per_second).sum()
+        self.workers
+            .iter()
+            .map(WorkerPerf::run_steps_per_second)
+            .sum()
     }
 
     /// The largest batch (in training, or trained last).
     pub fn batch_runs(&self) -> usize {
-        self.training().map(|w| w.batch_runs).max().unwrap_or(0)
+        self.workers.iter().map(|w| w.batch_runs).max().unwrap_or(0)
     }
 
     /// Estimated device memory of that batch.
     pub fn batch_bytes(&self) -> u64 {
-        self.training().map(|w| w.batch_bytes).max().unwrap_or(0)
+        self.workers
+            .iter()
+            .map(|w| w.batch_bytes)
+            .max()
+            .unwrap_or(0)
     }
 
     /// The record for worker `index`, created on first use.
