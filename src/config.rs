@@ -14,8 +14,45 @@ pub struct ExperimentConfig {
     pub grokking: GrokkingConfig,
     pub optimizer: OptimizerConfig,
     pub training: TrainingConfig,
+    /// How training subsets of different N relate (absent in files written before it
+    /// existed, which all used nested subsets).
+    #[serde(default, skip_serializing_if = "Subsets::is_nested")]
+    pub subsets: Subsets,
     /// Seeds the data split, the training subset, the initialisation and the batch order.
     pub seed: u64,
+}
+
+/// How the training subsets of one sweep's sizes are drawn from the pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Subsets {
+    /// The first N of one seeded shuffle of the pool: every smaller subset lies inside every
+    /// larger one, so a sweep changes only how much data the model sees. Our choice.
+    #[default]
+    Nested,
+    /// A separate seeded draw for each N, as the authors' scripts do.
+    Independent,
+}
+
+impl Subsets {
+    pub fn is_nested(&self) -> bool {
+        *self == Self::Nested
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Nested => "nested",
+            Self::Independent => "independent",
+        }
+    }
+
+    /// The purpose string of the generator that orders the pool for a subset of `train_size`.
+    pub fn draw_purpose(self, base: &str, train_size: usize) -> String {
+        match self {
+            Self::Nested => base.to_owned(),
+            Self::Independent => format!("{base}-n{train_size}"),
+        }
+    }
 }
 
 /// Identifies a run by its whole configuration, N and seed included: runs with equal keys
@@ -130,6 +167,40 @@ pub struct ModelConfig {
     pub n_heads: usize,
     pub d_mlp: usize,
     pub n_layers: usize,
+    /// Which GPT answers modular arithmetic (IMDB's BERT has one form). Absent in files
+    /// written before it existed, which all used `pre-ln`.
+    #[serde(default, skip_serializing_if = "GptArch::is_pre_ln")]
+    pub arch: GptArch,
+}
+
+/// The decoder-only GPT of the modular tasks, and the sequence format it reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GptArch {
+    /// Ours: pre-LayerNorm blocks, a final LayerNorm, an untied head over the p answers, on
+    /// the 3-token `a b =`.
+    #[default]
+    PreLn,
+    /// The authors' (Hugging Face's OpenAI-GPT): post-LayerNorm blocks, no final LayerNorm,
+    /// the head tied to the token embedding over the whole vocabulary, on the 7-token
+    /// `a + b % p = c` with the loss on the answer `c` only.
+    OpenaiGpt,
+}
+
+impl GptArch {
+    pub const ALL: [GptArch; 2] = [Self::PreLn, Self::OpenaiGpt];
+
+    pub fn is_pre_ln(&self) -> bool {
+        *self == Self::PreLn
+    }
+
+    /// Name used in run files, `--arch` and `arch=` (`pre-ln`, `openai-gpt`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::PreLn => "pre-ln",
+            Self::OpenaiGpt => "openai-gpt",
+        }
+    }
 }
 
 /// The paper's two grokking knobs.
@@ -210,6 +281,10 @@ pub enum ConfigError {
     TrainSize { train_size: usize, pool: usize },
     #[error("eval_every must be between 1 and the number of steps ({steps}), got {eval_every}")]
     EvalEvery { eval_every: usize, steps: usize },
+    #[error(
+        "the architecture {arch} is a GPT for modular arithmetic; IMDB trains its BERT-style encoder (use pre-ln)"
+    )]
+    ArchNeedsModular { arch: &'static str },
 }
 
 /// `Ok` if `value` lies in `range`, else an `OutOfRange` error naming the setting.
@@ -267,6 +342,11 @@ impl ExperimentConfig {
             TaskConfig::Imdb(task) => task.validate()?,
         }
         let model = &self.model;
+        if self.task.is_imdb() && !model.arch.is_pre_ln() {
+            return Err(ConfigError::ArchNeedsModular {
+                arch: model.arch.name(),
+            });
+        }
         check("d_model", model.d_model, limits::D_MODEL)?;
         check("heads", model.n_heads, limits::N_HEADS)?;
         check("d_mlp", model.d_mlp, limits::D_MLP)?;

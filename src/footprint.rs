@@ -6,7 +6,7 @@
 //! The parameter count is exact (a test compares it with the built models); activations are
 //! an upper estimate of what one training step and one evaluation keep alive.
 
-use crate::config::{ExperimentConfig, TaskConfig};
+use crate::config::{ExperimentConfig, GptArch, TaskConfig};
 use crate::data::Dataset;
 use crate::trainer::EVAL_CHUNK;
 
@@ -51,8 +51,12 @@ pub fn parameters_per_run(config: &ExperimentConfig, data: &Dataset) -> u64 {
     let embeddings = vocab * d + seq * d;
     let blocks = config.model.n_layers as u64 * block;
     match config.task {
-        // Final layer norm, unembedding without bias.
-        TaskConfig::ModularArithmetic(_) => embeddings + blocks + layer_norm + d * classes,
+        // Pre-LN: a final layer norm and an unembedding without bias; the authors' form
+        // reads through the token embedding.
+        TaskConfig::ModularArithmetic(_) => match config.model.arch {
+            GptArch::PreLn => embeddings + blocks + layer_norm + d * classes,
+            GptArch::OpenaiGpt => embeddings + blocks,
+        },
         // Embedding layer norm, pooler, classifier.
         TaskConfig::Imdb(_) => embeddings + layer_norm + blocks + linear(d, d) + linear(d, classes),
     }

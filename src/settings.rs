@@ -12,7 +12,9 @@
 
 use std::ops::RangeInclusive;
 
-use crate::config::{ExperimentConfig, ImdbConfig, ModularConfig, Operation, TaskConfig, limits};
+use crate::config::{
+    ExperimentConfig, GptArch, ImdbConfig, ModularConfig, Operation, Subsets, TaskConfig, limits,
+};
 use crate::presets;
 
 /// Where a setting belongs, for grouping in help texts and forms.
@@ -325,6 +327,28 @@ pub const TASKS: &[Choice] = &[
     },
 ];
 
+pub const SUBSETS: &[Choice] = &[
+    Choice {
+        name: "nested",
+        label: "nested (smaller inside larger)",
+    },
+    Choice {
+        name: "independent",
+        label: "independent draw per N",
+    },
+];
+
+pub const ARCHS: &[Choice] = &[
+    Choice {
+        name: "pre-ln",
+        label: "pre-LN, untied head (ours)",
+    },
+    Choice {
+        name: "openai-gpt",
+        label: "OpenAI-GPT, tied head (the authors')",
+    },
+];
+
 /// The task name of a configuration (`mod-add` … `imdb`).
 pub fn task_name(config: &ExperimentConfig) -> &'static str {
     match &config.task {
@@ -365,7 +389,7 @@ fn set_task(config: &mut ExperimentConfig, value: Value) -> bool {
 
 /// Every experiment setting, in the order forms and help show them. N (the training-set
 /// size) is not here: it is what a sweep varies and what the lab's slider picks.
-pub static SETTINGS: [Setting; 20] = [
+pub static SETTINGS: [Setting; 22] = [
     Setting {
         key: "task",
         label: "Task",
@@ -430,6 +454,22 @@ pub static SETTINGS: [Setting; 20] = [
         set: |c, v| imdb_mut(c).map(|t| t.test_size = v.optional()).is_some(),
     },
     Setting {
+        key: "subsets",
+        label: "Subsets",
+        help: "nested: each N is the first N of one shuffle of the pool, so smaller sets lie inside larger ones (ours); independent: a separate draw for each N (the authors').",
+        group: Group::Task,
+        kind: Kind::Choice(SUBSETS),
+        scope: "every task",
+        get: |c| Some(Value::Choice(c.subsets.name())),
+        set: |c, v| {
+            c.subsets = match v {
+                Value::Choice("independent") => Subsets::Independent,
+                _ => Subsets::Nested,
+            };
+            true
+        },
+    },
+    Setting {
         key: "d-model",
         label: "Width d_model",
         help: "Hidden size; a multiple of the heads.",
@@ -478,6 +518,28 @@ pub static SETTINGS: [Setting; 20] = [
         get: |c| Some(Value::Whole(c.model.n_layers)),
         set: |c, v| {
             c.model.n_layers = v.whole();
+            true
+        },
+    },
+    Setting {
+        key: "arch",
+        label: "GPT form",
+        help: "pre-ln: LayerNorm before each sublayer, an untied head over the p answers, on a b = (ours); openai-gpt: the authors' — post-LayerNorm, the head tied to the token embedding, on a + b % p =.",
+        group: Group::Model,
+        kind: Kind::Choice(ARCHS),
+        scope: "modular arithmetic",
+        get: |c| (!c.task.is_imdb()).then(|| Value::Choice(c.model.arch.name())),
+        set: |c, v| {
+            let Value::Choice(name) = v else {
+                return false;
+            };
+            let Some(arch) = GptArch::ALL.into_iter().find(|a| a.name() == name) else {
+                return false;
+            };
+            if c.task.is_imdb() {
+                return false;
+            }
+            c.model.arch = arch;
             true
         },
     },

@@ -3,7 +3,7 @@ mod common;
 use std::collections::HashSet;
 
 use grokking_lab::config::Operation;
-use grokking_lab::config::{ModularConfig, TaskConfig};
+use grokking_lab::config::{GptArch, ModularConfig, Subsets, TaskConfig};
 use grokking_lab::data::modular;
 
 fn task(operation: Operation, modulus: usize, train_size: usize) -> ModularConfig {
@@ -24,17 +24,25 @@ fn pairs_of(split: &grokking_lab::data::Split) -> Vec<(u32, u32)> {
 #[test]
 fn same_seed_same_split_other_seed_other_split() {
     let config = task(Operation::Add, 47, 600);
-    assert_eq!(modular::dataset(&config, 3), modular::dataset(&config, 3));
+    assert_eq!(
+        modular::dataset(&config, GptArch::PreLn, Subsets::Nested, 3),
+        modular::dataset(&config, GptArch::PreLn, Subsets::Nested, 3)
+    );
     assert_ne!(
-        modular::dataset(&config, 3).train,
-        modular::dataset(&config, 4).train
+        modular::dataset(&config, GptArch::PreLn, Subsets::Nested, 3).train,
+        modular::dataset(&config, GptArch::PreLn, Subsets::Nested, 4).train
     );
 }
 
 #[test]
 fn split_is_stable_across_platforms_and_releases() {
     // Pinned: if this changes, every saved run's data split silently changes with it.
-    let data = modular::dataset(&task(Operation::Add, 47, 5), 0);
+    let data = modular::dataset(
+        &task(Operation::Add, 47, 5),
+        GptArch::PreLn,
+        Subsets::Nested,
+        0,
+    );
     assert_eq!(
         pairs_of(&data.train),
         [(39, 12), (1, 40), (6, 35), (21, 46), (7, 41)]
@@ -56,7 +64,12 @@ fn train_and_test_are_disjoint_and_cover_every_pair() {
 
 #[test]
 fn papers_split_sizes() {
-    let data = modular::dataset(&task(Operation::Add, 113, 9576), 0);
+    let data = modular::dataset(
+        &task(Operation::Add, 113, 9576),
+        GptArch::PreLn,
+        Subsets::Nested,
+        0,
+    );
     assert_eq!(data.train.len(), 9576);
     assert_eq!(data.test.len(), 3193);
     assert_eq!(data.vocab_size, 114);
@@ -65,8 +78,18 @@ fn papers_split_sizes() {
 
 #[test]
 fn smaller_training_sets_are_nested_in_larger_ones() {
-    let small = modular::dataset(&task(Operation::Mul, 31, 100), 5);
-    let large = modular::dataset(&task(Operation::Mul, 31, 500), 5);
+    let small = modular::dataset(
+        &task(Operation::Mul, 31, 100),
+        GptArch::PreLn,
+        Subsets::Nested,
+        5,
+    );
+    let large = modular::dataset(
+        &task(Operation::Mul, 31, 500),
+        GptArch::PreLn,
+        Subsets::Nested,
+        5,
+    );
     assert_eq!(small.test, large.test);
     assert_eq!(
         small.train.tokens[..],
@@ -76,7 +99,12 @@ fn smaller_training_sets_are_nested_in_larger_ones() {
 
 #[test]
 fn sequences_are_a_b_equals_with_correct_labels() {
-    let data = modular::dataset(&task(Operation::Sub, 11, 50), 1);
+    let data = modular::dataset(
+        &task(Operation::Sub, 11, 50),
+        GptArch::PreLn,
+        Subsets::Nested,
+        1,
+    );
     for i in 0..data.train.len() {
         let [a, b, eq] = data.train.sequence(i) else {
             panic!()

@@ -9,14 +9,21 @@ use grokking_lab::model::Classifier;
 use grokking_lab::presets;
 
 #[test]
-fn parameter_count_is_the_built_gpts() {
-    let config = presets::THREE_REGIMES.config(800);
-    let data = grokking_lab::data::dataset(&config, None).unwrap();
-    let model = Classifier::<NdArray>::init(&config, &[1, 2], &data, &Default::default());
-    assert_eq!(
-        2 * parameters_per_run(&config, &data),
-        model.num_params() as u64
-    );
+fn parameter_count_is_the_built_gpts_of_both_forms() {
+    // Three regimes is ours (pre-LN), Paper the authors' (OpenAI-GPT, tied head).
+    for config in [
+        presets::THREE_REGIMES.config(800),
+        presets::PAPER.config(100),
+    ] {
+        let data = grokking_lab::data::dataset(&config, None).unwrap();
+        let model = Classifier::<NdArray>::init(&config, &[1, 2], &data, &Default::default());
+        assert_eq!(
+            2 * parameters_per_run(&config, &data),
+            model.num_params() as u64,
+            "{:?}",
+            config.model.arch
+        );
+    }
 }
 
 #[test]

@@ -66,10 +66,17 @@ pub fn pool_size(config: &ExperimentConfig) -> usize {
 pub fn dataset(config: &ExperimentConfig, imdb: Option<&ImdbCorpus>) -> Result<Dataset, DataError> {
     config.validate()?;
     match &config.task {
-        TaskConfig::ModularArithmetic(task) => Ok(modular::dataset(task, config.seed)),
-        TaskConfig::Imdb(task) => Ok(imdb
-            .ok_or(DataError::ImdbNotLoaded)?
-            .dataset(task, config.seed)?),
+        TaskConfig::ModularArithmetic(task) => Ok(modular::dataset(
+            task,
+            config.model.arch,
+            config.subsets,
+            config.seed,
+        )),
+        TaskConfig::Imdb(task) => {
+            Ok(imdb
+                .ok_or(DataError::ImdbNotLoaded)?
+                .dataset(task, config.subsets, config.seed)?)
+        }
     }
 }
 

@@ -1,13 +1,26 @@
 //! Modular arithmetic: every pair `(a, b)` with its answer `a ∘ b mod p`.
 //!
-//! Sequences are the minimal form `a b =` (token `p` is `=`); the label is the answer. All
-//! pairs are shuffled by seed and cut into a training pool and a test set (the paper: 75/25);
-//! the training subset of size N is the first N of the shuffled pool, so smaller subsets are
-//! nested in larger ones and a sweep over N changes only how much data the model sees.
+//! Sequences take the form the GPT reads ([`GptArch`]): the minimal `a b =` (token `p` is
+//! `=`), or the authors' `a + b % p =` whose next token, the answer, is the label. All pairs
+//! are shuffled by seed and cut into a training pool and a test set (the paper: 75/25); the
+//! training subset of size N is, by default, the first N of the shuffled pool, so smaller
+//! subsets are nested in larger ones and a sweep over N changes only how much data the
+//! model sees ([`Subsets`]).
 
 use super::{Dataset, Split};
-use crate::config::{ModularConfig, Operation, pool_size};
+use crate::config::{GptArch, ModularConfig, Operation, Subsets, pool_size};
 use crate::rng::SplitMix64;
+
+/// The authors' format's vocabulary: the p residues, then these four symbols.
+mod symbol {
+    /// The modulus written as a number (`p` in `a + b % p =`), which no residue equals.
+    pub const MODULUS: usize = 0;
+    /// The operation (`+`, `−`, `×`, `÷`; one per task, so one id).
+    pub const OPERATION: usize = 1;
+    pub const PERCENT: usize = 2;
+    pub const EQUALS: usize = 3;
+    pub const COUNT: usize = 4;
+}
 
 impl Operation {
     /// `a ∘ b mod p`.
@@ -54,27 +67,57 @@ pub fn pool_and_test(config: &ModularConfig, seed: u64) -> (Pairs, Pairs) {
     (pairs, test)
 }
 
-/// Builds the dataset: the first `train_size` examples of the pool, and the whole test set.
-pub fn dataset(config: &ModularConfig, seed: u64) -> Dataset {
-    let (mut pool, test) = pool_and_test(config, seed);
-    pool.truncate(config.train_size);
+/// The training subset of `train_size` pairs from `pool` (see [`Subsets`]).
+pub fn training_subset(mut pool: Pairs, train_size: usize, subsets: Subsets, seed: u64) -> Pairs {
+    if subsets == Subsets::Independent {
+        let purpose = subsets.draw_purpose("modular-subset", train_size);
+        SplitMix64::for_purpose(seed, &purpose).shuffle(&mut pool);
+    }
+    pool.truncate(train_size);
+    pool
+}
+
+/// Builds the dataset: `train_size` examples of the pool, and the whole test set, in the
+/// format `arch` reads.
+pub fn dataset(config: &ModularConfig, arch: GptArch, subsets: Subsets, seed: u64) -> Dataset {
+    let (pool, test) = pool_and_test(config, seed);
+    let train = training_subset(pool, config.train_size, subsets, seed);
     let p = config.modulus;
+    let sequence = |a: usize, b: usize| -> Vec<u32> {
+        let ids: Vec<usize> = match arch {
+            GptArch::PreLn => vec![a, b, p],
+            GptArch::OpenaiGpt => {
+                let s = |offset| p + offset;
+                vec![
+                    a,
+                    s(symbol::OPERATION),
+                    b,
+                    s(symbol::PERCENT),
+                    s(symbol::MODULUS),
+                    s(symbol::EQUALS),
+                ]
+            }
+        };
+        ids.into_iter().map(|id| id as u32).collect()
+    };
     let to_split = |pairs: &[(usize, usize)]| Split {
-        tokens: pairs
-            .iter()
-            .flat_map(|&(a, b)| [a as u32, b as u32, p as u32])
-            .collect(),
+        tokens: pairs.iter().flat_map(|&(a, b)| sequence(a, b)).collect(),
         labels: pairs
             .iter()
             .map(|&(a, b)| config.operation.apply(a, b, p) as u32)
             .collect(),
-        seq_len: 3,
+        seq_len: sequence(0, 0).len(),
+    };
+    let (vocab_size, n_classes) = match arch {
+        GptArch::PreLn => (p + 1, p),
+        // The tied head scores every token; only residues are ever right.
+        GptArch::OpenaiGpt => (p + symbol::COUNT, p + symbol::COUNT),
     };
     Dataset {
-        train: to_split(&pool),
+        train: to_split(&train),
         test: to_split(&test),
-        vocab_size: p + 1,
-        n_classes: p,
+        vocab_size,
+        n_classes,
         padding: None,
     }
 }
@@ -82,6 +125,58 @@ pub fn dataset(config: &ModularConfig, seed: u64) -> Dataset {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn config(train_size: usize) -> ModularConfig {
+        ModularConfig {
+            operation: Operation::Add,
+            modulus: 11,
+            pool_fraction: 0.75,
+            train_size,
+        }
+    }
+
+    #[test]
+    fn the_authors_format_is_a_plus_b_percent_p_equals_with_the_answer_as_label() {
+        let data = dataset(&config(20), GptArch::OpenaiGpt, Subsets::Nested, 0);
+        assert_eq!(data.train.seq_len, 6);
+        assert_eq!((data.vocab_size, data.n_classes), (15, 15));
+        let [a, plus, b, percent, modulus, equals] = data.train.sequence(0) else {
+            panic!("six tokens")
+        };
+        assert!(*a < 11 && *b < 11);
+        assert_eq!([*plus, *percent, *modulus, *equals], [12, 13, 11, 14]);
+        assert_eq!(data.train.labels[0], (a + b) % 11);
+    }
+
+    #[test]
+    fn both_formats_hold_the_same_pairs() {
+        let short = dataset(&config(30), GptArch::PreLn, Subsets::Nested, 3);
+        let long = dataset(&config(30), GptArch::OpenaiGpt, Subsets::Nested, 3);
+        assert_eq!(short.train.labels, long.train.labels);
+        for i in 0..30 {
+            let (s, l) = (short.train.sequence(i), long.train.sequence(i));
+            assert_eq!((s[0], s[1]), (l[0], l[2]));
+        }
+    }
+
+    #[test]
+    fn nested_subsets_lie_inside_larger_ones_and_independent_ones_do_not() {
+        let (pool, _) = pool_and_test(&config(1), 5);
+        let subset = |n, subsets| training_subset(pool.clone(), n, subsets, 5);
+        let (small, large) = (subset(20, Subsets::Nested), subset(60, Subsets::Nested));
+        assert_eq!(small[..], large[..20]);
+        let (small, large) = (
+            subset(20, Subsets::Independent),
+            subset(60, Subsets::Independent),
+        );
+        assert_ne!(small[..], large[..20]);
+        // Still a draw from the same pool, without repeats.
+        let mut sorted = large.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), 60);
+        assert!(large.iter().all(|pair| pool.contains(pair)));
+    }
 
     #[test]
     fn operations() {

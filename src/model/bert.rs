@@ -117,6 +117,7 @@ impl<B: Backend> Bert<B> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::GptArch;
     use burn::tensor::{TensorData, Tolerance};
 
     type Cpu = burn::backend::NdArray;
@@ -127,6 +128,7 @@ mod tests {
             n_heads: 4,
             d_mlp: 32,
             n_layers: 2,
+            arch: GptArch::PreLn,
         };
         Bert::init(1, &config, 20, 12, 2, &Default::default())
     }

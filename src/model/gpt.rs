@@ -1,7 +1,10 @@
-//! A decoder-only GPT: token + learned position embeddings, pre-LayerNorm blocks of causal
-//! self-attention and a GELU MLP, a final LayerNorm, and a linear read-out of the answer at
-//! the last position. No dropout. (The authors use Hugging Face's OpenAI-GPT, which differs:
-//! post-LayerNorm and a head tied to the embedding; see docs/results.)
+//! A decoder-only GPT: token + learned position embeddings, blocks of causal self-attention
+//! and a GELU MLP, and a read-out of the answer at the last position. No dropout. Two forms
+//! ([`GptArch`]):
+//! - `pre-ln` (ours): LayerNorm before each sublayer, a final LayerNorm, an untied linear
+//!   head over the p answers;
+//! - `openai-gpt` (the authors', Hugging Face's OpenAI-GPT): LayerNorm after each residual
+//!   sum, no final LayerNorm, the head tied to the token embedding over the whole vocabulary.
 //!
 //! Every parameter has a leading run axis: `R` GPTs of one shape train side by side
 //! (see [`super::layers`]).
@@ -13,7 +16,7 @@ use burn::tensor::{Bool, Int, Tensor};
 use super::attention::{SelfAttention, Shape};
 use super::layers::{RunEmbedding, RunLayerNorm, RunLinear};
 use super::mlp::Mlp;
-use crate::config::ModelConfig;
+use crate::config::{GptArch, ModelConfig};
 
 #[derive(Module, Debug)]
 pub struct Block<B: Backend> {
@@ -21,6 +24,8 @@ pub struct Block<B: Backend> {
     attention: SelfAttention<B>,
     ln_mlp: RunLayerNorm<B>,
     mlp: Mlp<B>,
+    /// LayerNorm after each residual sum (OpenAI-GPT) instead of before each sublayer.
+    post_ln: bool,
 }
 
 impl<B: Backend> Block<B> {
@@ -30,6 +35,16 @@ impl<B: Backend> Block<B> {
             attention: SelfAttention::init(runs, config.d_model, config.n_heads, device),
             ln_mlp: RunLayerNorm::init(runs, config.d_model, device),
             mlp: Mlp::init(runs, config.d_model, config.d_mlp, device),
+            post_ln: config.arch == GptArch::OpenaiGpt,
+        }
+    }
+
+    /// The MLP half of the block, after attention has produced `x`.
+    fn mlp_half(&self, x: Tensor<B, 3>) -> Tensor<B, 3> {
+        if self.post_ln {
+            self.ln_mlp.forward(x.clone() + self.mlp.forward(x))
+        } else {
+            x.clone() + self.mlp.forward(self.ln_mlp.forward(x))
         }
     }
 
@@ -46,12 +61,18 @@ impl<B: Backend> Block<B> {
             n_q: seq,
             seq,
         };
-        let normed = self.ln_attention.forward(x.clone());
-        let x = x + self
-            .attention
-            .forward(normed.clone(), normed, shape, Some(causal));
-        let mlp = self.mlp.forward(self.ln_mlp.forward(x.clone()));
-        x + mlp
+        let x = if self.post_ln {
+            let attended = self
+                .attention
+                .forward(x.clone(), x.clone(), shape, Some(causal));
+            self.ln_attention.forward(x + attended)
+        } else {
+            let normed = self.ln_attention.forward(x.clone());
+            x + self
+                .attention
+                .forward(normed.clone(), normed, shape, Some(causal))
+        };
+        self.mlp_half(x)
     }
 
     /// The last position only (it may look at every position):
@@ -64,14 +85,20 @@ impl<B: Backend> Block<B> {
                 .slice([0..runs, 0..batch, seq - 1..seq, 0..d_model])
                 .reshape([runs, batch, d_model])
         };
-        let normed = self.ln_attention.forward(x.clone());
         let shape = Shape { batch, n_q: 1, seq };
-        let x = last(x)
-            + self
+        let x = if self.post_ln {
+            let attended = self
                 .attention
-                .forward(last(normed.clone()), normed, shape, None);
-        let mlp = self.mlp.forward(self.ln_mlp.forward(x.clone()));
-        x + mlp
+                .forward(last(x.clone()), x.clone(), shape, None);
+            self.ln_attention.forward(last(x) + attended)
+        } else {
+            let normed = self.ln_attention.forward(x.clone());
+            last(x)
+                + self
+                    .attention
+                    .forward(last(normed.clone()), normed, shape, None)
+        };
+        self.mlp_half(x)
     }
 }
 
@@ -80,8 +107,10 @@ pub struct Gpt<B: Backend> {
     tokens: RunEmbedding<B>,
     positions: RunEmbedding<B>,
     blocks: Vec<Block<B>>,
-    ln_final: RunLayerNorm<B>,
-    unembed: RunLinear<B>,
+    /// Pre-LN only: post-LN blocks end normalised already.
+    ln_final: Option<RunLayerNorm<B>>,
+    /// The untied head (pre-LN); `None` reads the answer through the token embedding.
+    unembed: Option<RunLinear<B>>,
 }
 
 impl<B: Backend> Gpt<B> {
@@ -99,14 +128,29 @@ impl<B: Backend> Gpt<B> {
             blocks: (0..config.n_layers)
                 .map(|_| Block::init(runs, config, device))
                 .collect(),
-            ln_final: RunLayerNorm::init(runs, config.d_model, device),
-            // A language-model head restricted to the answer classes (no bias, as GPT-2's).
-            unembed: RunLinear::init(runs, config.d_model, n_classes, false, device),
+            ln_final: match config.arch {
+                GptArch::PreLn => Some(RunLayerNorm::init(runs, config.d_model, device)),
+                GptArch::OpenaiGpt => None,
+            },
+            unembed: match config.arch {
+                // A language-model head restricted to the answer classes (no bias, as GPT-2's).
+                GptArch::PreLn => Some(RunLinear::init(
+                    runs,
+                    config.d_model,
+                    n_classes,
+                    false,
+                    device,
+                )),
+                GptArch::OpenaiGpt => {
+                    assert_eq!(n_classes, vocab_size, "a tied head scores every token");
+                    None
+                }
+            },
         }
     }
 
     /// Answer logits `[R, batch, n_classes]` for sequences `[R, batch, seq]`, read at the
-    /// last position.
+    /// last position (tied head: `n_classes` is the vocabulary).
     pub fn forward(&self, tokens: Tensor<B, 3, Int>) -> Tensor<B, 3> {
         let [runs, batch, seq] = tokens.dims();
         let device = tokens.device();
@@ -126,8 +170,15 @@ impl<B: Backend> Gpt<B> {
                 x = block.forward_all(x, batch, causal.clone());
             }
         }
-        self.unembed
-            .forward(self.ln_final.forward(last.forward_last(x, batch)))
+        let mut x = last.forward_last(x, batch);
+        if let Some(ln_final) = &self.ln_final {
+            x = ln_final.forward(x);
+        }
+        match &self.unembed {
+            Some(unembed) => unembed.forward(x),
+            // `[R, batch, d] · [R, d, vocab]`: the embedding table, transposed per run.
+            None => x.matmul(self.tokens.weight.val().swap_dims(1, 2)),
+        }
     }
 }
 
@@ -138,17 +189,22 @@ mod tests {
 
     type Cpu = burn::backend::NdArray;
 
-    fn block() -> (Block<Cpu>, Tensor<Cpu, 3>, Tensor<Cpu, 3, Bool>) {
+    fn block_of(arch: GptArch) -> (Block<Cpu>, Tensor<Cpu, 3>, Tensor<Cpu, 3, Bool>) {
         let device = Default::default();
         let config = ModelConfig {
             d_model: 16,
             n_heads: 4,
             d_mlp: 32,
             n_layers: 2,
+            arch,
         };
         let x = Tensor::random([1, 6, 16], Distribution::Normal(0.0, 1.0), &device);
         let causal = Tensor::<Cpu, 2, Bool>::tril_mask([3, 3], 0, &device).unsqueeze_dim(0);
         (Block::init(1, &config, &device), x, causal)
+    }
+
+    fn block() -> (Block<Cpu>, Tensor<Cpu, 3>, Tensor<Cpu, 3, Bool>) {
+        block_of(GptArch::PreLn)
     }
 
     /// Rows of sequence position `position` in a `[1, 2 · 3, d]` activation.
@@ -157,12 +213,55 @@ mod tests {
     }
 
     #[test]
-    fn last_position_shortcut_equals_the_full_forward() {
-        let (block, x, causal) = block();
-        let full = at(block.forward_all(x.clone(), 2, causal), 2..3).reshape([2, 16]);
-        let last = block.forward_last(x, 2).reshape([2, 16]);
-        full.into_data()
-            .assert_approx_eq::<f32>(&last.into_data(), Tolerance::default());
+    fn last_position_shortcut_equals_the_full_forward_in_both_forms() {
+        for arch in GptArch::ALL {
+            let (block, x, causal) = block_of(arch);
+            let full = at(block.forward_all(x.clone(), 2, causal), 2..3).reshape([2, 16]);
+            let last = block.forward_last(x, 2).reshape([2, 16]);
+            full.into_data()
+                .assert_approx_eq::<f32>(&last.into_data(), Tolerance::default());
+        }
+    }
+
+    #[test]
+    fn post_ln_blocks_end_normalised_and_pre_ln_blocks_do_not() {
+        for (arch, normalised) in [(GptArch::OpenaiGpt, true), (GptArch::PreLn, false)] {
+            let (block, x, _) = block_of(arch);
+            let out = block.forward_last(x.mul_scalar(5.0), 2);
+            // `var` is the sample variance: a normalised row of 16 has 16/15.
+            let var = out.clone().var(2).mean().into_scalar() * 15.0 / 16.0;
+            let mean = out.mean_dim(2).abs().max().into_scalar();
+            assert_eq!(
+                (var - 1.0).abs() < 0.01 && mean < 1e-4,
+                normalised,
+                "{arch:?}: var {var}, |mean| {mean}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_authors_head_is_the_token_embedding() {
+        let device = Default::default();
+        let config = ModelConfig {
+            d_model: 16,
+            n_heads: 4,
+            d_mlp: 32,
+            n_layers: 1,
+            arch: GptArch::OpenaiGpt,
+        };
+        let tied = Gpt::<Cpu>::init(2, &config, 15, 6, 15, &device);
+        let pre_ln = ModelConfig {
+            arch: GptArch::PreLn,
+            ..config
+        };
+        let untied = Gpt::<Cpu>::init(2, &pre_ln, 15, 6, 11, &device);
+        // The tied model has no head and no final norm of its own.
+        assert_eq!(
+            untied.num_params() - tied.num_params(),
+            2 * (16 * 11 + 2 * 16)
+        );
+        let tokens = Tensor::<Cpu, 3, Int>::zeros([2, 3, 6], &device);
+        assert_eq!(tied.forward(tokens).dims(), [2, 3, 15]);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use grokking_lab::ExperimentConfig;
-use grokking_lab::config::{ModelConfig, TaskConfig};
+use grokking_lab::config::{GptArch, ModelConfig, TaskConfig};
 use grokking_lab::presets;
 
 pub type Cpu = burn::backend::NdArray;
@@ -20,6 +20,7 @@ pub fn tiny_modular(modulus: usize, train_size: usize, steps: usize) -> Experime
         n_heads: 4,
         d_mlp: 64,
         n_layers: 1,
+        arch: GptArch::PreLn,
     };
     config.training.steps = steps;
     config.training.eval_every = steps.div_ceil(10).max(1);
@@ -51,6 +52,7 @@ pub fn tiny_imdb(train_size: usize, steps: usize) -> ExperimentConfig {
         n_heads: 4,
         d_mlp: 64,
         n_layers: 1,
+        arch: GptArch::PreLn,
     };
     config.grokking.alpha = 1.0;
     config.training.steps = steps;

@@ -241,7 +241,9 @@ mod tests {
     fn links_use_the_cli_s_names() {
         let hash = encode(&LabSettings::default(), 800);
         assert!(
-            hash.starts_with("task=mod-add&modulus=47&pool-fraction=0.75&d-model=64"),
+            hash.starts_with(
+                "task=mod-add&modulus=47&pool-fraction=0.75&subsets=nested&d-model=64"
+            ),
             "{hash}"
         );
         assert!(hash.ends_with("&sizes=600,700,800,900,1000,1100,1200,1300,1400,1500,1600&n=800"));

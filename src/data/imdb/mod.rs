@@ -12,7 +12,7 @@ pub mod tokenizer;
 use std::sync::OnceLock;
 
 use super::{Dataset, Split};
-use crate::config::{ConfigError, ImdbConfig};
+use crate::config::{ConfigError, ImdbConfig, Subsets};
 use crate::rng::SplitMix64;
 use bundle::{BundleError, Manifest, Review};
 use tokenizer::{CLS, PAD, UNK, Vocabulary};
@@ -118,7 +118,12 @@ impl ImdbCorpus {
     /// The experiment's data: N reviews drawn from the pool by seed (smaller N nested in
     /// larger), the test set (or a seeded subset of it), each as `[CLS] ids… [PAD]…` of
     /// length `max_len + 1`, with words past the vocabulary cut-off read as `[UNK]`.
-    pub fn dataset(&self, config: &ImdbConfig, seed: u64) -> Result<Dataset, ConfigError> {
+    pub fn dataset(
+        &self,
+        config: &ImdbConfig,
+        subsets: Subsets,
+        seed: u64,
+    ) -> Result<Dataset, ConfigError> {
         self.check(config)?;
         let draw = |reviews: &[Review], n: usize, purpose: &str| -> Split {
             let mut order: Vec<usize> = (0..reviews.len()).collect();
@@ -127,7 +132,11 @@ impl ImdbCorpus {
             encode_split(&chosen, config.max_len, config.vocab_size)
         };
         Ok(Dataset {
-            train: draw(&self.pool, config.train_size, "imdb-train-subset"),
+            train: draw(
+                &self.pool,
+                config.train_size,
+                &subsets.draw_purpose("imdb-train-subset", config.train_size),
+            ),
             test: draw(
                 &self.test,
                 config.test_size.unwrap_or(self.test.len()),
