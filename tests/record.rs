@@ -5,13 +5,14 @@ use grokking_lab::analysis::AnalysisConfig;
 use grokking_lab::record::{self, FormatError, Loaded, RunMeta, RunRecord, SweepRecord};
 
 fn sample_run() -> RunRecord {
-    let config = common::tiny_modular(47, 600, 200);
-    let history: Vec<EvalPoint> = (0..=4)
+    let config = common::tiny_modular(47, 600, 1000);
+    // Memorized from step 100, never generalized.
+    let history: Vec<EvalPoint> = (0..=10)
         .map(|i| EvalPoint {
-            step: i * 50,
+            step: i * 100,
             train_loss: 3.0 / (i + 1) as f64,
             test_loss: 3.5,
-            train_acc: 0.25 * i as f64,
+            train_acc: if i == 0 { 0.0 } else { 1.0 },
             test_acc: 0.1 + 0.01 * i as f64,
             weight_norm: 12.5 - i as f64,
         })
@@ -104,7 +105,7 @@ fn corrupt_and_foreign_files_are_refused_with_a_reason() {
     let error = record::load(&record::to_json(&run)).unwrap_err();
     assert_eq!(
         error.to_string(),
-        "run 0: an accuracy lies outside [0, 1] at step 100"
+        "run 0: an accuracy lies outside [0, 1] at step 200"
     );
 
     let mut run = sample_run();

@@ -8,6 +8,14 @@ fn step(value: Option<f64>) -> String {
     value.map_or_else(|| "—".to_owned(), |v| format!("{v:.0}"))
 }
 
+/// `mean±sd` when several runs give a spread.
+fn with_spread(mean: String, sd: Option<f64>, digits: usize) -> String {
+    match sd {
+        Some(sd) => format!("{mean}±{sd:.digits$}"),
+        None => mean,
+    }
+}
+
 pub fn render(analysis: &SweepAnalysis) -> String {
     let mut out = String::new();
     let config = &analysis.config;
@@ -16,7 +24,7 @@ pub fn render(analysis: &SweepAnalysis) -> String {
         let _ = writeln!(out, "d_model {}", width.d_model);
         let _ = writeln!(
             out,
-            "{:>8} {:>5} {:>12} {:>14} {:>12} {:>10} {:>9} {:>9}  regime",
+            "{:>8} {:>5} {:>12} {:>14} {:>12} {:>10} {:>11} {:>9}  regime",
             "N",
             "runs",
             "memorized_at",
@@ -29,14 +37,14 @@ pub fn render(analysis: &SweepAnalysis) -> String {
         for p in &a.sizes {
             let _ = writeln!(
                 out,
-                "{:>8} {:>5} {:>12} {:>14} {:>12} {:>10.3} {:>9.3} {:>9.3}  {}",
+                "{:>8} {:>5} {:>12} {:>14} {:>12} {:>10.3} {:>11} {:>9.3}  {}",
                 p.train_size,
                 p.runs,
                 step(p.memorized_at),
                 step(p.generalized_at),
-                step(p.steps_to_generalize),
+                with_spread(step(p.steps_to_generalize), p.steps_to_generalize_sd, 0),
                 p.final_train_acc,
-                p.final_test_acc,
+                with_spread(format!("{:.3}", p.final_test_acc), p.final_test_acc_sd, 3),
                 p.best_test_acc,
                 p.regime.name()
             );
@@ -44,7 +52,12 @@ pub fn render(analysis: &SweepAnalysis) -> String {
         let cds = a
             .critical_data_size
             .map_or("not reached".to_owned(), |n| n.to_string());
-        let peak = a.peak_steps_size.map_or("—".to_owned(), |n| n.to_string());
+        let seeds = a.sizes.iter().any(|p| p.steps_to_generalize_sd.is_some());
+        let peak = match a.peak_steps_size {
+            Some(n) => n.to_string(),
+            None if seeds => "— (none beyond twice the seeds' spread)".to_owned(),
+            None => "—".to_owned(),
+        };
         let _ = writeln!(
             out,
             "critical data size (min N with test acc ≥ {}): {cds}\npeak of steps-to-generalize at N = {peak}\n",
@@ -83,7 +96,7 @@ pub fn render(analysis: &SweepAnalysis) -> String {
     }
     let _ = writeln!(
         out,
-        "regimes: memorized = train acc ≥ {}, generalized = test acc ≥ {}, sufficiency = generalized later than {}× the memorization step",
+        "regimes (events on lightly smoothed curves, seeds together): memorized = train acc ≥ {}, generalized = test acc ≥ {}, sufficiency = generalized after memorizing and more than {}× later than the largest generalizing N; ± = standard deviation over seeds",
         config.memorized_threshold, config.generalized_threshold, config.grokking_delay_factor
     );
     out

@@ -3,13 +3,15 @@
 use serde::{Deserialize, Serialize};
 
 use super::{AnalysisConfig, Regime, RunView};
-use crate::metrics::{EvalPoint, first_step_reaching, steps_to_generalize};
+use crate::metrics::{EvalPoint, gaussian_smooth_steps, steps_to_generalize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunSummary {
-    /// First evaluation with train accuracy ≥ the memorized threshold.
+    /// First evaluation where the train accuracy, lightly smoothed
+    /// ([`AnalysisConfig::event_sigma`]), ≥ the memorized threshold.
     pub memorized_at: Option<usize>,
-    /// First evaluation with test accuracy ≥ the generalized threshold.
+    /// First evaluation where the test accuracy, lightly smoothed, ≥ the generalized
+    /// threshold (a single noisy evaluation above it does not count).
     pub generalized_at: Option<usize>,
     /// The paper's smoothed measure (see [`steps_to_generalize`]).
     pub steps_to_generalize: Option<usize>,
@@ -21,10 +23,20 @@ pub struct RunSummary {
     /// Highest smoothed test accuracy (the model-wise heatmap's cell).
     pub best_test_acc: f64,
     pub final_weight_norm: f64,
+    /// The run's regime judged on its own ([`AnalysisConfig::resolution`] as the
+    /// reference); a sweep judges each size against its largest sizes instead
+    /// ([`super::sample_wise`]).
     pub regime: Regime,
     /// Step at which the loss became NaN or infinite; the history stops before it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diverged_at: Option<usize>,
+}
+
+impl RunSummary {
+    /// Steps from memorization to generalization, when both happened.
+    pub fn delay(&self) -> Option<usize> {
+        Some(self.generalized_at?.saturating_sub(self.memorized_at?))
+    }
 }
 
 /// Share of the evaluations, at the end of a run, that "final" accuracies average over.
@@ -52,10 +64,25 @@ pub fn summarize(run: &RunView, config: &AnalysisConfig) -> RunSummary {
         test_acc: 0.0,
         weight_norm: 0.0,
     });
-    let memorized_at = first_step_reaching(history, |p| p.train_acc, config.memorized_threshold);
-    let generalized_at = first_step_reaching(history, |p| p.test_acc, config.generalized_threshold);
-    let test_acc: Vec<f64> = history.iter().map(|p| p.test_acc).collect();
+    let values = |value: fn(&EvalPoint) -> f64| history.iter().map(value).collect::<Vec<f64>>();
+    let (train_acc, test_acc) = (values(|p| p.train_acc), values(|p| p.test_acc));
+    // Events from lightly smoothed curves; steps-to-generalize and the best accuracy from
+    // the configured smoothing, as the authors plot them.
+    let steps: Vec<usize> = history.iter().map(|p| p.step).collect();
+    let event_sigma = config.event_sigma(history);
+    let (train_events, test_events) = (
+        gaussian_smooth_steps(&steps, &train_acc, event_sigma),
+        gaussian_smooth_steps(&steps, &test_acc, event_sigma),
+    );
     let smoothed = config.smoothing.apply(history, &test_acc);
+    let first_reaching = |curve: &[f64], threshold: f64| {
+        curve
+            .iter()
+            .position(|&acc| acc >= threshold)
+            .map(|i| history[i].step)
+    };
+    let memorized_at = first_reaching(&train_events, config.memorized_threshold);
+    let generalized_at = first_reaching(&test_events, config.generalized_threshold);
     let best_test_acc = smoothed.iter().copied().fold(0.0, f64::max);
     RunSummary {
         memorized_at,
@@ -68,7 +95,10 @@ pub fn summarize(run: &RunView, config: &AnalysisConfig) -> RunSummary {
         regime: if run.diverged_at.is_some() {
             Regime::Diverged
         } else {
-            config.regime(memorized_at, generalized_at)
+            {
+                let resolution = config.resolution(history);
+                config.regime(memorized_at, generalized_at, resolution, resolution)
+            }
         },
         diverged_at: run.diverged_at,
     }
