@@ -21,9 +21,11 @@ pub fn Explanation() -> impl IntoView {
             </ul>
             <p>"Switch the "<strong>"task"</strong>" to IMDB to see the same on language: a one-layer BERT-style
                 encoder learns the sentiment of real movie reviews. There the transition is "<em>"smoother"</em>":
-                test accuracy creeps up long after the training set is memorized instead of jumping, and more
-                reviews bring it earlier — as the paper finds for IMDB and Yelp. On IMDB a run counts as
-                generalized at 70% test accuracy rather than 95%."</p>
+                test accuracy creeps up over thousands of steps instead of jumping, and more reviews end higher
+                (0.61 with 300, 0.75 with 4,000 in our CLI runs). Within this preset's 3,000 steps the accuracy
+                arrives at about the same step for every size — no grokking delay and no peak beyond the seeds'
+                spread; the paper's runs are hundreds of times longer. On IMDB a run counts as generalized at
+                70% test accuracy rather than 95%."</p>
             <p>"The "<strong>"phase diagram"</strong>" collects every trained size: final test accuracy (dots,
                 coloured by regime) and the paper's steps-to-generalize (squares). The "<strong>"critical data size"</strong>"
                 (CDS, dashed line) is the smallest N whose test accuracy reaches the task's threshold (95% on modular arithmetic). Watch the weight norm:
