@@ -1,6 +1,6 @@
 use std::collections::VecDeque;
 use std::path::PathBuf;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, mpsc};
 
 use anyhow::{Context, bail};
@@ -159,64 +159,45 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
     overall.set_style(ProgressStyle::with_template(
         "runs [{bar:30}] {pos}/{len} {elapsed_precise} {msg}",
     )?);
-    let queue = Mutex::new(VecDeque::from(batches(
+    let train = |configs: Vec<ExperimentConfig>| {
+        let bar = bars.add(step_bar(configs[0].training.steps));
+        bar.set_prefix(describe_batch(&configs));
+        let job = BatchJob {
+            configs,
+            backend: args.backend,
+            bar: bar.clone(),
+            stop: stop.clone(),
+        };
+        let result = dispatch(args.backend, job);
+        bar.finish_and_clear();
+        result
+    };
+    let keep = |runs: Vec<RunRecord>| -> anyhow::Result<()> {
+        let count = runs.len() as u64;
+        if let Some(run) = runs.last() {
+            overall.set_message(format!(
+                "last: N={} {}",
+                run.config.train_size(),
+                run.summary.regime.name()
+            ));
+        }
+        finished.extend(runs);
+        let sweep = SweepRecord::new(finished.clone(), analysis.clone());
+        write_atomically(&args.out, record::to_json(&sweep))?;
+        overall.inc(count);
+        Ok(())
+    };
+    let queue = batches(
         todo,
         args.batch_runs
             .map_or_else(|| default_batch_runs(args.backend), |r| r as usize),
         args.jobs,
-    )));
-    let (results, received) = mpsc::channel();
-    let mut interrupted = false;
-    std::thread::scope(|scope| -> anyhow::Result<()> {
-        for _ in 0..args.jobs.max(1) {
-            let results = results.clone();
-            let (queue, stop, bars) = (&queue, &stop, &bars);
-            scope.spawn(move || {
-                loop {
-                    let Some(configs) = queue.lock().expect("queue lock").pop_front() else {
-                        break;
-                    };
-                    if stop.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    let bar = bars.add(step_bar(configs[0].training.steps));
-                    bar.set_prefix(describe_batch(&configs));
-                    let job = BatchJob {
-                        configs,
-                        backend: args.backend,
-                        bar: bar.clone(),
-                        stop: stop.clone(),
-                    };
-                    let result = dispatch(args.backend, job);
-                    bar.finish_and_clear();
-                    if results.send(result).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(results);
-        for result in received {
-            match result? {
-                Ok(runs) => {
-                    let count = runs.len() as u64;
-                    if let Some(run) = runs.last() {
-                        overall.set_message(format!(
-                            "last: N={} {}",
-                            run.config.train_size(),
-                            run.summary.regime.name()
-                        ));
-                    }
-                    finished.extend(runs);
-                    let sweep = SweepRecord::new(finished.clone(), analysis.clone());
-                    write_atomically(&args.out, record::to_json(&sweep))?;
-                    overall.inc(count);
-                }
-                Err(RunError::Stopped { .. }) => interrupted = true,
-                Err(error) => return Err(error.into()),
-            }
-        }
-        Ok(())
+    );
+    let interrupted = run_jobs(queue, args.jobs, &stop, train, keep).with_context(|| {
+        format!(
+            "the sweep stopped; its finished runs are kept in {} (run the same command to resume)",
+            args.out.display()
+        )
     })?;
     if interrupted || stop.load(Ordering::SeqCst) {
         bail!(
@@ -294,6 +275,68 @@ fn refuse_other_experiment(
     Ok(())
 }
 
+/// Trains `queue`'s batches on `jobs` threads, handing each finished batch to `keep` as it
+/// arrives (the caller saves it at once). The first failure, of a batch or of `keep`, sets
+/// `stop`, so the other jobs end at their next evaluation instead of training on to their
+/// budget, and is returned once every job has ended. `Ok(true)`: stopped on request.
+fn run_jobs<Train, Keep>(
+    queue: Vec<Vec<ExperimentConfig>>,
+    jobs: usize,
+    stop: &AtomicBool,
+    train: Train,
+    mut keep: Keep,
+) -> anyhow::Result<bool>
+where
+    Train: Fn(Vec<ExperimentConfig>) -> anyhow::Result<Result<Vec<RunRecord>, RunError>> + Sync,
+    Keep: FnMut(Vec<RunRecord>) -> anyhow::Result<()>,
+{
+    let queue = Mutex::new(VecDeque::from(queue));
+    let (results, received) = mpsc::channel();
+    let mut interrupted = false;
+    let mut failure: Option<anyhow::Error> = None;
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.max(1) {
+            let results = results.clone();
+            let (queue, train) = (&queue, &train);
+            scope.spawn(move || {
+                loop {
+                    let Some(configs) = queue.lock().expect("queue lock").pop_front() else {
+                        break;
+                    };
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    if results.send(train(configs)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(results);
+        for result in received {
+            let outcome = match result {
+                Ok(Ok(runs)) if failure.is_none() => keep(runs),
+                // After a failure the sweep is over; a batch that still finished is kept.
+                Ok(Ok(runs)) => keep(runs).or(Ok(())),
+                Ok(Err(RunError::Stopped { .. })) => {
+                    interrupted = true;
+                    Ok(())
+                }
+                Ok(Err(error)) => Err(error.into()),
+                Err(error) => Err(error),
+            };
+            if let Err(error) = outcome {
+                stop.store(true, Ordering::SeqCst);
+                failure.get_or_insert(error);
+            }
+        }
+    });
+    match failure {
+        Some(error) => Err(error),
+        None => Ok(interrupted),
+    }
+}
+
 /// "N=600…1600 d=64 seeds 0…2 (11 runs)" for a progress bar.
 fn describe_batch(configs: &[ExperimentConfig]) -> String {
     let span = |values: Vec<u64>| {
@@ -340,5 +383,46 @@ mod tests {
         assert_eq!(sizes(&batches(todo.clone(), 1, 1)), [1; 6]);
         // Two jobs: the work is split so both have some.
         assert_eq!(sizes(&batches(todo, 32, 2)), [3, 2, 1]);
+    }
+
+    #[test]
+    fn a_failing_job_stops_the_others_at_their_next_evaluation_and_finished_runs_are_kept() {
+        use std::time::{Duration, Instant};
+        // Three batches told apart by N: a slow one (trains until told to stop, checking
+        // at every "evaluation"), one that finishes, and one that fails.
+        let queue: Vec<Vec<ExperimentConfig>> = [1000, 300, 666]
+            .map(|n| vec![presets::TINY.config(n)])
+            .into();
+        let stop = AtomicBool::new(false);
+        let started = Instant::now();
+        let train =
+            |configs: Vec<ExperimentConfig>| -> anyhow::Result<Result<Vec<RunRecord>, RunError>> {
+                match configs[0].train_size() {
+                    1000 => {
+                        for step in 0..600 {
+                            if stop.load(Ordering::SeqCst) {
+                                return Ok(Err(RunError::Stopped { step }));
+                            }
+                            std::thread::sleep(Duration::from_millis(10));
+                        }
+                        Ok(Ok(Vec::new()))
+                    }
+                    300 => Ok(Ok(Vec::new())),
+                    _ => anyhow::bail!("the device was lost"),
+                }
+            };
+        let mut kept = 0;
+        let result = run_jobs(queue, 2, &stop, train, |_| {
+            kept += 1;
+            Ok(())
+        });
+        assert_eq!(result.unwrap_err().to_string(), "the device was lost");
+        assert_eq!(kept, 1, "the batch that finished is kept");
+        // The slow batch would have taken 6 s on its own.
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            started.elapsed()
+        );
     }
 }
