@@ -229,6 +229,56 @@ pub struct TrainingConfig {
     /// Examples per AdamW step, capped at the training-set size (so one batch size serves
     /// a whole sweep); `None` trains full-batch (the paper's setting for modular arithmetic).
     pub batch_size: Option<usize>,
+    /// How evaluations are spaced at the start (absent in files written before it existed,
+    /// which were all evenly spaced).
+    #[serde(default, skip_serializing_if = "EvalStart::is_even")]
+    pub eval_start: EvalStart,
+}
+
+/// How evaluations are spaced early in a run, where modular runs memorize and, with
+/// plenty of data, generalize (within a few hundred steps).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EvalStart {
+    /// Every `eval_every` steps from the start.
+    #[default]
+    Even,
+    /// [`DENSE_FACTOR`] times as often for the first [`DENSE_INTERVALS`] intervals: with
+    /// `eval_every` 50, every 10 steps up to step 500. The authors log every step; a
+    /// smoothing σ of 100 steps then spans ten evaluations where events happen, not two.
+    Dense,
+}
+
+/// How much more often a [`EvalStart::Dense`] run evaluates at its start.
+pub const DENSE_FACTOR: usize = 5;
+/// For how many `eval_every` intervals a [`EvalStart::Dense`] run evaluates densely.
+pub const DENSE_INTERVALS: usize = 10;
+
+impl EvalStart {
+    pub fn is_even(&self) -> bool {
+        *self == Self::Even
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Even => "even",
+            Self::Dense => "dense",
+        }
+    }
+}
+
+impl TrainingConfig {
+    /// Steps from `step` (an evaluation) to the next evaluation, capped at the budget.
+    pub fn steps_to_next_eval(&self, step: usize) -> usize {
+        let dense = self.eval_start == EvalStart::Dense
+            && step < DENSE_INTERVALS.saturating_mul(self.eval_every);
+        let interval = if dense {
+            (self.eval_every / DENSE_FACTOR).max(1)
+        } else {
+            self.eval_every
+        };
+        interval.min(self.steps.saturating_sub(step))
+    }
 }
 
 /// Accepted ranges, shared by the CLI and the lab so both explain the same limits.
@@ -501,6 +551,37 @@ pub fn is_prime(n: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dense_starts_evaluate_five_times_as_often_for_ten_intervals() {
+        let schedule = |eval_start, steps| {
+            let training = TrainingConfig {
+                steps,
+                eval_every: 50,
+                batch_size: None,
+                eval_start,
+            };
+            let (mut step, mut at) = (0, vec![0]);
+            while step < steps {
+                step += training.steps_to_next_eval(step);
+                at.push(step);
+            }
+            at
+        };
+        let dense = schedule(EvalStart::Dense, 1000);
+        assert_eq!(dense[..4], [0, 10, 20, 30]);
+        assert!(
+            dense
+                .windows(2)
+                .all(|w| w[1] - w[0] == if w[0] < 500 { 10 } else { 50 })
+        );
+        assert_eq!(dense.len(), 1 + 50 + 10);
+        let even = schedule(EvalStart::Even, 1000);
+        assert_eq!(even, (0..=20).map(|i| i * 50).collect::<Vec<_>>());
+        // The budget's last step is always evaluated, whatever the spacing.
+        assert_eq!(schedule(EvalStart::Dense, 125).last(), Some(&125));
+        assert_eq!(schedule(EvalStart::Even, 125).last(), Some(&125));
+    }
 
     #[test]
     fn paper_config_is_valid_and_has_the_papers_pool() {

@@ -132,9 +132,7 @@ impl<B: AutodiffBackend> BatchRun<B> {
             }));
         }
         let training = &self.trainer.configs()[0].training;
-        self.until_eval = training
-            .eval_every
-            .min(training.steps - self.trainer.step_count());
+        self.until_eval = training.steps_to_next_eval(self.trainer.step_count());
         Ok(progress)
     }
 

@@ -13,7 +13,8 @@
 use std::ops::RangeInclusive;
 
 use crate::config::{
-    ExperimentConfig, GptArch, ImdbConfig, ModularConfig, Operation, Subsets, TaskConfig, limits,
+    EvalStart, ExperimentConfig, GptArch, ImdbConfig, ModularConfig, Operation, Subsets,
+    TaskConfig, limits,
 };
 use crate::presets;
 
@@ -338,6 +339,17 @@ pub const SUBSETS: &[Choice] = &[
     },
 ];
 
+pub const EVAL_STARTS: &[Choice] = &[
+    Choice {
+        name: "even",
+        label: "evenly spaced",
+    },
+    Choice {
+        name: "dense",
+        label: "5× as often at the start",
+    },
+];
+
 pub const ARCHS: &[Choice] = &[
     Choice {
         name: "pre-ln",
@@ -389,7 +401,7 @@ fn set_task(config: &mut ExperimentConfig, value: Value) -> bool {
 
 /// Every experiment setting, in the order forms and help show them. N (the training-set
 /// size) is not here: it is what a sweep varies and what the lab's slider picks.
-pub static SETTINGS: [Setting; 22] = [
+pub static SETTINGS: [Setting; 23] = [
     Setting {
         key: "task",
         label: "Task",
@@ -644,6 +656,22 @@ pub static SETTINGS: [Setting; 22] = [
         get: |c| Some(Value::Whole(c.training.eval_every)),
         set: |c, v| {
             c.training.eval_every = v.whole();
+            true
+        },
+    },
+    Setting {
+        key: "eval-start",
+        label: "Early evaluations",
+        help: "dense: five times as often for the first ten intervals (every 10 steps up to step 500 at eval-every 50), where modular runs memorize and, with plenty of data, generalize; even: every interval alike (IMDB's smoothing counts evaluations, so keep it even there).",
+        group: Group::Training,
+        kind: Kind::Choice(EVAL_STARTS),
+        scope: "every task",
+        get: |c| Some(Value::Choice(c.training.eval_start.name())),
+        set: |c, v| {
+            c.training.eval_start = match v {
+                Value::Choice("dense") => EvalStart::Dense,
+                _ => EvalStart::Even,
+            };
             true
         },
     },
