@@ -160,11 +160,46 @@ pub async fn download_png(chart_id: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Reads a user-picked file as text.
+/// The largest results file the lab imports: a paper-size model-wise grid (16 widths × 10
+/// sizes × 3 seeds of 1,000 evaluations) is about 75 MB; reading and parsing a file takes a
+/// few times its size in the page's memory, so far larger files would exhaust it.
+pub const MAX_IMPORT_BYTES: f64 = 128.0 * 1024.0 * 1024.0;
+
+/// `Ok` if a file of `bytes` may be imported; otherwise what to do instead.
+pub fn check_import_size(bytes: f64) -> Result<(), String> {
+    if bytes <= MAX_IMPORT_BYTES {
+        return Ok(());
+    }
+    Err(format!(
+        "the file is {:.0} MB; the lab imports results files up to {:.0} MB. Analyse it with `grokking analyze`, or import a sweep with fewer runs",
+        bytes / 1e6,
+        MAX_IMPORT_BYTES / 1e6
+    ))
+}
+
+/// Reads a user-picked file as text, refusing files too large to import.
 pub async fn read_file(file: web_sys::File) -> Result<String, String> {
+    check_import_size(file.size())?;
     JsFuture::from(file.text())
         .await
         .map_err(|e| format!("cannot read the file: {e:?}"))?
         .as_string()
         .ok_or_else(|| "the file is not text".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_beyond_the_import_cap_are_refused_with_the_size_and_an_alternative() {
+        assert_eq!(check_import_size(355_024.0), Ok(()));
+        assert_eq!(check_import_size(MAX_IMPORT_BYTES), Ok(()));
+        let error = check_import_size(2e9).unwrap_err();
+        assert!(
+            error.contains("2000 MB") && error.contains("134 MB"),
+            "{error}"
+        );
+        assert!(error.contains("grokking analyze"), "{error}");
+    }
 }
