@@ -29,16 +29,13 @@ impl EvalPoint {
     }
 }
 
-/// The first logged step at which `value` reaches `threshold`.
-pub fn first_step_reaching(
-    history: &[EvalPoint],
-    value: impl Fn(&EvalPoint) -> f64,
-    threshold: f64,
-) -> Option<usize> {
-    history
+/// The first logged step at which `curve` (one value per evaluation of `history`, e.g. a
+/// smoothed accuracy) reaches `threshold`.
+pub fn first_step_reaching(history: &[EvalPoint], curve: &[f64], threshold: f64) -> Option<usize> {
+    curve
         .iter()
-        .find(|point| value(point) >= threshold)
-        .map(|point| point.step)
+        .position(|&value| value >= threshold)
+        .map(|i| history[i].step)
 }
 
 /// Gaussian smoothing as SciPy's `gaussian_filter1d` (mode "reflect", truncate 4σ), which
@@ -119,12 +116,7 @@ pub fn steps_to_generalize(
 ) -> Option<usize> {
     levels
         .iter()
-        .filter_map(|&level| {
-            smoothed
-                .iter()
-                .position(|&acc| acc >= level)
-                .map(|i| history[i].step)
-        })
+        .filter_map(|&level| first_step_reaching(history, smoothed, level))
         .max()
 }
 
@@ -244,10 +236,8 @@ mod tests {
     #[test]
     fn first_crossing() {
         let history = [point(0, 0.1), point(10, 0.96), point(20, 0.97)];
-        assert_eq!(
-            first_step_reaching(&history, |p| p.test_acc, 0.95),
-            Some(10)
-        );
-        assert_eq!(first_step_reaching(&history, |p| p.test_acc, 0.99), None);
+        let test_acc: Vec<f64> = history.iter().map(|p| p.test_acc).collect();
+        assert_eq!(first_step_reaching(&history, &test_acc, 0.95), Some(10));
+        assert_eq!(first_step_reaching(&history, &test_acc, 0.99), None);
     }
 }

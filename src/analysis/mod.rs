@@ -358,18 +358,24 @@ mod tests {
         assert_eq!(regime(Some(1900), Some(2000), 300.0), Regime::Surplus);
     }
 
-    #[test]
-    fn the_resolution_is_two_event_smoothing_widths_in_steps() {
-        let history: Vec<EvalPoint> = (1..=100)
-            .map(|i| EvalPoint {
-                step: i * 50,
+    /// Evaluations at `steps` whose values do not matter to the test.
+    fn blank_evaluations(steps: impl IntoIterator<Item = usize>) -> Vec<EvalPoint> {
+        steps
+            .into_iter()
+            .map(|step| EvalPoint {
+                step,
                 train_loss: 0.0,
                 test_loss: 0.0,
                 train_acc: 0.0,
                 test_acc: 0.0,
                 weight_norm: 0.0,
             })
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn the_resolution_is_two_event_smoothing_widths_in_steps() {
+        let history = blank_evaluations((1..=100).map(|i| i * 50));
         let mut config = AnalysisConfig::for_task(&crate::presets::PAPER.config(10).task);
         assert_eq!(config.resolution(&history), 200.0);
         config.smoothing = Smoothing::Points(1.0);
@@ -435,17 +441,7 @@ mod tests {
     #[test]
     fn the_window_keeps_the_evaluations_up_to_its_step() {
         let mut config = AnalysisConfig::for_task(&crate::presets::PAPER.config(10).task);
-        let history: Vec<EvalPoint> = [100, 200, 300]
-            .iter()
-            .map(|&step| EvalPoint {
-                step,
-                train_loss: 0.0,
-                test_loss: 0.0,
-                train_acc: 0.0,
-                test_acc: 0.0,
-                weight_norm: 0.0,
-            })
-            .collect();
+        let history = blank_evaluations([100, 200, 300]);
         assert_eq!(config.window(&history).len(), 3);
         config.window = Some(200);
         assert_eq!(config.window(&history).len(), 2);

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{AnalysisConfig, Regime, RunView};
-use crate::metrics::{EvalPoint, gaussian_smooth_steps, steps_to_generalize};
+use crate::metrics::{EvalPoint, first_step_reaching, gaussian_smooth_steps, steps_to_generalize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunSummary {
@@ -75,14 +75,8 @@ pub fn summarize(run: &RunView, config: &AnalysisConfig) -> RunSummary {
         gaussian_smooth_steps(&steps, &test_acc, event_sigma),
     );
     let smoothed = config.smoothing.apply(history, &test_acc);
-    let first_reaching = |curve: &[f64], threshold: f64| {
-        curve
-            .iter()
-            .position(|&acc| acc >= threshold)
-            .map(|i| history[i].step)
-    };
-    let memorized_at = first_reaching(&train_events, config.memorized_threshold);
-    let generalized_at = first_reaching(&test_events, config.generalized_threshold);
+    let memorized_at = first_step_reaching(history, &train_events, config.memorized_threshold);
+    let generalized_at = first_step_reaching(history, &test_events, config.generalized_threshold);
     let best_test_acc = smoothed.iter().copied().fold(0.0, f64::max);
     RunSummary {
         memorized_at,
