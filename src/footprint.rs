@@ -62,8 +62,51 @@ pub fn parameters_per_run(config: &ExperimentConfig, data: &Dataset) -> u64 {
     }
 }
 
-/// The footprint of training `data[r]` as run `r` of one batch of `config`'s shape.
+/// Sequences of each run that one evaluation chunk takes by default: [`EVAL_CHUNK`] over
+/// all runs of the batch.
+pub fn default_eval_rows(runs: usize) -> usize {
+    (EVAL_CHUNK / runs.max(1)).max(1)
+}
+
+/// Bytes of the largest evaluation tensor per sequence of one run: the hidden states, the
+/// MLP's hidden layer, the attention weights or the logits.
+fn eval_row_bytes(config: &ExperimentConfig, data: &Dataset) -> u64 {
+    let d = config.model.d_model as u64;
+    let seq = data.train.seq_len as u64;
+    let mlp_rows = if config.model.n_layers > 1 { seq } else { 1 };
+    let heads = config.model.n_heads as u64;
+    [
+        seq * d,
+        mlp_rows * config.model.d_mlp as u64,
+        heads * seq * seq,
+        data.n_classes as u64,
+    ]
+    .into_iter()
+    .max()
+    .unwrap_or(1)
+        * F32
+}
+
+/// Sequences of each run one evaluation chunk may take so that its largest tensor stays
+/// within `max_buffer`: the default chunk, or fewer (at least one) on a device with small
+/// buffers. Evaluating in smaller chunks gives the same numbers, in more launches.
+pub fn eval_rows(config: &ExperimentConfig, data: &[&Dataset], max_buffer: u64) -> usize {
+    let Some(first) = data.first() else {
+        return 1;
+    };
+    let runs = data.len() as u64;
+    let fit = max_buffer / (runs * eval_row_bytes(config, first));
+    (fit as usize).clamp(1, default_eval_rows(data.len()))
+}
+
+/// The footprint of training `data[r]` as run `r` of one batch of `config`'s shape,
+/// evaluating in the default chunks.
 pub fn estimate(config: &ExperimentConfig, data: &[&Dataset]) -> Footprint {
+    estimate_with(config, data, default_eval_rows(data.len()))
+}
+
+/// The footprint when evaluation takes `eval_rows` sequences of each run at a time.
+fn estimate_with(config: &ExperimentConfig, data: &[&Dataset], eval_rows: usize) -> Footprint {
     let runs = data.len() as u64;
     let Some(first) = data.first() else {
         return Footprint {
@@ -78,9 +121,7 @@ pub fn estimate(config: &ExperimentConfig, data: &[&Dataset]) -> Footprint {
         .training
         .batch_size
         .map_or(longest_train, |b| (b as u64).min(longest_train));
-    let eval_rows = (EVAL_CHUNK as u64 / runs)
-        .max(1)
-        .min(longest_train.max(longest_test));
+    let eval_rows = (eval_rows as u64).min(longest_train.max(longest_test));
     let rows = train_rows.max(eval_rows);
 
     let d = config.model.d_model as u64;
@@ -124,7 +165,10 @@ pub fn estimate(config: &ExperimentConfig, data: &[&Dataset]) -> Footprint {
 /// since a single run is what would be trained anyway.
 pub fn runs_that_fit(config: &ExperimentConfig, data: &[&Dataset], limits: &DeviceLimits) -> usize {
     (1..=data.len())
-        .take_while(|&runs| estimate(config, &data[..runs]).fits(limits))
+        .take_while(|&runs| {
+            let data = &data[..runs];
+            estimate_with(config, data, eval_rows(config, data, limits.max_buffer)).fits(limits)
+        })
         .last()
         .unwrap_or(1)
 }
@@ -174,6 +218,39 @@ mod tests {
             runs_that_fit(&config, &all, &nothing),
             1,
             "one run is always tried"
+        );
+    }
+
+    /// The IMDB *paper* preset at its largest sizes built evaluation tensors above WebGPU's
+    /// 256 MiB default; chunked by the limit, every evaluation tensor fits, and a chunk of
+    /// one run spans many sequences still.
+    #[test]
+    fn evaluation_chunks_shrink_to_the_buffer_limit() {
+        let config = presets::IMDB_PAPER.config(4700);
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("public/data/imdb");
+        let read = |name: &str| std::fs::read(dir.join(name)).unwrap();
+        let corpus = crate::data::imdb::ImdbCorpus::from_bundle(
+            &read("manifest.json"),
+            &read("vocab.txt"),
+            &read("reviews.bin"),
+        )
+        .unwrap();
+        let data = data::dataset(&config, Some(&corpus)).expect("IMDB data builds");
+        let limit = 256 << 20;
+        let default = default_eval_rows(1);
+        assert!(
+            default as u64 * eval_row_bytes(&config, &data) > limit,
+            "the default chunk is too large for this test to mean anything"
+        );
+        let rows = eval_rows(&config, &[&data], limit);
+        assert!(rows < default && rows > 100, "{rows}");
+        assert!(rows as u64 * eval_row_bytes(&config, &data) <= limit);
+        let small = presets::TINY.config(300);
+        let small_data = dataset(&small);
+        assert_eq!(
+            eval_rows(&small, &[&small_data], limit),
+            default,
+            "small models keep the default chunk"
         );
     }
 

@@ -62,6 +62,11 @@ impl<B: AutodiffBackend> BatchRun<B> {
         &self.trainer
     }
 
+    /// See [`BatchTrainer::set_eval_rows`].
+    pub fn set_eval_rows(&mut self, rows: usize) {
+        self.trainer.set_eval_rows(rows);
+    }
+
     pub fn histories(&self) -> &[Vec<EvalPoint>] {
         &self.histories
     }

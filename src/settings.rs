@@ -717,10 +717,71 @@ pub fn find(key: &str) -> Result<&'static Setting, SettingError> {
         .ok_or(SettingError::Unknown)
 }
 
+/// One setting on which two configurations differ, as the CLI writes its values
+/// (`None`: the setting does not apply to that configuration's task).
+#[derive(Debug, Clone)]
+pub struct Difference {
+    pub setting: &'static Setting,
+    pub there: Option<String>,
+    pub here: Option<String>,
+}
+
+impl std::fmt::Display for Difference {
+    /// `--steps 20 there, 40 here` style: `steps 20 → 40`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "not set".into());
+        write!(
+            f,
+            "{} {} → {}",
+            self.setting.key,
+            show(&self.there),
+            show(&self.here)
+        )
+    }
+}
+
+/// The settings on which `there` and `here` differ, in the table's order, leaving out the
+/// keys in `ignore` (a sweep's axes: `d-model`, `seed`). The training size is not a setting.
+pub fn differences(
+    there: &ExperimentConfig,
+    here: &ExperimentConfig,
+    ignore: &[&str],
+) -> Vec<Difference> {
+    SETTINGS
+        .iter()
+        .filter(|setting| !ignore.contains(&setting.key))
+        .filter_map(|setting| {
+            let (a, b) = (setting.text(there), setting.text(here));
+            (a != b).then_some(Difference {
+                setting,
+                there: a,
+                here: b,
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::presets;
+
+    #[test]
+    fn differences_name_each_differing_setting_except_the_ignored_ones() {
+        let a = presets::TINY.config(300);
+        let mut b = presets::TINY.config(500);
+        assert!(differences(&a, &b, &[]).is_empty(), "N is not a setting");
+        b.training.steps = a.training.steps * 2;
+        b.seed = 9;
+        let found = differences(&a, &b, &["seed"]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].setting.key, "steps");
+        assert_eq!(
+            found[0].to_string(),
+            format!("steps {} → {}", a.training.steps, b.training.steps)
+        );
+        assert_eq!(differences(&a, &b, &[]).len(), 2);
+    }
 
     #[test]
     fn keys_are_unique_and_kebab_case() {

@@ -13,6 +13,7 @@ use burn::tensor::{Int, Tensor, TensorData};
 
 use crate::config::{ConfigError, ExperimentConfig};
 use crate::data::{Dataset, Split};
+use crate::footprint;
 use crate::grokking;
 use crate::metrics::EvalPoint;
 use crate::model::{Batch, Classifier};
@@ -156,6 +157,8 @@ pub struct BatchTrainer<B: AutodiffBackend> {
     /// Mini-batch order of each run; `None` trains full-batch.
     batches: Option<MiniBatches<B::InnerBackend>>,
     step: usize,
+    /// Sequences of each run one evaluation chunk takes (see [`footprint::eval_rows`]).
+    eval_rows: usize,
 }
 
 impl<B: AutodiffBackend> BatchTrainer<B> {
@@ -217,6 +220,7 @@ impl<B: AutodiffBackend> BatchTrainer<B> {
             optimizer,
             batches,
             step: 0,
+            eval_rows: footprint::default_eval_rows(configs.len()),
             configs,
         })
     }
@@ -240,6 +244,12 @@ impl<B: AutodiffBackend> BatchTrainer<B> {
 
     pub fn model(&self) -> &Classifier<B> {
         self.model.as_ref().expect("model is present between steps")
+    }
+
+    /// Evaluates `rows` sequences of each run at a time (at least one): a device with
+    /// small buffers needs smaller chunks; the numbers are the same.
+    pub fn set_eval_rows(&mut self, rows: usize) {
+        self.eval_rows = rows.max(1);
     }
 
     /// One AdamW step of every run on its full training set or its next mini-batch. Queues
@@ -315,8 +325,8 @@ impl<B: AutodiffBackend> BatchTrainer<B> {
     /// Queues an evaluation of every run on its training and test sets.
     pub fn evaluate(&self) -> PendingEvals<B::InnerBackend> {
         let model = self.model().valid();
-        let (train_loss, train_acc) = loss_and_accuracy(&model, &self.train);
-        let (test_loss, test_acc) = loss_and_accuracy(&model, &self.test);
+        let (train_loss, train_acc) = loss_and_accuracy(&model, &self.train, self.eval_rows);
+        let (test_loss, test_acc) = loss_and_accuracy(&model, &self.test, self.eval_rows);
         let norm_sq = grokking::squared_weight_norms(&model, self.runs(), &self.device);
         let columns = [train_loss, test_loss, train_acc, test_acc, norm_sq];
         PendingEvals {
@@ -457,13 +467,13 @@ fn cross_entropy<B: Backend>(logits: Tensor<B, 3>, labels: Tensor<B, 2, Int>) ->
 fn loss_and_accuracy<B: Backend>(
     model: &Classifier<B>,
     split: &DeviceSplits<B>,
+    chunk: usize,
 ) -> (Tensor<B, 1>, Tensor<B, 1>) {
     let device = split.tokens.device();
     let [runs, longest, seq_len] = split.tokens.dims();
     let mut loss_sum = Tensor::<B, 1>::zeros([runs], &device);
     let mut correct = Tensor::<B, 1>::zeros([runs], &device);
-    // Bounds device memory: at most EVAL_CHUNK sequences in flight over all runs.
-    let chunk = (EVAL_CHUNK / runs).max(1);
+    // Bounds device memory: `chunk` sequences of each run in flight.
     for start in (0..longest).step_by(chunk) {
         let end = (start + chunk).min(longest);
         let tokens = split

@@ -79,3 +79,26 @@ fn runs_of_different_shapes_cannot_share_a_batch() {
         Err(TrainError::Batch(BatchError::Mismatched { index: 1 }))
     ));
 }
+
+/// A device with small buffers evaluates in smaller chunks: the same numbers, however the
+/// sequences are split (3 at a time, so every split ends with a partial chunk).
+#[test]
+fn evaluating_in_small_chunks_gives_the_same_numbers() {
+    let mut configs = vec![tiny_modular(11, 60, 20), tiny_modular(11, 40, 20)];
+    configs[1].seed = 1;
+    let data = datasets(&configs, None);
+    let data: Vec<&Dataset> = data.iter().collect();
+    let device = Default::default();
+    let mut trainer = BatchTrainer::<CpuAutodiff>::new(configs, &data, &device).unwrap();
+    trainer.train_steps(20);
+    let whole = pollster::block_on(trainer.evaluate().read()).unwrap();
+    trainer.set_eval_rows(3);
+    let chunked = pollster::block_on(trainer.evaluate().read()).unwrap();
+    for (a, b) in whole.iter().zip(&chunked) {
+        let (a, b) = (a.as_ref().unwrap(), b.as_ref().unwrap());
+        assert_eq!(a.train_acc, b.train_acc);
+        assert_eq!(a.test_acc, b.test_acc);
+        assert!((a.train_loss - b.train_loss).abs() < 1e-5 * a.train_loss.abs().max(1.0));
+        assert!((a.test_loss - b.test_loss).abs() < 1e-5 * a.test_loss.abs().max(1.0));
+    }
+}

@@ -9,9 +9,10 @@ use crate::charts::phase::PhaseDiagram;
 use crate::controls::{Presets, SettingsForm, SizeSlider, Transport};
 use crate::explain::Explanation;
 use crate::export;
+use crate::import;
 use crate::pool::Workers;
 use crate::settings::{LabSettings, url};
-use crate::state::{Lab, Level, PerfStats, RunEntry, WorkerPerf};
+use crate::state::{Lab, Level, PerfStats, Recovery, RunEntry, WorkerPerf};
 use crate::store;
 use crate::wake::{self, WakeLock};
 
@@ -104,6 +105,7 @@ pub fn App() -> impl IntoView {
             <DeviceBadge lab />
         </header>
         <Notices lab />
+        <GpuFault lab />
         <main>
             <section class="controls">
                 <Presets lab />
@@ -162,6 +164,14 @@ async fn start(lab: Lab) {
         lab.settings.track();
         lab.device.track();
         scheduler.schedule();
+    });
+    // The user's choice after a GPU fault.
+    let recovering = workers.clone();
+    Effect::new(move |_| {
+        if let Some(how) = lab.recovery.get() {
+            lab.recovery.set(None);
+            recovering.recover(how);
+        }
     });
     // Workers report after every evaluation; this only catches what nothing announced.
     loop {
@@ -245,6 +255,24 @@ fn Notices(lab: Lab) -> impl IntoView {
     }
 }
 
+/// What the GPU said when it stopped, and the two ways on.
+#[component]
+fn GpuFault(lab: Lab) -> impl IntoView {
+    view! {
+        <Show when=move || lab.gpu_fault.with(Option::is_some)>
+            <div id="gpu-fault" class="notice error" role="alert">
+                <p>
+                    {move || lab.gpu_fault.get().unwrap_or_default()}
+                    " Training is paused. Finished runs are kept, and every size keeps its curve up to its last evaluation."
+                </p>
+                <button id="continue-gpu" on:click=move |_| lab.recovery.set(Some(Recovery::Gpu))>"Continue on the GPU"</button>
+                " "
+                <button id="continue-cpu" on:click=move |_| lab.recovery.set(Some(Recovery::Cpu))>"Continue on the CPU"</button>
+            </div>
+        </Show>
+    }
+}
+
 #[component]
 fn ExportPanel(lab: Lab) -> impl IntoView {
     let report = move |result: Result<(), String>| {
@@ -303,21 +331,16 @@ fn ExportPanel(lab: Lab) -> impl IntoView {
     }
 }
 
-/// Adds imported runs (a CLI sweep, say) and switches the lab to their setup.
+/// Adds imported runs (a CLI sweep, say), switches the lab to the setup most of them share,
+/// and says which runs that setup shows and why the others are not (they are kept).
 async fn import_runs(lab: &Lab, loaded: Loaded) {
     let runs = loaded.into_runs();
-    let Some(first) = runs.first() else { return };
-    let first_config = first.config.clone();
-    let same_setup: Vec<usize> = runs
-        .iter()
-        .filter(|r| {
-            let mut c = r.config.clone();
-            c.set_train_size(first_config.train_size());
-            c == first_config
-        })
-        .map(|r| r.config.train_size())
-        .collect();
-    let settings = LabSettings::from_config(&first_config, &same_setup);
+    if runs.is_empty() {
+        lab.notify(Level::Warning, "The file holds no runs: nothing to import.");
+        return;
+    }
+    let configs: Vec<_> = runs.iter().map(|r| r.config.clone()).collect();
+    let plan = import::plan(&configs);
     let count = runs.len();
     for run in runs {
         if let Err(error) = store::save(&run).await {
@@ -331,16 +354,15 @@ async fn import_runs(lab: &Lab, loaded: Loaded) {
         });
     }
     lab.playing.set(false);
-    match settings.validate() {
-        Ok(()) => lab.show(settings, Some(first_config.train_size())),
-        Err(error) => lab.notify(
-            Level::Warning,
-            format!(
-                "The imported runs are kept, but their setup cannot be shown on the slider: {error}"
-            ),
-        ),
+    let level = if plan.hidden.is_empty() {
+        Level::Info
+    } else {
+        Level::Warning
+    };
+    lab.notify(level, plan.message(count));
+    if let Some((settings, selected)) = plan.view {
+        lab.show(settings, Some(selected));
     }
-    lab.notify(Level::Info, format!("Imported {count} run(s)."));
 }
 
 #[component]

@@ -7,6 +7,7 @@ mod controls;
 mod crash;
 mod explain;
 mod export;
+mod import;
 mod lab;
 mod pool;
 pub mod protocol;

@@ -20,7 +20,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use crate::protocol::{self, DeviceInfo, FromWorker, JobId, Report, Stop, ToWorker};
-use crate::state::{Lab, Level, RunEntry, RunStatus};
+use crate::state::{Lab, Level, Recovery, RunEntry, RunStatus};
 use crate::store;
 
 /// The worker script trunk writes (`data-type="worker"`, `data-loader-shim`).
@@ -45,6 +45,8 @@ struct Slot {
     active: Option<JobId>,
     /// Whether that batch trains a few evaluations ("Step"), not until paused.
     stepping: bool,
+    /// Its GPU stopped: it waits for the user's [`Recovery`].
+    lost: bool,
 }
 
 /// A batch of runs a worker holds (training or parked).
@@ -60,6 +62,8 @@ pub struct Pool {
     jobs: BTreeMap<JobId, Job>,
     next_job: JobId,
     restarts: u32,
+    /// Every worker trains on the CPU (chosen after a GPU fault).
+    force_cpu: bool,
     /// Closures the workers call; kept alive for the page's life.
     handlers: Vec<Closure<dyn FnMut(web_sys::MessageEvent)>>,
     error_handlers: Vec<Closure<dyn FnMut(web_sys::ErrorEvent)>>,
@@ -86,7 +90,12 @@ impl Workers {
     /// Creates (or replaces) worker `index`.
     fn spawn(&self, index: usize) {
         let options = web_sys::WorkerOptions::new();
-        options.set_name(&format!("training-{}", index + 1));
+        let cpu = if self.pool.borrow().force_cpu {
+            protocol::CPU_WORKER_SUFFIX
+        } else {
+            ""
+        };
+        options.set_name(&format!("training-{}{cpu}", index + 1));
         let worker = match web_sys::Worker::new_with_options(WORKER_SCRIPT, &options) {
             Ok(worker) => worker,
             Err(error) => {
@@ -132,6 +141,7 @@ impl Workers {
             device: None,
             active: None,
             stepping: false,
+            lost: false,
         };
         if index < pool.slots.len() {
             pool.slots[index] = slot;
@@ -158,14 +168,7 @@ impl Workers {
         let lab = self.lab;
         match message {
             FromWorker::Ready(device) => self.ready(index, device),
-            FromWorker::Notice { level, text } => {
-                let known = lab
-                    .notices
-                    .with_untracked(|n| n.iter().any(|n| n.text == text));
-                if !known {
-                    lab.notify(level, text);
-                }
-            }
+            FromWorker::Notice { level, text } => lab.notify(level, text),
             FromWorker::Started { job, runs, bytes } => {
                 let backend = self.backend(index);
                 let mut pool = self.pool.borrow_mut();
@@ -221,6 +224,23 @@ impl Workers {
                 }
                 self.idle(index);
             }
+            FromWorker::Unavailable { job, message } => {
+                // Nothing of its runs was touched: they wait, and the user retries.
+                self.requeue(job);
+                self.forget(job);
+                self.idle(index);
+                lab.playing.set(false);
+                lab.step_budget.set(0);
+                lab.notify(
+                    Level::Error,
+                    format!("{message}. Press ▶ Train to try again."),
+                );
+            }
+            FromWorker::Released { job } => {
+                self.requeue(job);
+                self.forget(job);
+            }
+            FromWorker::GpuFault { message } => self.gpu_fault(index, message),
             FromWorker::Crashed { message } => self.crashed(index, message),
         }
         self.schedule();
@@ -379,6 +399,50 @@ impl Workers {
         self.spawn(index);
     }
 
+    /// The GPU of worker `index` stopped: the worker goes, its runs keep their histories
+    /// and wait, and training pauses until the user picks how to go on.
+    fn gpu_fault(&self, index: usize, message: String) {
+        let lab = self.lab;
+        {
+            let mut pool = self.pool.borrow_mut();
+            let slot = &mut pool.slots[index];
+            slot.worker.terminate();
+            slot.device = None;
+            slot.lost = true;
+        }
+        self.release_jobs_of(index);
+        self.idle(index);
+        lab.playing.set(false);
+        lab.step_budget.set(0);
+        lab.gpu_fault.set(Some(message));
+    }
+
+    /// Goes on after a GPU fault as the user chose: new workers on a new GPU device, or
+    /// every worker on the CPU. Runs resume from their last evaluation.
+    pub fn recover(&self, how: Recovery) {
+        let lab = self.lab;
+        let respawn: Vec<usize> = {
+            let mut pool = self.pool.borrow_mut();
+            pool.force_cpu |= how == Recovery::Cpu;
+            let everyone = how == Recovery::Cpu;
+            (0..pool.slots.len())
+                .filter(|&i| everyone || pool.slots[i].lost)
+                .collect()
+        };
+        if how == Recovery::Cpu {
+            // The badge and the worker count follow the new device.
+            lab.device.set(None);
+        }
+        for index in respawn {
+            self.release_jobs_of(index);
+            self.idle(index);
+            self.pool.borrow().slots[index].worker.terminate();
+            self.spawn(index);
+        }
+        lab.gpu_fault.set(None);
+        lab.playing.set(true);
+    }
+
     fn forget(&self, job: JobId) -> Option<Job> {
         self.pool.borrow_mut().jobs.remove(&job)
     }
@@ -397,7 +461,10 @@ impl Workers {
     /// changes. Cheap when nothing changed.
     pub fn schedule(&self) {
         let lab = self.lab;
-        if lab.halted.get_untracked().is_some() || self.pool.try_borrow_mut().is_err() {
+        if lab.halted.get_untracked().is_some()
+            || lab.gpu_fault.get_untracked().is_some()
+            || self.pool.try_borrow_mut().is_err()
+        {
             return;
         }
         self.forget_reset();

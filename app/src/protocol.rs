@@ -7,6 +7,10 @@
 use grokking_lab::{EvalPoint, ExperimentConfig};
 use serde::{Deserialize, Serialize};
 
+/// The end of a worker's name that makes it train on the CPU without asking for a GPU
+/// (the user's choice after the GPU stopped).
+pub const CPU_WORKER_SUFFIX: &str = "-cpu";
+
 /// A batch of runs, as the page numbers them (unique per page load).
 pub type JobId = u32;
 
@@ -109,7 +113,24 @@ pub enum FromWorker {
         job: JobId,
         message: String,
     },
-    /// The worker cannot train any more (a lost device, a panic): the page restarts it.
+    /// Batch `job` could not get its data (the IMDB download failed or was corrupt): it is
+    /// gone, its runs are untouched. The page pauses and says so once; Train tries again.
+    Unavailable {
+        job: JobId,
+        message: String,
+    },
+    /// Batch `job` was parked and is dropped to free device memory (too many parked
+    /// batches): its runs keep what the page has and are retrained up to it when resumed.
+    Released {
+        job: JobId,
+    },
+    /// The GPU stopped (device lost, out of memory, an error it reported): this worker
+    /// trains nothing more. The page keeps every run's history and asks the user how to go
+    /// on (a new GPU device, or the CPU).
+    GpuFault {
+        message: String,
+    },
+    /// The worker cannot train any more (a panic): the page restarts it.
     Crashed {
         message: String,
     },

@@ -194,8 +194,21 @@ pub struct Lab {
     pub device: RwSignal<Option<DeviceInfo>>,
     pub notices: RwSignal<Vec<Notice>>,
     pub perf: RwSignal<PerfStats>,
-    /// Set when training can no longer continue (lost GPU device).
+    /// Set when training can no longer continue (workers failed too often).
     pub halted: RwSignal<Option<String>>,
+    /// What the GPU reported when it stopped; training waits for the user's [`Recovery`].
+    pub gpu_fault: RwSignal<Option<String>>,
+    /// How the user chose to go on after a GPU fault (taken by the worker pool).
+    pub recovery: RwSignal<Option<Recovery>>,
+}
+
+/// Where training goes on after the GPU stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recovery {
+    /// A new device on the GPU (a lost device is often only a driver reset).
+    Gpu,
+    /// The CPU: slower, but it cannot be lost.
+    Cpu,
 }
 
 impl Lab {
@@ -211,6 +224,8 @@ impl Lab {
             notices: RwSignal::new(Vec::new()),
             perf: RwSignal::new(PerfStats::default()),
             halted: RwSignal::new(None),
+            gpu_fault: RwSignal::new(None),
+            recovery: RwSignal::new(None),
         }
     }
 
@@ -224,8 +239,16 @@ impl Lab {
         self.selected.set(selected);
     }
 
+    /// Shows a notice, unless the same one is on screen already (ten queued sizes that
+    /// fail alike make one notice).
     pub fn notify(&self, level: Level, text: impl Into<String>) {
         let text = text.into();
+        let shown = self
+            .notices
+            .with_untracked(|n| n.iter().any(|n| n.level == level && n.text == text));
+        if shown {
+            return;
+        }
         self.notices.update(|notices| {
             let id = notices.iter().map(|n| n.id + 1).max().unwrap_or(0);
             notices.push(Notice { id, level, text });

@@ -58,32 +58,63 @@ pub fn check_writable(path: &Path) -> anyhow::Result<()> {
 }
 
 /// An exclusive claim on an output file for as long as it lives: a second `grokking` writing
-/// the same file gets a clear error instead of silently losing runs.
+/// the same file gets a clear error instead of silently losing runs. The lock file
+/// (`.NAME.lock` beside the output) is removed when the claim ends.
 pub struct OutputLock {
-    _file: File,
+    file: File,
+    path: PathBuf,
 }
 
 impl OutputLock {
     pub fn acquire(path: &Path) -> anyhow::Result<Self> {
         let lock = lock_path(path)?;
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock)
-            .with_context(|| format!("cannot create the lock file {}", lock.display()))?;
-        match file.try_lock() {
-            Ok(()) => Ok(Self { _file: file }),
-            Err(TryLockError::WouldBlock) => bail!(
-                "another grokking process is writing {} (it holds {}); wait for it to finish or choose another --out",
-                path.display(),
-                lock.display()
-            ),
-            Err(TryLockError::Error(error)) => {
-                Err(error).with_context(|| format!("cannot lock {}", lock.display()))
+        loop {
+            let file = OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&lock)
+                .with_context(|| format!("cannot create the lock file {}", lock.display()))?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(TryLockError::WouldBlock) => bail!(
+                    "another grokking process is writing {} (it holds {}); wait for it to finish or choose another --out",
+                    path.display(),
+                    lock.display()
+                ),
+                Err(TryLockError::Error(error)) => {
+                    return Err(error).with_context(|| format!("cannot lock {}", lock.display()));
+                }
+            }
+            // The holder before us removes the file as it lets go: a lock on a file no longer
+            // at the path guards nothing, so open the path again.
+            if same_file(&file, &lock) {
+                return Ok(Self { file, path: lock });
             }
         }
     }
+}
+
+impl Drop for OutputLock {
+    fn drop(&mut self) {
+        // Removed while still held, so nobody locks a file about to vanish.
+        let _ = std::fs::remove_file(&self.path);
+        let _ = self.file.unlock();
+    }
+}
+
+#[cfg(unix)]
+fn same_file(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_file: &File, path: &Path) -> bool {
+    path.exists()
 }
 
 fn lock_path(path: &Path) -> anyhow::Result<PathBuf> {
@@ -171,7 +202,12 @@ mod tests {
             "{error}"
         );
         drop(first);
-        OutputLock::acquire(&path).unwrap();
+        let lock = dir.join(".sweep.json.lock");
+        assert!(!lock.exists(), "the lock file goes with its lock");
+        let second = OutputLock::acquire(&path).unwrap();
+        assert!(lock.exists());
+        drop(second);
+        assert!(!lock.exists());
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -65,12 +65,19 @@ impl DeviceChoice {
     }
 }
 
-/// Asks the browser for a WebGPU adapter, then initialises burn on it.
+/// Asks the browser for a WebGPU adapter, then initialises burn on it, watching the device
+/// for faults before burn uses it. A worker named `…-cpu` takes the CPU without asking.
 pub async fn choose() -> DeviceChoice {
+    if scope::name().ends_with(crate::protocol::CPU_WORKER_SUFFIX) {
+        return DeviceChoice::Cpu {
+            reason: "you chose to go on on the CPU after the GPU stopped".into(),
+        };
+    }
     match find_adapter().await {
         Ok(adapter) => {
             let device = WgpuDevice::default();
             let setup = init_setup_async::<WebGpu>(&device, runtime_options()).await;
+            super::faults::watch(&setup.device);
             // What the device was granted, not what the adapter could offer.
             let granted = setup.device.limits();
             let limits = DeviceLimits {

@@ -3,6 +3,7 @@
 //! ([`crate::protocol`]). Deliberately absent: storage, the queue, settings — the page's.
 
 mod device;
+mod faults;
 mod imdb;
 mod scope;
 mod train;
@@ -24,10 +25,12 @@ type Cpu = burn::backend::NdArray;
 pub fn start() {
     std::panic::set_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
-        // The page restarts a crashed worker; the message says what happened.
-        scope::post(&FromWorker::Crashed {
-            message: info.to_string(),
-        });
+        // A GPU fault often surfaces as a panic in the next call: the page is told the
+        // cause, once. Otherwise it restarts the crashed worker.
+        let message = info.to_string();
+        if !faults::from_panic(&message) {
+            scope::post(&FromWorker::Crashed { message });
+        }
     }));
     let inbox = train::Inbox::default();
     let mailbox = inbox.clone();

@@ -18,6 +18,11 @@ pub fn post(message: &FromWorker) {
     let _ = scope().post_message(&JsValue::from_str(&message.to_json()));
 }
 
+/// The name the page gave this worker.
+pub fn name() -> String {
+    scope().name()
+}
+
 /// Milliseconds since this worker started.
 pub fn now_ms() -> f64 {
     scope().performance().map_or(0.0, |p| p.now())
@@ -29,9 +34,29 @@ pub fn gpu() -> Option<JsValue> {
     (!gpu.is_undefined() && !gpu.is_null()).then_some(gpu)
 }
 
-/// The bytes at `path` (relative to the site), or why not.
+/// How long a download may take before it is given up.
+const FETCH_TIMEOUT_MS: u32 = 30_000;
+
+/// The bytes at `path` (relative to the site), or why not; given up after 30 s.
 pub async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
-    let response = JsFuture::from(scope().fetch_with_str(path))
+    let abort = web_sys::AbortController::new().map_err(describe)?;
+    let init = web_sys::RequestInit::new();
+    init.set_signal(Some(&abort.signal()));
+    let timer = {
+        let abort = abort.clone();
+        gloo_timers::callback::Timeout::new(FETCH_TIMEOUT_MS, move || abort.abort())
+    };
+    let result = fetch_body(path, &init).await;
+    let timed_out = abort.signal().aborted();
+    drop(timer);
+    if timed_out {
+        return Err(format!("no answer within {} s", FETCH_TIMEOUT_MS / 1000));
+    }
+    result
+}
+
+async fn fetch_body(path: &str, init: &web_sys::RequestInit) -> Result<Vec<u8>, String> {
+    let response = JsFuture::from(scope().fetch_with_str_and_init(path, init))
         .await
         .map_err(describe)?;
     let response: web_sys::Response = response

@@ -27,13 +27,24 @@ use crate::protocol::{FromWorker, JobId, Level, Report, Stop, ToWorker};
 const SLICE_BUDGET_MS: f64 = 40.0;
 /// How often an idle worker looks for commands.
 const IDLE_POLL_MS: u32 = 10;
+/// Parked batches kept on the device at most (each holds its model, optimizer and data);
+/// older ones are released and retrained when their runs are wanted again.
+const MAX_PARKED: usize = 4;
 
 /// Commands from the page, in arrival order.
 pub type Inbox = Rc<RefCell<VecDeque<ToWorker>>>;
 
+/// Why a batch could not start.
+enum StartError {
+    /// Its data could not be had (the IMDB download failed): its runs are untouched.
+    Unavailable(String),
+    /// It cannot train (a bad configuration, a device error).
+    Failed(String),
+}
+
 /// The run's data; IMDB reviews are downloaded on first use (the page says so: 1.2 MB can
 /// take a moment on a classroom network).
-async fn dataset(config: &ExperimentConfig) -> Result<Dataset, String> {
+async fn dataset(config: &ExperimentConfig) -> Result<Dataset, StartError> {
     let imdb = match config.task {
         TaskConfig::Imdb(_) => {
             if !super::imdb::is_loaded() {
@@ -42,11 +53,15 @@ async fn dataset(config: &ExperimentConfig) -> Result<Dataset, String> {
                     text: "Downloading the IMDB reviews (1.2 MB, Maas et al. 2011)…".into(),
                 });
             }
-            Some(super::imdb::corpus().await?)
+            Some(
+                super::imdb::corpus()
+                    .await
+                    .map_err(StartError::Unavailable)?,
+            )
         }
         TaskConfig::ModularArithmetic(_) => None,
     };
-    data::dataset(config, imdb.as_deref()).map_err(|e| e.to_string())
+    data::dataset(config, imdb.as_deref()).map_err(|e| StartError::Failed(e.to_string()))
 }
 
 /// One batch: its runs trained as one model.
@@ -69,7 +84,7 @@ impl<B: AutodiffBackend> Job<B> {
         replay_until: Vec<usize>,
         limits: &DeviceLimits,
         device: &B::Device,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, StartError> {
         let mut data = Vec::with_capacity(configs.len());
         for config in &configs {
             data.push(dataset(config).await?);
@@ -78,10 +93,16 @@ impl<B: AutodiffBackend> Job<B> {
         let runs = footprint::runs_that_fit(&configs[0], &all, limits);
         let configs = configs[..runs].to_vec();
         let data = &all[..runs];
+        // Evaluation chunks sized to the device's largest buffer.
+        let eval_rows = footprint::eval_rows(&configs[0], data, limits.max_buffer);
+        let footprint = footprint::estimate(&configs[0], data);
+        let mut run =
+            BatchRun::new(configs, data, device).map_err(|e| StartError::Failed(e.to_string()))?;
+        run.set_eval_rows(eval_rows);
         Ok(Self {
             id,
-            footprint: footprint::estimate(&configs[0], data),
-            run: BatchRun::new(configs, data, device).map_err(|e| e.to_string())?,
+            footprint,
+            run,
             replay_until,
             evaluations: None,
             speed: Speed::default(),
@@ -123,6 +144,46 @@ impl<B: AutodiffBackend> Jobs<B> {
             self.active = None;
         }
     }
+
+    /// Makes `id` the batch in training and the most recently used, then frees the device
+    /// memory of parked batches beyond the cap, telling the page.
+    fn activate(&mut self, id: JobId, budget: u64) {
+        if let Some(index) = self.position(id) {
+            let job = self.all.remove(index);
+            self.all.push(job);
+        }
+        self.active = Some(id);
+        let held: Vec<(JobId, u64)> = self
+            .all
+            .iter()
+            .map(|job| (job.id, job.footprint.total))
+            .collect();
+        for released in to_release(&held, id, MAX_PARKED, budget) {
+            self.remove(released);
+            post(&FromWorker::Released { job: released });
+        }
+    }
+}
+
+/// The parked batches to drop, least recently used first: those beyond `max_parked`, then
+/// more while everything held exceeds `budget`. `held` is in order of use (most recent last);
+/// the active batch is never dropped.
+fn to_release(held: &[(JobId, u64)], active: JobId, max_parked: usize, budget: u64) -> Vec<JobId> {
+    let parked: Vec<(JobId, u64)> = held
+        .iter()
+        .copied()
+        .filter(|&(id, _)| id != active)
+        .collect();
+    let mut total: u64 = held.iter().map(|&(_, bytes)| bytes).sum();
+    let mut release = Vec::new();
+    for (k, &(id, bytes)) in parked.iter().enumerate() {
+        let left = parked.len() - k;
+        if left > max_parked || total > budget {
+            release.push(id);
+            total -= bytes;
+        }
+    }
+    release
 }
 
 /// Runs until the device fails: the worker's single consumer of the page's commands.
@@ -133,6 +194,10 @@ pub async fn run<B: AutodiffBackend>(inbox: Inbox, device: B::Device, limits: De
     };
     let mut first_step_done = false;
     loop {
+        if super::faults::current().is_some() {
+            // The page was told; it replaces this worker.
+            return;
+        }
         let commands: Vec<ToWorker> = inbox.borrow_mut().drain(..).collect();
         for command in commands {
             obey(command, &mut jobs, &limits, &device).await;
@@ -203,7 +268,11 @@ async fn obey<B: AutodiffBackend>(
                 }
                 match Job::start(id, configs, replay_until, limits, device).await {
                     Ok(job) => jobs.all.push(job),
-                    Err(message) => {
+                    Err(StartError::Unavailable(message)) => {
+                        post(&FromWorker::Unavailable { job: id, message });
+                        return;
+                    }
+                    Err(StartError::Failed(message)) => {
                         post(&FromWorker::Failed { job: id, message });
                         return;
                     }
@@ -214,7 +283,7 @@ async fn obey<B: AutodiffBackend>(
             job.evaluations = evaluations;
             job.speed.pause();
             post(&job.started());
-            jobs.active = Some(id);
+            jobs.activate(id, limits.budget);
         }
         ToWorker::Pause => jobs.park_active(),
         ToWorker::Forget { jobs: ids } => {
@@ -306,5 +375,27 @@ impl Speed {
 
     fn pause(&mut self) {
         self.since = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parked_batches_beyond_the_cap_are_released_oldest_first() {
+        let held: Vec<(JobId, u64)> = (0..7).map(|id| (id, 10)).collect();
+        // Batch 3 trains; six are parked, two more than the cap of four.
+        assert_eq!(to_release(&held, 3, 4, u64::MAX), [0, 1]);
+        assert_eq!(to_release(&held, 6, 6, u64::MAX), Vec::<JobId>::new());
+    }
+
+    #[test]
+    fn parked_batches_are_released_while_the_device_budget_is_exceeded() {
+        let held = [(0, 500), (1, 300), (2, 400)];
+        // 1,200 bytes held, a budget of 800: the oldest parked batch goes.
+        assert_eq!(to_release(&held, 2, 4, 800), [0]);
+        // The active batch alone exceeds the budget: every parked one goes, it stays.
+        assert_eq!(to_release(&held, 0, 4, 100), [1, 2]);
     }
 }

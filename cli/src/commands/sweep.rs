@@ -256,21 +256,18 @@ fn refuse_other_experiment(
     wanted: &ExperimentConfig,
     out: &std::path::Path,
 ) -> anyhow::Result<()> {
-    for setting in grokking_lab::settings::SETTINGS.iter() {
-        if matches!(setting.key, "d-model" | "seed") {
-            continue;
-        }
-        let (there, here) = (setting.text(kept), setting.text(wanted));
-        if there != here {
-            let show = |v: Option<String>| v.unwrap_or_else(|| "not set".into());
-            bail!(
-                "{} holds runs of another experiment: --{} is {} there and {} now. Resume it with the same settings, or give a new --out to start a new sweep file",
-                out.display(),
-                setting.key,
-                show(there),
-                show(here)
-            );
-        }
+    if let Some(first) = grokking_lab::settings::differences(kept, wanted, &["d-model", "seed"])
+        .into_iter()
+        .next()
+    {
+        let show = |v: Option<String>| v.unwrap_or_else(|| "not set".into());
+        bail!(
+            "{} holds runs of another experiment: --{} is {} there and {} now. Resume it with the same settings, or give a new --out to start a new sweep file",
+            out.display(),
+            first.setting.key,
+            show(first.there),
+            show(first.here)
+        );
     }
     Ok(())
 }
