@@ -15,7 +15,23 @@ pub struct EvalPoint {
     pub weight_norm: f64,
 }
 
+/// Losses and weight norms beyond this come from no run that still trains: a diverging run
+/// passes through such values (1e20, say) on its way to ∞ or NaN. The trainer calls a point
+/// beyond it diverged, and files holding one are refused (finite values up to 1.7e308
+/// would break every chart).
+pub const MAX_MAGNITUDE: f64 = 1e12;
+
 impl EvalPoint {
+    /// Finite, with losses and weight norm in `0 ..= MAX_MAGNITUDE`: a point of a run that
+    /// is still training.
+    pub fn is_sane(&self) -> bool {
+        let magnitude_ok = |v: f64| (0.0..=MAX_MAGNITUDE).contains(&v);
+        self.is_finite()
+            && magnitude_ok(self.train_loss)
+            && magnitude_ok(self.test_loss)
+            && magnitude_ok(self.weight_norm)
+    }
+
     pub fn is_finite(&self) -> bool {
         [
             self.train_loss,

@@ -78,9 +78,7 @@ pub enum RunError {
     Absurd { step: usize },
 }
 
-/// Losses and weight norms beyond this come from no training run (a diverging one stops at
-/// NaN or ∞ long before); finite values up to 1.7e308 would still break every chart.
-pub const MAX_MAGNITUDE: f64 = 1e12;
+pub use crate::metrics::MAX_MAGNITUDE;
 
 /// Either kind of file.
 #[derive(Debug, Clone, PartialEq)]
@@ -144,12 +142,7 @@ impl RunRecord {
         if self.history.windows(2).any(|w| w[0].step >= w[1].step) {
             return Err(RunError::StepsNotIncreasing);
         }
-        let magnitude_ok = |v: f64| (0.0..=MAX_MAGNITUDE).contains(&v);
-        if let Some(bad) = self.history.iter().find(|p| {
-            !(magnitude_ok(p.train_loss)
-                && magnitude_ok(p.test_loss)
-                && magnitude_ok(p.weight_norm))
-        }) {
+        if let Some(bad) = self.history.iter().find(|p| !p.is_sane()) {
             return Err(RunError::Absurd { step: bad.step });
         }
         let accuracy_ok = |a: f64| (0.0..=1.0).contains(&a);

@@ -29,7 +29,7 @@ pub enum TrainError {
     #[error("reading results from the device failed: {0}")]
     Readback(String),
     #[error(
-        "training diverged at step {step}: the loss is no longer a finite number (try a smaller learning rate or α)"
+        "training diverged at step {step}: its loss or weight norm is no longer finite or has passed 1e12 (try a smaller learning rate or α)"
     )]
     Diverged { step: usize },
     #[error(transparent)]
@@ -397,8 +397,8 @@ pub struct PendingEvals<B: Backend> {
 }
 
 impl<B: Backend> PendingEvals<B> {
-    /// Reads every run's numbers back in one transfer. A run whose numbers are not finite
-    /// has diverged (`Err(Diverged)` in its place); the others are unaffected.
+    /// Reads every run's numbers back in one transfer. A run whose numbers are not finite,
+    /// or beyond [`crate::metrics::MAX_MAGNITUDE`], has diverged (`Err(Diverged)` in its place); the others are unaffected.
     pub async fn read(self) -> Result<Vec<Result<EvalPoint, TrainError>>, TrainError> {
         let [runs, columns] = self.values.dims();
         let data = self
@@ -426,7 +426,8 @@ impl<B: Backend> PendingEvals<B> {
                     test_acc: row[3].into(),
                     weight_norm: f64::from(row[4]).sqrt(),
                 };
-                if point.is_finite() {
+                // Beyond any trainable magnitude is diverging already, even while finite.
+                if point.is_sane() {
                     Ok(point)
                 } else {
                     Err(TrainError::Diverged { step: self.step })
@@ -442,7 +443,7 @@ pub struct PendingEval<B: Backend> {
 }
 
 impl<B: Backend> PendingEval<B> {
-    /// Reads the numbers back in one transfer. Non-finite numbers mean divergence.
+    /// Reads the numbers back in one transfer. Non-finite or absurd numbers mean divergence.
     pub async fn read(self) -> Result<EvalPoint, TrainError> {
         self.runs
             .read()
@@ -561,6 +562,10 @@ mod tests {
             "{result:?}"
         );
         let result = pollster::block_on(pending([1.0, f32::INFINITY, 0.5, 0.5, 4.0]).read());
+        assert!(matches!(result, Err(TrainError::Diverged { step: 7 })));
+        // Finite, yet no training run has it: diverging on its way to ∞ (such a point
+        // would make the run's file unreadable).
+        let result = pollster::block_on(pending([1e20, 2.0, 0.5, 0.5, 4.0]).read());
         assert!(matches!(result, Err(TrainError::Diverged { step: 7 })));
     }
 

@@ -151,3 +151,53 @@ fn duplicate_runs_and_a_missing_output_directory_are_refused_before_training() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// Adam with β₂ = 0 below β₁² and a vanishing ε (each inside its range) blows up at once:
+/// the sweep writes what it has, prints the table with the runs as `diverged`, and exits 1
+/// naming them — never 0 with "undertrained".
+#[test]
+fn a_sweep_whose_runs_diverge_keeps_them_and_exits_non_zero_naming_them() {
+    let dir = scratch_dir("diverge");
+    let out = dir.join("diverged.json");
+    let output = tiny_sweep(
+        &out,
+        &[
+            "--steps",
+            "100",
+            "--train-sizes",
+            "20,30",
+            "--weight-decay",
+            "0",
+            "--lr",
+            "1",
+            "--beta1",
+            "0.9999",
+            "--beta2",
+            "0",
+            "--epsilon",
+            "1e-12",
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("2 run(s) diverged (N=20 seed 0 at step"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("their histories up to there are kept"),
+        "{stderr}"
+    );
+    assert_eq!(stdout.matches("diverged").count(), 2, "{stdout}");
+    let runs = record::load(&std::fs::read_to_string(&out).unwrap())
+        .unwrap()
+        .into_runs();
+    assert_eq!(runs.len(), 2);
+    for run in &runs {
+        assert_eq!(run.summary.regime.name(), "diverged");
+        assert!(run.summary.diverged_at.is_some());
+        assert!(!run.history.is_empty(), "the finite evaluations are kept");
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
