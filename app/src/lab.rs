@@ -403,6 +403,8 @@ fn PerfPanel(lab: Lab, wake_lock: RwSignal<WakeLock>) -> impl IntoView {
             data-workers=move || lab.perf.with(|p| p.workers.len())
             data-worker-steps=move || per_worker(|w| w.steps.to_string())
             data-worker-steps-per-second=move || per_worker(|w| format!("{:.1}", w.steps_per_second))
+            data-device-bytes=move || per_worker(|w| w.device_bytes.to_string())
+            data-released=move || lab.perf.with(|p| p.workers.iter().map(|w| w.released).sum::<usize>())
             data-wake-lock=move || wake_lock.get().as_str()
             data-longest-task-ms=move || lab.perf.with(|p| format!("{:.0}", p.longest_task_ms))
             data-warm-longest-task-ms=move || lab.perf.with(|p| format!("{:.0}", p.warm_longest_task_ms))

@@ -205,14 +205,19 @@ impl Workers {
                 steps,
                 steps_per_second,
                 longest_slice_ms,
-            } => self.evaluated(
-                index,
-                job,
-                reports,
-                steps,
-                steps_per_second,
-                longest_slice_ms,
-            ),
+                device_bytes,
+            } => {
+                lab.perf
+                    .update(|perf| perf.worker(index).device_bytes = device_bytes);
+                self.evaluated(
+                    index,
+                    job,
+                    reports,
+                    steps,
+                    steps_per_second,
+                    longest_slice_ms,
+                )
+            }
             FromWorker::Stopped { job, why } => self.stopped(index, job, why),
             FromWorker::Failed { job, message } => {
                 let Some(job) = self.forget(job) else { return };
@@ -239,6 +244,7 @@ impl Workers {
             FromWorker::Released { job } => {
                 self.requeue(job);
                 self.forget(job);
+                lab.perf.update(|perf| perf.worker(index).released += 1);
             }
             FromWorker::GpuFault { message } => self.gpu_fault(index, message),
             FromWorker::Crashed { message } => self.crashed(index, message),

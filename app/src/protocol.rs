@@ -96,13 +96,15 @@ pub enum FromWorker {
     FirstStep,
     /// An evaluation of every run of `job` (one entry per run; `None`: frozen or replayed).
     /// `steps`: batch steps trained since the last message; `steps_per_second` since the
-    /// batch (re)started; `longest_slice_ms`: the longest synchronous stretch of work.
+    /// batch (re)started; `longest_slice_ms`: the longest synchronous stretch of work;
+    /// `device_bytes`: the device memory the worker's tensors use now (0 on the CPU).
     Evaluated {
         job: JobId,
         reports: Vec<Option<Report>>,
         steps: usize,
         steps_per_second: f64,
         longest_slice_ms: f64,
+        device_bytes: u64,
     },
     Stopped {
         job: JobId,
@@ -186,6 +188,7 @@ mod tests {
             steps: 20,
             steps_per_second: 11.5,
             longest_slice_ms: 30.0,
+            device_bytes: 1 << 20,
         };
         assert_eq!(parse::<FromWorker>(&evaluated.to_json()), Some(evaluated));
     }

@@ -109,6 +109,10 @@ pub struct WorkerPerf {
     pub batch_bytes: u64,
     /// Batch steps it trained since the page loaded.
     pub steps: usize,
+    /// Device memory its tensors used at its last evaluation (0 on the CPU).
+    pub device_bytes: u64,
+    /// Parked batches it released to free device memory.
+    pub released: usize,
 }
 
 impl WorkerPerf {

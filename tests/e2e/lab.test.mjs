@@ -315,6 +315,43 @@ await scenario("webgpu-device-loss", WEBGPU_ARGS, async (page) => {
   }
 }, { allow: /GPU|[Dd]evice|destroyed|map|panicked|Invalid/ });
 
+await scenario("webgpu-soak-size-switches", WEBGPU_ARGS, async (page) => {
+  // Six sizes, one run per batch: every slider move parks a batch (model, optimizer and
+  // data stay on the GPU) and starts or resumes another. Three rounds over all six: the
+  // worker releases the oldest parked batches, so device memory stays flat.
+  await page.goto(`${site.url}#modulus=11&d-model=16&heads=2&d-mlp=32&steps=20000&eval-every=20&eval-start=even&sizes=20,30,40,50,60,70&batch-runs=1&n=20`);
+  await waitForDevice(page, "webgpu");
+  await page.click("#play");
+  const steps = () => page.getAttribute("#perf", "data-steps").then(Number);
+  const bytes = () => page.getAttribute("#perf", "data-device-bytes").then(Number);
+  const rounds = [];
+  const seen = [];
+  for (let round = 0; round < 3; round += 1) {
+    let most = 0;
+    for (let size = 0; size < 6; size += 1) {
+      if (round > 0 || size > 0) {
+        await page.focus("#size-slider");
+        await page.keyboard.press(size === 0 ? "Home" : "ArrowRight");
+      }
+      // Two evaluations of the newly selected size.
+      const before = await steps();
+      await page.waitForFunction((s) => Number(document.querySelector("#perf").dataset.steps) >= s + 40, before, { timeout: 2 * MINUTE, polling: 100 });
+      seen.push(await bytes());
+      most = Math.max(most, seen.at(-1));
+    }
+    rounds.push(most);
+  }
+  metrics.soak_device_bytes_per_round = rounds;
+  metrics.soak_device_bytes_per_switch = seen;
+  metrics.soak_released_batches = Number(await page.getAttribute("#perf", "data-released"));
+  assert.ok(rounds[0] > 0, `the device's memory in use is reported: ${rounds}`);
+  assert.ok(metrics.soak_released_batches > 0, "parked batches beyond the cap were released");
+  assert.ok(rounds[2] <= rounds[0] * 1.25, `device memory stays flat over size switches: ${rounds.join(" → ")} bytes`);
+  // One batch takes seen[0]; the worker holds the training one and four parked (six
+  // without the cap).
+  assert.ok(Math.max(...seen) <= seen[0] * 5.5, `at most five batches held: ${seen.join(", ")} bytes`);
+});
+
 site.close();
 await writeFile(`${artifacts}/e2e-metrics.json`, JSON.stringify(metrics, null, 2));
 console.log("metrics", JSON.stringify(metrics));

@@ -21,6 +21,14 @@ type Cpu = burn::backend::Flex;
 #[cfg(not(feature = "flex"))]
 type Cpu = burn::backend::NdArray;
 
+/// Bytes of the WebGPU device's memory that tensors use now (not what its pools reserve).
+fn webgpu_bytes_in_use(device: &burn::backend::wgpu::WgpuDevice) -> u64 {
+    use cubecl_runtime::runtime::Runtime;
+    burn::backend::wgpu::WgpuRuntime::client(device)
+        .memory_usage()
+        .map_or(0, |usage| usage.bytes_in_use)
+}
+
 /// The worker's `main`: listen, pick a device, train.
 pub fn start() {
     std::panic::set_hook(Box::new(|info| {
@@ -54,10 +62,10 @@ pub fn start() {
         let limits = choice.limits();
         match choice {
             DeviceChoice::WebGpu { device, .. } => {
-                train::run::<Autodiff<Wgpu>>(inbox, device, limits).await
+                train::run::<Autodiff<Wgpu>>(inbox, device, limits, webgpu_bytes_in_use).await
             }
             DeviceChoice::Cpu { .. } => {
-                train::run::<Autodiff<Cpu>>(inbox, Default::default(), limits).await
+                train::run::<Autodiff<Cpu>>(inbox, Default::default(), limits, |_| 0).await
             }
         }
     });

@@ -187,7 +187,13 @@ fn to_release(held: &[(JobId, u64)], active: JobId, max_parked: usize, budget: u
 }
 
 /// Runs until the device fails: the worker's single consumer of the page's commands.
-pub async fn run<B: AutodiffBackend>(inbox: Inbox, device: B::Device, limits: DeviceLimits) {
+/// `memory` reads the device memory in use (reported with every evaluation).
+pub async fn run<B: AutodiffBackend>(
+    inbox: Inbox,
+    device: B::Device,
+    limits: DeviceLimits,
+    memory: fn(&B::Device) -> u64,
+) {
     let mut jobs = Jobs::<B> {
         all: Vec::new(),
         active: None,
@@ -208,7 +214,7 @@ pub async fn run<B: AutodiffBackend>(inbox: Inbox, device: B::Device, limits: De
         };
         let job = &mut jobs.all[index];
         let id = job.id;
-        match advance(job, &mut first_step_done).await {
+        match advance(job, &mut first_step_done, || memory(&device)).await {
             Ok(None) => {}
             Ok(Some(Stop::Done)) => {
                 post(&FromWorker::Stopped {
@@ -299,6 +305,7 @@ async fn obey<B: AutodiffBackend>(
 async fn advance<B: AutodiffBackend>(
     job: &mut Job<B>,
     first_step_done: &mut bool,
+    memory: impl Fn() -> u64,
 ) -> Result<Option<Stop>, TrainError> {
     let started = now_ms();
     // The very first step is timed alone, to completion: load → first step is a number the
@@ -339,6 +346,7 @@ async fn advance<B: AutodiffBackend>(
         steps: std::mem::take(&mut job.speed.steps),
         steps_per_second: job.speed.record(step),
         longest_slice_ms: job.speed.longest_slice_ms,
+        device_bytes: memory(),
     });
     if job.run.is_done() {
         return Ok(Some(Stop::Done));
