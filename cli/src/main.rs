@@ -6,6 +6,7 @@ mod commands;
 mod files;
 mod imdb;
 mod kernels;
+mod plan;
 mod table;
 
 use clap::{Parser, Subcommand};
@@ -33,6 +34,12 @@ enum Command {
     Train(commands::train::TrainArgs),
     /// Train a grid of training sizes (sample-wise) and optionally widths (model-wise).
     Sweep(commands::sweep::SweepArgs),
+    /// Split a sweep (same arguments) into work items for a cluster: a plan file.
+    Plan(commands::plan::PlanArgs),
+    /// Run one item of a plan (its index from --index, SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX).
+    RunTask(commands::run_task::RunTaskArgs),
+    /// Check a plan's task results and merge them into one sweep file.
+    Merge(commands::merge::MergeArgs),
     /// Print the per-size table, regimes and critical data size of a run or sweep file.
     Analyze(commands::analyze::AnalyzeArgs),
     /// Measure training steps per second on a backend.
@@ -47,6 +54,9 @@ fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Train(args) => commands::train::run(args),
         Command::Sweep(args) => commands::sweep::run(args),
+        Command::Plan(args) => commands::plan::run(args),
+        Command::RunTask(args) => commands::run_task::run(args),
+        Command::Merge(args) => commands::merge::run(args),
         Command::Analyze(args) => commands::analyze::run(args),
         Command::Bench(args) => commands::bench::run(args),
         Command::Presets(args) => commands::presets::run(args),

@@ -1,7 +1,10 @@
 pub mod analyze;
 pub mod bench;
+pub mod merge;
+pub mod plan;
 pub mod prepare_imdb;
 pub mod presets;
+pub mod run_task;
 pub mod sweep;
 pub mod train;
 

@@ -18,8 +18,10 @@ use crate::args::{ExperimentArgs, List, parse_list};
 use crate::backend::{BackendKind, dispatch};
 use crate::files::{OutputLock, check_writable, read_records, write_atomically};
 
+/// What a sweep trains: the experiment and its axes (sizes, widths, seeds), and how runs
+/// are batched. Shared by `sweep` and `plan`.
 #[derive(Debug, Args)]
-pub struct SweepArgs {
+pub struct GridArgs {
     #[command(flatten)]
     pub experiment: ExperimentArgs,
     /// Training sizes: a list `600,900` or a range `1000:9500:500` (end included)
@@ -34,14 +36,64 @@ pub struct SweepArgs {
     pub seeds: Option<List>,
     #[arg(long, value_enum, default_value = "cpu")]
     pub backend: BackendKind,
-    /// Batches trained at once, each on its own thread (the CPU backend uses one core per
-    /// batch).
-    #[arg(long, default_value_t = 1)]
-    pub jobs: usize,
     /// At most this many runs of one shape (sizes, seeds, α) train together as one batched
     /// model; 1 trains one run at a time [default: 1 on cpu, 32 on wgpu]
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=256))]
     pub batch_runs: Option<u64>,
+}
+
+impl GridArgs {
+    /// Every run of the grid (width × size × seed, in that order), validated, no repeats.
+    pub fn runs(&self) -> anyhow::Result<Vec<ExperimentConfig>> {
+        let experiment = &self.experiment;
+        let sizes = self
+            .train_sizes
+            .as_ref()
+            .map_or_else(|| experiment.base().sizes.to_vec(), |l| l.0.clone());
+        let one = experiment.config(sizes[0])?;
+        let widths = self
+            .d_models
+            .as_ref()
+            .map_or_else(|| vec![one.model.d_model], |l| l.0.clone());
+        let seeds = self.seeds.as_ref().map_or_else(
+            || vec![one.seed],
+            |l| l.0.iter().map(|&s| s as u64).collect(),
+        );
+        let mut plan = Vec::new();
+        for &width in &widths {
+            for &size in &sizes {
+                for &seed in &seeds {
+                    let mut config = experiment.config(size)?;
+                    config.model.d_model = width;
+                    config.seed = seed;
+                    plan.push(config);
+                }
+            }
+        }
+        for config in &plan {
+            super::validate(config).with_context(|| {
+                format!("N={} d_model={}", config.train_size(), config.model.d_model)
+            })?;
+        }
+        refuse_duplicates(&plan)?;
+        Ok(plan)
+    }
+
+    /// The cap on runs per batch: `--batch-runs`, or the backend's default.
+    pub fn batch_cap(&self) -> usize {
+        self.batch_runs
+            .map_or_else(|| default_batch_runs(self.backend), |r| r as usize)
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    #[command(flatten)]
+    pub grid: GridArgs,
+    /// Batches trained at once, each on its own thread (the CPU backend uses one core per
+    /// batch).
+    #[arg(long, default_value_t = 1)]
+    pub jobs: usize,
     /// The sweep file. If it exists, its finished runs are kept and not trained again.
     #[arg(long)]
     pub out: PathBuf,
@@ -60,7 +112,7 @@ fn default_batch_runs(backend: BackendKind) -> usize {
 
 /// Splits runs into batches: runs of one shape together, at most `cap` per batch, and small
 /// enough that `jobs` threads all get work.
-fn batches(todo: Vec<ExperimentConfig>, cap: usize, jobs: usize) -> Vec<Vec<ExperimentConfig>> {
+pub fn batches(todo: Vec<ExperimentConfig>, cap: usize, jobs: usize) -> Vec<Vec<ExperimentConfig>> {
     let mut groups: Vec<Vec<ExperimentConfig>> = Vec::new();
     for config in todo {
         match groups
@@ -86,37 +138,7 @@ fn batches(todo: Vec<ExperimentConfig>, cap: usize, jobs: usize) -> Vec<Vec<Expe
 }
 
 pub fn run(args: SweepArgs) -> anyhow::Result<()> {
-    let experiment = &args.experiment;
-    let sizes = args
-        .train_sizes
-        .as_ref()
-        .map_or_else(|| experiment.base().sizes.to_vec(), |l| l.0.clone());
-    let one = experiment.config(sizes[0])?;
-    let widths = args
-        .d_models
-        .as_ref()
-        .map_or_else(|| vec![one.model.d_model], |l| l.0.clone());
-    let seeds = args.seeds.as_ref().map_or_else(
-        || vec![one.seed],
-        |l| l.0.iter().map(|&s| s as u64).collect(),
-    );
-    let mut plan = Vec::new();
-    for &width in &widths {
-        for &size in &sizes {
-            for &seed in &seeds {
-                let mut config = experiment.config(size)?;
-                config.model.d_model = width;
-                config.seed = seed;
-                plan.push(config);
-            }
-        }
-    }
-    for config in &plan {
-        super::validate(config).with_context(|| {
-            format!("N={} d_model={}", config.train_size(), config.model.d_model)
-        })?;
-    }
-    refuse_duplicates(&plan)?;
+    let plan = args.grid.runs()?;
     check_writable(&args.out)?;
     let _lock = OutputLock::acquire(&args.out)?;
 
@@ -164,11 +186,11 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
         bar.set_prefix(describe_batch(&configs));
         let job = BatchJob {
             configs,
-            backend: args.backend,
+            backend: args.grid.backend,
             bar: bar.clone(),
             stop: stop.clone(),
         };
-        let result = dispatch(args.backend, job);
+        let result = dispatch(args.grid.backend, job);
         bar.finish_and_clear();
         result
     };
@@ -187,12 +209,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
         overall.inc(count);
         Ok(())
     };
-    let queue = batches(
-        todo,
-        args.batch_runs
-            .map_or_else(|| default_batch_runs(args.backend), |r| r as usize),
-        args.jobs,
-    );
+    let queue = batches(todo, args.grid.batch_cap(), args.jobs);
     let interrupted = run_jobs(queue, args.jobs, &stop, train, keep).with_context(|| {
         format!(
             "the sweep stopped; its finished runs are kept in {} (run the same command to resume)",
@@ -335,7 +352,7 @@ where
 }
 
 /// "N=600…1600 d=64 seeds 0…2 (11 runs)" for a progress bar.
-fn describe_batch(configs: &[ExperimentConfig]) -> String {
+pub fn describe_batch(configs: &[ExperimentConfig]) -> String {
     let span = |values: Vec<u64>| {
         let (min, max) = (values.iter().min(), values.iter().max());
         match (min, max) {

@@ -1,0 +1,153 @@
+//! A sweep split by `grokking plan`, run item by item as a scheduler would (`run-task` with
+//! the index from the flag, `SLURM_ARRAY_TASK_ID` or `JOB_COMPLETION_INDEX`), merged by
+//! `grokking merge`: the same sweep as `grokking sweep` on one machine.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use grokking_lab::record::{self, RunRecord};
+
+const GRID: [&str; 18] = [
+    "--preset",
+    "tiny",
+    "--modulus",
+    "7",
+    "--d-model",
+    "8",
+    "--d-mlp",
+    "16",
+    "--heads",
+    "2",
+    "--eval-every",
+    "10",
+    "--steps",
+    "60",
+    "--train-sizes",
+    "20,30",
+    "--seeds",
+    "0,1",
+];
+
+fn grokking(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_grokking"));
+    command.args(args);
+    command
+        .env_remove("SLURM_ARRAY_TASK_ID")
+        .env_remove("JOB_COMPLETION_INDEX");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.output().expect("the binary runs")
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+fn runs(path: &Path) -> Vec<RunRecord> {
+    let mut runs = record::load(&std::fs::read_to_string(path).unwrap())
+        .unwrap()
+        .into_runs();
+    runs.sort_by_key(|r| (r.config.train_size(), r.config.seed));
+    runs
+}
+
+#[test]
+fn planned_tasks_merged_equal_a_local_sweep_and_nothing_is_lost_or_mixed() {
+    let dir = std::env::temp_dir().join(format!("grokking-cluster-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = |name: &str| dir.join(name).to_str().unwrap().to_owned();
+    let (plan, results, merged) = (path("plan.json"), path("results"), path("merged.json"));
+
+    let mut args = vec!["plan"];
+    args.extend(GRID);
+    args.extend(["--out", &plan]);
+    let output = grokking(&args, &[]);
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        text(&output).contains("4 runs in 4 items"),
+        "{}",
+        text(&output)
+    );
+
+    let merge = || grokking(&["merge", &results, "--plan", &plan, "--out", &merged], &[]);
+    let task = |index: &str, env: &[(&str, &str)]| {
+        let mut args = vec!["run-task", "--plan", &plan, "--out", &results];
+        if !index.is_empty() {
+            args.extend(["--index", index]);
+        }
+        let output = grokking(&args, env);
+        assert!(output.status.success(), "{}", text(&output));
+        text(&output)
+    };
+    task("0", &[]);
+    task("", &[("SLURM_ARRAY_TASK_ID", "1")]);
+    task("", &[("JOB_COMPLETION_INDEX", "2")]);
+    // One item missing: the merge names it and the command that runs it.
+    let output = merge();
+    assert!(!output.status.success());
+    assert!(
+        text(&output).contains("1 of 4 items have no result yet: 3"),
+        "{}",
+        text(&output)
+    );
+    assert!(
+        text(&output).contains("grokking run-task --plan"),
+        "{}",
+        text(&output)
+    );
+    task("3", &[]);
+    // A resubmitted task finds its result and trains nothing.
+    assert!(task("0", &[]).contains("done already"));
+    let output = merge();
+    assert!(output.status.success(), "{}", text(&output));
+
+    let local = path("local.json");
+    let mut args = vec!["sweep"];
+    args.extend(GRID);
+    args.extend(["--out", &local]);
+    assert!(grokking(&args, &[]).status.success());
+    let (merged_runs, local_runs) = (runs(Path::new(&merged)), runs(Path::new(&local)));
+    assert_eq!(merged_runs.len(), 4);
+    for (m, l) in merged_runs.iter().zip(&local_runs) {
+        assert_eq!(m.config, l.config);
+        assert_eq!(m.summary.regime, l.summary.regime);
+        assert_eq!(m.history.len(), l.history.len());
+        for (a, b) in m.history.iter().zip(&l.history) {
+            assert_eq!(a.step, b.step);
+            assert!((a.train_loss - b.train_loss).abs() < 1e-6, "{a:?} vs {b:?}");
+            assert_eq!(a.test_acc, b.test_acc);
+        }
+    }
+
+    // A result of another plan in the same directory is refused, by name.
+    let other = path("other.json");
+    let mut args = vec!["plan"];
+    args.extend(GRID);
+    args.extend(["--out", &other, "--alpha", "2"]);
+    assert!(grokking(&args, &[]).status.success());
+    let output = grokking(
+        &[
+            "run-task", "--plan", &other, "--index", "0", "--out", &results,
+        ],
+        &[],
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    let output = merge();
+    assert!(!output.status.success());
+    assert!(
+        text(&output).contains("is not a result of plan"),
+        "{}",
+        text(&output)
+    );
+    assert!(
+        text(&output).contains("it is from plan"),
+        "{}",
+        text(&output)
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
