@@ -41,7 +41,12 @@ pub fn render(analysis: &SweepAnalysis) -> String {
                 p.train_size,
                 p.runs,
                 step(p.memorized_at),
-                step(p.generalized_at),
+                match p.generalized_at {
+                    // Some runs only: a mean of those would hide the others.
+                    None if p.generalized_runs > 0 =>
+                        format!("{}/{} runs", p.generalized_runs, p.runs),
+                    at => step(at),
+                },
                 with_spread(step(p.steps_to_generalize), p.steps_to_generalize_sd, 0),
                 p.final_train_acc,
                 with_spread(format!("{:.3}", p.final_test_acc), p.final_test_acc_sd, 3),
@@ -96,7 +101,7 @@ pub fn render(analysis: &SweepAnalysis) -> String {
     }
     let _ = writeln!(
         out,
-        "regimes (events on lightly smoothed curves, seeds together): memorized = train acc ≥ {}, generalized = test acc ≥ {}, sufficiency = generalized after memorizing and more than {}× later than the largest generalizing N; ± = standard deviation over seeds",
+        "regimes (events on lightly smoothed curves, seeds together): memorized = train acc ≥ {}, generalized = test acc ≥ {}, sufficiency = generalized after memorizing and more than {}× later than the largest generalizing N; ± = standard deviation over seeds; k/n runs = only k of the n runs generalized (judged by most, no mean shown)",
         config.memorized_threshold, config.generalized_threshold, config.grokking_delay_factor
     );
     out

@@ -11,7 +11,11 @@ pub struct SizePoint {
     pub train_size: usize,
     pub runs: usize,
     pub memorized_at: Option<f64>,
+    /// The mean step of generalizing, defined when every run generalized.
     pub generalized_at: Option<f64>,
+    /// How many of the runs generalized (absent in files written before it existed).
+    #[serde(default)]
+    pub generalized_runs: usize,
     pub steps_to_generalize: Option<f64>,
     pub final_train_acc: f64,
     pub final_test_acc: f64,
@@ -197,6 +201,7 @@ fn size_point(
         runs: summaries.len(),
         memorized_at: mean_event(&|s| s.memorized_at),
         generalized_at: mean_event(&|s| s.generalized_at),
+        generalized_runs: count(|s| s.generalized_at.is_some()),
         steps_to_generalize: mean_event(&|s| s.steps_to_generalize),
         final_train_acc: mean(&|s| s.final_train_acc),
         final_test_acc: mean(&|s| s.final_test_acc),
@@ -300,6 +305,22 @@ mod tests {
         let analysis = analyse(&[(300, history)], false);
         assert_eq!(analysis.sizes[0].generalized_at, None);
         assert_eq!(analysis.sizes[0].regime, Regime::Insufficiency);
+    }
+
+    /// Two seeds of three generalize: the size is judged by them (most did), and the table
+    /// can say how many did instead of a mean that would hide the third.
+    #[test]
+    fn a_size_where_most_seeds_generalize_counts_them() {
+        let runs = [
+            (500, curve(200, Some(1500), 1.0)),
+            (500, curve(200, Some(1700), 1.0)),
+            (500, curve(200, None, 0.0)),
+        ];
+        let analysis = analyse(&runs, false);
+        let point = &analysis.sizes[0];
+        assert_eq!(point.generalized_at, None, "not every run generalized");
+        assert_eq!(point.generalized_runs, 2);
+        assert_ne!(point.regime, Regime::Insufficiency);
     }
 
     #[test]
