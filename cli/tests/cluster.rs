@@ -62,6 +62,7 @@ fn planned_tasks_merged_equal_a_local_sweep_and_nothing_is_lost_or_mixed() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = |name: &str| dir.join(name).to_str().unwrap().to_owned();
     let (plan, results, merged) = (path("plan.json"), path("results"), path("merged.json"));
+    let other_plan = path("batched.json");
 
     let mut args = vec!["plan"];
     args.extend(GRID);
@@ -70,6 +71,16 @@ fn planned_tasks_merged_equal_a_local_sweep_and_nothing_is_lost_or_mixed() {
     assert!(output.status.success(), "{}", text(&output));
     assert!(
         text(&output).contains("4 runs in 4 items"),
+        "{}",
+        text(&output)
+    );
+    // Batched as `sweep` batches: runs of one shape together, up to --batch-runs.
+    let mut batched = args.clone();
+    batched.truncate(batched.len() - 2);
+    batched.extend(["--batch-runs", "2", "--out", &other_plan]);
+    let output = grokking(&batched, &[]);
+    assert!(
+        text(&output).contains("4 runs in 2 items"),
         "{}",
         text(&output)
     );

@@ -1,18 +1,26 @@
 //! Project automation: `cargo xtask <task>`.
 //!
 //! - `setup`  installs what the project needs beyond the Rust toolchain (idempotent).
-//! - `lab`    sets up, builds the lab for release and serves it on http://127.0.0.1:8080.
-//! - `test`   sets up and runs every check CI runs: format, lints, native tests, the core
-//!   on WebGPU in headless Chromium, and the built lab driven in headless Chromium.
+//! - `lab`    sets up, builds the lab for release and serves it on http://127.0.0.1:8080
+//!   (from `target/lab-serve/`, with trunk's live reload: never deploy that directory).
+//! - `dist`   sets up and writes the deployable static site to `dist/` (clean, no dev
+//!   server code; works from any host and sub-path).
+//! - `test`   sets up and runs every check CI runs: format, lints, native tests, the
+//!   cluster test (below), the core on WebGPU in headless Chromium, and the built lab driven
+//!   in headless Chromium.
 //! - `bench`  records training speed on the CPU backend.
 //! - `gpu-sweep [--out DIR]` builds the CLI for a GPU, benchmarks it and runs the paper's
 //!   sweep with both GPT forms (see `gpu.rs`): run it whenever a GPU is lent.
+//! - `cluster-test` brings up a single-node Slurm cluster here (`deploy/slurm/local-cluster.sh`),
+//!   runs a planned sweep as an array job, kills and resubmits a task, and checks the merged
+//!   sweep equals a local one (see `cluster.rs`).
 //! - `data`   rebuilds the IMDB bundle in public/data/imdb from its registry package;
 //!   `data --check` verifies the committed bundle is byte-identical to a fresh build.
 //!
 //! Tools come from registries only (crates.io, npm, Debian), never from the web at run
 //! time: trunk runs offline against the versions installed here.
 
+mod cluster;
 mod gpu;
 mod tools;
 
@@ -21,16 +29,18 @@ use std::process::ExitCode;
 
 use tools::{Tools, root, run};
 
-const USAGE: &str = "usage: cargo xtask <setup | lab [--port N] | test | bench | gpu-sweep [--out DIR] | data [--check]>";
+const USAGE: &str = "usage: cargo xtask <setup | lab [--port N] | dist | test | bench | gpu-sweep [--out DIR] | cluster-test | data [--check]>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("setup") => Tools::ensure().map(|_| ()),
         Some("lab") => lab(&args[1..]),
+        Some("dist") => dist(),
         Some("test") => test(),
         Some("bench") => bench(),
         Some("gpu-sweep") => gpu::gpu_sweep(&args[1..]),
+        Some("cluster-test") => cluster::cluster_test(),
         Some("data") => data(&args[1..]),
         _ => Err(USAGE.to_owned()),
     };
@@ -51,14 +61,36 @@ fn lab(args: &[String]) -> Result<(), String> {
     };
     let tools = Tools::ensure()?;
     println!("xtask: building, then serving the lab on http://127.0.0.1:{port}/ (Ctrl-C stops)");
+    // Not into dist/: a served build carries trunk's live-reload client, which a static
+    // host would leave failing to connect forever.
     run(tools.command("trunk").args([
         "serve",
         "--release",
+        "--dist",
+        "target/lab-serve",
         "--address",
         "127.0.0.1",
         "--port",
         &port,
     ]))
+}
+
+/// The deployable site: a clean release build in `dist/`, with the pinned tools on PATH.
+fn dist() -> Result<(), String> {
+    let tools = Tools::ensure()?;
+    let dist = root().join("dist");
+    if dist.exists() {
+        std::fs::remove_dir_all(&dist)
+            .map_err(|e| format!("cannot clear {}: {e}", dist.display()))?;
+    }
+    run(tools
+        .command("trunk")
+        .args(["build", "--release", "--dist", "dist"]))?;
+    println!(
+        "xtask: the static site is in {} — copy it to any web server, at any path",
+        dist.display()
+    );
+    Ok(())
 }
 
 fn test() -> Result<(), String> {
@@ -84,6 +116,9 @@ fn test() -> Result<(), String> {
     run(tools
         .command(&target.join("debug/grokking").to_string_lossy())
         .args(["prepare-imdb", "--check"]))?;
+    // A planned sweep as a Slurm array on a one-node cluster here, a task killed and
+    // resubmitted, merged = the same sweep trained locally (about 80 s; docs/cluster.md).
+    cluster::run_with(&target.join("debug/grokking"))?;
     // The core on burn's WebGPU backend, in headless Chromium (webdriver.json has the flags).
     run(tools
         .command("cargo")

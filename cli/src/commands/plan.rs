@@ -21,8 +21,9 @@ pub fn run(args: PlanArgs) -> anyhow::Result<()> {
     let runs = args.grid.runs()?;
     check_writable(&args.out)?;
     let count = runs.len();
-    // One item per batch, as `sweep` batches them with one job per item.
-    let plan = Plan::new(batches(runs, args.grid.batch_cap(), usize::MAX));
+    // One item per batch, batched as `sweep --jobs 1` batches (up to --batch-runs runs of
+    // one shape; the CPU's default is one run per batch).
+    let plan = Plan::new(batches(runs, args.grid.batch_cap(), 1));
     let json = serde_json::to_string_pretty(&plan)?;
     write_atomically(&args.out, json)?;
     let last = plan.items.len().saturating_sub(1);
