@@ -11,6 +11,7 @@ use crate::explain::Explanation;
 use crate::export;
 use crate::import;
 use crate::pool::Workers;
+use crate::reference;
 use crate::settings::{LabSettings, url};
 use crate::state::{Lab, Level, PerfStats, Recovery, RunEntry, WorkerPerf};
 use crate::store;
@@ -83,6 +84,38 @@ pub fn App() -> impl IntoView {
             for config in selected {
                 lab.enqueue(config);
             }
+        }
+    });
+
+    // The preset's reference sweep, shown faintly until live runs replace it.
+    Effect::new(move |_| {
+        let wanted = lab
+            .settings
+            .with(|s| s.preset().and_then(|p| reference::for_preset(p.name)));
+        let have = lab
+            .reference
+            .with_untracked(|r| r.as_ref().map(|loaded| loaded.reference));
+        if wanted == have {
+            return;
+        }
+        lab.reference.set(None);
+        if let Some(wanted) = wanted {
+            leptos::task::spawn_local(async move {
+                match reference::load(wanted).await {
+                    // Still the preset on screen?
+                    Ok(loaded)
+                        if lab.settings.with_untracked(|s| {
+                            s.preset().is_some_and(|p| p.name == wanted.preset)
+                        }) =>
+                    {
+                        lab.reference.set(Some(loaded))
+                    }
+                    Ok(_) => {}
+                    Err(error) => web_sys::console::warn_1(
+                        &format!("no reference results for {}: {error}", wanted.preset).into(),
+                    ),
+                }
+            });
         }
     });
 

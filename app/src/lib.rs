@@ -11,6 +11,7 @@ mod import;
 mod lab;
 mod pool;
 pub mod protocol;
+mod reference;
 mod settings;
 mod state;
 mod store;

@@ -204,6 +204,8 @@ pub struct Lab {
     pub gpu_fault: RwSignal<Option<String>>,
     /// How the user chose to go on after a GPU fault (taken by the worker pool).
     pub recovery: RwSignal<Option<Recovery>>,
+    /// The CLI's measured sweep of the preset on screen, once downloaded.
+    pub reference: RwSignal<Option<crate::reference::Loaded>>,
 }
 
 /// Where training goes on after the GPU stopped.
@@ -230,6 +232,7 @@ impl Lab {
             halted: RwSignal::new(None),
             gpu_fault: RwSignal::new(None),
             recovery: RwSignal::new(None),
+            reference: RwSignal::new(None),
         }
     }
 

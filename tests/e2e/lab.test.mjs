@@ -217,6 +217,21 @@ await scenario("cpu-worker-restart", [], async (page) => {
   assert.deepEqual(steps, schedule, "every evaluation once, in order, across the restart");
 });
 
+await scenario("reference-before-training", [], async (page) => {
+  // A first visit: nothing trained, yet the default preset's phase diagram shows what the
+  // CLI measured for it (faint points, the command on hover).
+  await page.goto(site.url);
+  await page.waitForFunction(() => document.querySelectorAll("#chart-phase .phase-reference").length === 11, null, { timeout: MINUTE });
+  assert.equal(await regimePoints(page), 0, "nothing trained yet");
+  const regimes = await page.$$eval("#chart-phase .phase-reference", (dots) => dots.map((d) => d.dataset.regime));
+  assert.ok(["insufficiency", "sufficiency", "surplus"].every((r) => regimes.includes(r)), `all three regimes: ${regimes}`);
+  assert.match(await text(page, "#chart-phase .phase-reference-label title"), /grokking sweep/);
+  // Another preset, another reference; changing a setting leaves no preset and no reference.
+  await page.fill("#modulus", "41");
+  await page.press("#modulus", "Enter");
+  await page.waitForFunction(() => document.querySelectorAll("#chart-phase .phase-reference").length === 0, null, { timeout: MINUTE });
+});
+
 await scenario("imports-and-storage", [], async (page) => {
   await page.goto(`${site.url}#${TINY}&n=60`);
   await waitForDevice(page, "cpu-wasm");
@@ -258,8 +273,22 @@ await scenario("imports-and-storage", [], async (page) => {
   await page.waitForFunction(() => document.querySelectorAll("#chart-phase .phase-point[data-regime]").length === 5, null, { timeout: MINUTE });
   assert.equal(await page.locator("#crash").count(), 0, "no crash banner");
   // Reset forgets this setup's runs, in the store too: a reload does not bring them back.
+  const stored = () => page.evaluate(() => new Promise((resolve, reject) => {
+    const open = indexedDB.open("grokking-lab", 1);
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const count = open.result.transaction("runs").objectStore("runs").count();
+      count.onsuccess = () => { open.result.close(); resolve(count.result); };
+    };
+  }));
+  assert.equal(await stored(), 9 + 15 + 1, "both imports and the corrupt entry are stored");
   await page.click("#reset");
   assert.equal(await regimePoints(page), 0);
+  // The store is cleared asynchronously: wait for it before reloading.
+  for (let waited = 0; (await stored()) !== 9 + 1; waited += 100) {
+    assert.ok(waited < 10_000, "reset deleted the setup's stored runs");
+    await page.waitForTimeout(100);
+  }
   await page.reload();
   await waitForDevice(page, "cpu-wasm");
   await page.waitForTimeout(2000);

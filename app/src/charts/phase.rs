@@ -175,7 +175,37 @@ pub fn PhaseDiagram(lab: Lab) -> impl IntoView {
             .map(|(i, (px, py))| format!("{}{px:.1},{py:.1} ", if i == 0 { 'M' } else { 'L' }))
             .collect();
         let sel_x = x.map(selected as f64);
+        // The CLI's measured sweep of this preset, faint, behind the live points.
+        let reference = lab.reference.with(|r| {
+            r.as_ref().map(|loaded| {
+                let (lo, hi) = points
+                    .first()
+                    .zip(points.last())
+                    .map_or((0, 0), |(a, b)| (a.size, b.size));
+                let dots = loaded
+                    .points
+                    .iter()
+                    .filter(|p| (lo..=hi).contains(&p.size))
+                    .map(|p| {
+                        let (px, py) = (x.map(p.size as f64), acc_scale.map(p.test_acc));
+                        view! {
+                            <circle class="phase-reference" data-size=p.size data-regime=p.regime.name()
+                                cx=px cy=py r="8" fill=regime_color(p.regime) fill-opacity="0.28" stroke="none" />
+                        }
+                    })
+                    .collect_view();
+                let command = loaded.reference.command;
+                view! {
+                    {dots}
+                    <text class="phase-reference-label" x=LEFT + 6.0 y=HEIGHT - BOTTOM - 6.0 font-size="9" fill="#777">
+                        <title>{command}</title>
+                        "faint: this preset measured by the CLI (docs/results) — hover for the command"
+                    </text>
+                }
+            })
+        });
         view! {
+            {reference}
             <line class="selected-size" x1=sel_x x2=sel_x y1=TOP y2=HEIGHT - BOTTOM stroke=SELECTED_COLOR stroke-width="6" stroke-opacity="0.18" />
             {cds.map(|n| {
                 let px = x.map(n as f64);

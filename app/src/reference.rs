@@ -1,0 +1,149 @@
+//! Reference results: the CLI's own measured sweeps (`docs/results/`), shipped with the
+//! site (`reference/`), so the phase diagram shows what a preset does before anything has
+//! trained. Fetched when a preset with one is on screen; analysed here as `grokking
+//! analyze` would (the file's stored analysis may predate today's rules).
+
+use grokking_lab::Regime;
+use grokking_lab::analysis::AnalysisConfig;
+use grokking_lab::record::{self, SweepRecord};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// A preset's reference sweep and the command that measured it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reference {
+    pub preset: &'static str,
+    /// Relative to the site (trunk copies it from `docs/results/`, see `index.html`).
+    pub file: &'static str,
+    pub command: &'static str,
+}
+
+pub const REFERENCES: [Reference; 3] = [
+    Reference {
+        preset: "three-regimes",
+        file: "reference/mod47-sample-wise.json",
+        command: "grokking sweep --task mod-add --arch pre-ln --eval-start even --modulus 47 --d-model 64 --d-mlp 256 --heads 4 --steps 6000 --eval-every 50 --train-sizes 600:1600:100 --jobs 2",
+    },
+    Reference {
+        preset: "tiny",
+        file: "reference/mod31-tiny-pre-ln-3seeds.json",
+        command: "grokking sweep --preset tiny --arch pre-ln --eval-start even --seeds 0:2:1 --jobs 2",
+    },
+    Reference {
+        preset: "imdb",
+        file: "reference/imdb-sample-wise.json",
+        command: "grokking sweep --preset imdb --seeds 0:2:1 --jobs 2",
+    },
+];
+
+/// The reference of the preset named `preset`, if it has one.
+pub fn for_preset(preset: &str) -> Option<Reference> {
+    REFERENCES.into_iter().find(|r| r.preset == preset)
+}
+
+/// One size of a reference sweep: the mean over its seeds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReferencePoint {
+    pub size: usize,
+    pub test_acc: f64,
+    pub regime: Regime,
+}
+
+/// A loaded reference: its points, for the preset it belongs to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loaded {
+    pub reference: Reference,
+    pub points: Vec<ReferencePoint>,
+}
+
+/// The sweep's sizes as today's analysis reads them (its first width).
+pub fn points(sweep: SweepRecord) -> Vec<ReferencePoint> {
+    let Some(first) = sweep.runs.first() else {
+        return Vec::new();
+    };
+    let config = AnalysisConfig::for_task(&first.config.task);
+    let analysed = SweepRecord::new(sweep.runs, config);
+    analysed
+        .analysis
+        .sample_wise
+        .first()
+        .map(|width| {
+            width
+                .analysis
+                .sizes
+                .iter()
+                .map(|p| ReferencePoint {
+                    size: p.train_size,
+                    test_acc: p.final_test_acc,
+                    regime: p.regime,
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Downloads and analyses `reference`.
+pub async fn load(reference: Reference) -> Result<Loaded, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(reference.file))
+        .await
+        .map_err(|e| format!("{e:?}"))?
+        .dyn_into()
+        .map_err(|_| "not a response".to_owned())?;
+    if !response.ok() {
+        return Err(format!("HTTP {}", response.status()));
+    }
+    let text = JsFuture::from(response.text().map_err(|e| format!("{e:?}"))?)
+        .await
+        .map_err(|e| format!("{e:?}"))?
+        .as_string()
+        .ok_or("not text")?;
+    match record::load(&text).map_err(|e| e.to_string())? {
+        record::Loaded::Sweep(sweep) => Ok(Loaded {
+            reference,
+            points: points(*sweep),
+        }),
+        record::Loaded::Run(_) => Err("a single run, not a sweep".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use grokking_lab::presets;
+
+    fn committed(file: &str) -> SweepRecord {
+        let name = file.trim_start_matches("reference/");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../docs/results")
+            .join(name);
+        match record::load(&std::fs::read_to_string(path).unwrap()).unwrap() {
+            record::Loaded::Sweep(sweep) => *sweep,
+            record::Loaded::Run(_) => panic!("{file} is a sweep"),
+        }
+    }
+
+    /// Every reference names a real preset and a committed sweep of it, and reads as the
+    /// docs say (the default preset's: three regimes, CDS 800).
+    #[test]
+    fn every_reference_is_a_committed_sweep_of_its_preset() {
+        for reference in REFERENCES {
+            let preset = presets::find(reference.preset).expect("a preset");
+            let sweep = committed(reference.file);
+            assert!(!sweep.runs.is_empty());
+            assert_eq!(
+                sweep.runs[0].config.task.is_imdb(),
+                preset.config(0).task.is_imdb(),
+                "{}",
+                reference.preset
+            );
+            let points = points(sweep);
+            assert!(!points.is_empty(), "{}", reference.preset);
+        }
+        let default = points(committed(REFERENCES[0].file));
+        let regimes: Vec<Regime> = default.iter().map(|p| p.regime).collect();
+        assert!(regimes.contains(&Regime::Insufficiency));
+        assert!(regimes.contains(&Regime::Sufficiency));
+        assert!(regimes.contains(&Regime::Surplus));
+    }
+}
