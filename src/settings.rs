@@ -726,16 +726,27 @@ pub struct Difference {
     pub here: Option<String>,
 }
 
+impl Difference {
+    /// The value on the first configuration, in words ("not set" where it does not apply).
+    pub fn there_text(&self) -> &str {
+        self.there.as_deref().unwrap_or("not set")
+    }
+
+    /// The value on the second configuration, in words.
+    pub fn here_text(&self) -> &str {
+        self.here.as_deref().unwrap_or("not set")
+    }
+}
+
 impl std::fmt::Display for Difference {
     /// `--steps 20 there, 40 here` style: `steps 20 → 40`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "not set".into());
         write!(
             f,
             "{} {} → {}",
             self.setting.key,
-            show(&self.there),
-            show(&self.here)
+            self.there_text(),
+            self.here_text()
         )
     }
 }

@@ -176,12 +176,11 @@ fn other_setup(shown: &ExperimentConfig, other: &ExperimentConfig) -> String {
         .iter()
         .take(3)
         .map(|d| {
-            let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "not set".into());
             format!(
                 "{} {} (shown: {})",
                 d.setting.key,
-                show(&d.here),
-                show(&d.there)
+                d.here_text(),
+                d.there_text()
             )
         })
         .collect();

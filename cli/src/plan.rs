@@ -139,21 +139,9 @@ impl TaskResult {
         Ok(result)
     }
 
+    /// Pretty JSON, each run as the run format writes it.
     pub fn to_json(&self) -> String {
-        // Each run as the run format writes it, so the file reads like the others.
-        let runs: Vec<serde_json::Value> = self
-            .runs
-            .iter()
-            .map(|run| serde_json::from_str(&record::to_json(run)).expect("a run serializes"))
-            .collect();
-        serde_json::to_string_pretty(&serde_json::json!({
-            "format": self.format,
-            "version": self.version,
-            "plan": self.plan,
-            "item": self.item,
-            "runs": runs,
-        }))
-        .expect("a result serializes")
+        record::to_json(self)
     }
 }
 

@@ -24,49 +24,40 @@ use serde_json::Value;
 
 use crate::tools::{Tools, root, run};
 
-const GRID: [&str; 18] = [
-    "--preset",
-    "tiny",
-    "--modulus",
-    "7",
-    "--d-model",
-    "8",
-    "--d-mlp",
-    "16",
-    "--heads",
-    "2",
-    "--eval-every",
-    "10",
-    "--steps",
-    "60",
-    "--train-sizes",
-    "20,30",
-    "--seeds",
-    "0,1",
-];
+/// The tiny grid of `cli/tests/cluster.rs` with `steps` steps and `seeds` seeds.
+fn grid<'a>(steps: &'a str, seeds: &'a str) -> [&'a str; 18] {
+    [
+        "--preset",
+        "tiny",
+        "--modulus",
+        "7",
+        "--d-model",
+        "8",
+        "--d-mlp",
+        "16",
+        "--heads",
+        "2",
+        "--eval-every",
+        "10",
+        "--steps",
+        steps,
+        "--train-sizes",
+        "20,30",
+        "--seeds",
+        seeds,
+    ]
+}
+
+/// Four items of 60 steps: the sweep merged and compared with a local one.
+fn short_grid() -> [&'static str; 18] {
+    grid("60", "0,1")
+}
 
 /// Two items of 3000 steps (~20 s each in a debug build on a busy 2-core machine): long
 /// enough that the kill always lands mid-run.
-const LONG_GRID: [&str; 18] = [
-    "--preset",
-    "tiny",
-    "--modulus",
-    "7",
-    "--d-model",
-    "8",
-    "--d-mlp",
-    "16",
-    "--heads",
-    "2",
-    "--eval-every",
-    "10",
-    "--steps",
-    "3000",
-    "--train-sizes",
-    "20,30",
-    "--seeds",
-    "0",
-];
+fn long_grid() -> [&'static str; 18] {
+    grid("3000", "0")
+}
 
 /// Numbers compared between the merged and the local sweep agree within this (relative
 /// to their size when above 1).
@@ -300,7 +291,7 @@ impl Test {
             self.path("merged.json"),
         );
         let mut args = vec!["plan"];
-        args.extend(GRID);
+        args.extend(short_grid());
         args.extend(["--out", &plan]);
         let said = self.grokking_ok(&args)?;
         if !said.contains("4 runs in 4 items") {
@@ -326,7 +317,7 @@ impl Test {
         );
         let local = self.path("local.json");
         let mut args = vec!["sweep"];
-        args.extend(GRID);
+        args.extend(short_grid());
         args.extend(["--out", &local]);
         self.grokking_ok(&args)?;
 
@@ -369,7 +360,7 @@ impl Test {
             self.path("long-merged.json"),
         );
         let mut args = vec!["plan"];
-        args.extend(LONG_GRID);
+        args.extend(long_grid());
         args.extend(["--out", &plan]);
         self.grokking_ok(&args)?;
         let ids = item_ids(&plan)?;
@@ -396,7 +387,9 @@ impl Test {
             Ok(lock.exists())
         })?;
         if result(0).exists() {
-            return Err("item 0 finished before it could be killed: make LONG_GRID longer".into());
+            return Err(
+                "item 0 finished before it could be killed: make long_grid() longer".into(),
+            );
         }
         let task = format!("{job}_0");
         run(self.slurm("scancel").arg(&task))?;

@@ -102,15 +102,12 @@ pub fn run(args: RunTaskArgs) -> anyhow::Result<()> {
     let result = dispatch(args.backend, job);
     bar.finish_and_clear();
     let runs = match result? {
-        Ok(runs) => runs,
-        Err(RunError::Stopped { .. }) => {
+        Ok(runs) if !stop.load(Ordering::SeqCst) => runs,
+        Ok(_) | Err(RunError::Stopped { .. }) => {
             bail!("interrupted: item {index} wrote nothing; run it again")
         }
         Err(error) => return Err(error.into()),
     };
-    if stop.load(Ordering::SeqCst) {
-        bail!("interrupted: item {index} wrote nothing; run it again");
-    }
     write_atomically(&path, TaskResult::new(&plan, index, runs).to_json())?;
     println!(
         "item {index} ({}): {} run(s) → {}",

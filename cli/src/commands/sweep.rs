@@ -277,13 +277,12 @@ fn refuse_other_experiment(
         .into_iter()
         .next()
     {
-        let show = |v: Option<String>| v.unwrap_or_else(|| "not set".into());
         bail!(
             "{} holds runs of another experiment: --{} is {} there and {} now. Resume it with the same settings, or give a new --out to start a new sweep file",
             out.display(),
             first.setting.key,
-            show(first.there),
-            show(first.here)
+            first.there_text(),
+            first.here_text()
         );
     }
     Ok(())
