@@ -14,13 +14,7 @@ use crate::store;
 #[component]
 pub fn Transport(lab: Lab) -> impl IntoView {
     let halted = move || lab.halted.get().is_some() || lab.device.get().is_none();
-    let toggle = move |_| {
-        let playing = !lab.playing.get_untracked();
-        if playing {
-            lab.enqueue_all();
-        }
-        lab.playing.set(playing);
-    };
+    let toggle = move |_| lab.toggle_playing();
     let step = move |_| {
         lab.enqueue_all();
         lab.playing.set(false);
@@ -40,7 +34,7 @@ pub fn Transport(lab: Lab) -> impl IntoView {
     view! {
         <div class="transport">
             <button id="play" class="primary" on:click=toggle disabled=halted
-                title="Train every size on the slider, all at once">
+                title="Train every size on the slider, all at once (space)" aria-keyshortcuts="Space">
                 {move || if lab.playing.get() { "❚❚ Pause" } else { "▶ Train" }}
             </button>
             <button id="step" on:click=step disabled=halted title="Train every size one evaluation interval, then pause">"Step"</button>
@@ -158,6 +152,8 @@ pub fn SizeSlider(lab: Lab) -> impl IntoView {
             <input id="size-slider" type="range" min="0" step="1"
                 max=move || sizes().len().saturating_sub(1)
                 prop:value=move || index().to_string()
+                aria-valuetext=move || format!("N = {}", lab.selected.get())
+                aria-describedby="size-label" aria-keyshortcuts="ArrowLeft ArrowRight"
                 on:input=on_input />
             <div class="ticks">
                 {move || sizes().into_iter().map(|n| {
@@ -166,6 +162,7 @@ pub fn SizeSlider(lab: Lab) -> impl IntoView {
                 }).collect_view()}
             </div>
             <div id="size-label" class="size-label">{describe}</div>
+            <p class="help keys-help">"Keys: space ▶/❚❚ · ← → size · 1–5 presets · P present"</p>
         </div>
     }
 }
@@ -175,15 +172,14 @@ pub fn SizeSlider(lab: Lab) -> impl IntoView {
 pub fn Presets(lab: Lab) -> impl IntoView {
     view! {
         <div class="presets">
-            {presets::ALL.into_iter().map(|preset| view! {
-                <button class="preset" data-preset=preset.name title=preset.description
+            {presets::ALL.into_iter().enumerate().map(|(i, preset)| view! {
+                <button class="preset" data-preset=preset.name
+                    title=format!("{} (key {})", preset.description, i + 1)
+                    aria-keyshortcuts=(i + 1).to_string()
                     class:hidden=move || lab.settings.with(|s| s.is_imdb() != preset.is_imdb())
                     class:active=move || lab.settings.with(|s| s.preset().is_some_and(|p| p.name == preset.name))
-                    on:click=move |_| {
-                        lab.show(LabSettings::from_preset(preset), Some(preset.middle_size()));
-                        lab.enqueue_all();
-                        lab.playing.set(true);
-                    }>
+                    aria-pressed=move || lab.settings.with(|s| s.preset().is_some_and(|p| p.name == preset.name)).to_string()
+                    on:click=move |_| lab.choose_preset(preset)>
                     {preset.label}
                 </button>
             }).collect_view()}

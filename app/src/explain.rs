@@ -15,9 +15,9 @@ pub fn Explanation() -> impl IntoView {
             <p>"The "<strong>"slider"</strong>" chooses how many training examples N the model sees. The
                 "<em>"Data Efficiency Hypothesis"</em>" says three regimes follow from N:"</p>
             <ul>
-                <li><span class="dot insufficiency"></span><strong>"Insufficiency"</strong>" — too little data: the model memorizes and never generalizes."</li>
-                <li><span class="dot sufficiency"></span><strong>"Sufficiency"</strong>" — around the critical data size: it memorizes first and generalizes much later. This is grokking, and steps-to-generalize peak here."</li>
-                <li><span class="dot surplus"></span><strong>"Surplus"</strong>" — plenty of data: memorization and generalization arrive together, quickly."</li>
+                <li><span class="dot insufficiency"></span><strong>"Insufficiency"</strong>" (▼) — too little data: the model memorizes and never generalizes."</li>
+                <li><span class="dot sufficiency"></span><strong>"Sufficiency"</strong>" (◆) — around the critical data size: it memorizes first and generalizes much later. This is grokking, and steps-to-generalize peak here."</li>
+                <li><span class="dot surplus"></span><strong>"Surplus"</strong>" (●) — plenty of data: memorization and generalization arrive together, quickly."</li>
             </ul>
             <p>"Switch the "<strong>"task"</strong>" to IMDB to see the same on language: a one-layer BERT-style
                 encoder learns the sentiment of real movie reviews. There the transition is "<em>"smoother"</em>":
@@ -27,8 +27,8 @@ pub fn Explanation() -> impl IntoView {
                 efficiency without a grokking delay, and no peak beyond the seeds' spread. The paper's runs are
                 hundreds of times longer. On IMDB a run counts as generalized at
                 70% test accuracy rather than 95%."</p>
-            <p>"The "<strong>"phase diagram"</strong>" collects every trained size: final test accuracy (dots,
-                coloured by regime) and the paper's steps-to-generalize (squares). The "<strong>"critical data size"</strong>"
+            <p>"The "<strong>"phase diagram"</strong>" collects every trained size: final test accuracy (one marker per size,
+                shaped and coloured by regime) and the paper's steps-to-generalize (squares). The "<strong>"critical data size"</strong>"
                 (CDS, dashed line) is the smallest N whose test accuracy reaches the task's threshold (95% on modular arithmetic). Watch the weight norm:
                 weight decay pulls it towards the region where the generalizing solution lives."</p>
             <p class="cite">"Xuekai Zhu, Yao Fu, Bowen Zhou, Zhouhan Lin. "<em>"Critical Data Size of Language

@@ -10,6 +10,7 @@ use crate::controls::{Presets, SettingsForm, SizeSlider, Transport};
 use crate::explain::Explanation;
 use crate::export;
 use crate::import;
+use crate::keys;
 use crate::pool::Workers;
 use crate::reference;
 use crate::settings::{LabSettings, url};
@@ -119,6 +120,17 @@ pub fn App() -> impl IntoView {
         }
     });
 
+    keys::listen(lab);
+    // Projector mode styles the whole page (public/style.css, `body.present`).
+    Effect::new(move |_| {
+        let present = lab.present.get();
+        if let Some(body) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body())
+        {
+            let _ = body.class_list().toggle_with_force("present", present);
+        }
+    });
     watch_long_tasks(lab);
     let wake_lock = RwSignal::new(WakeLock::Released);
     wake::keep_awake_while_playing(lab, wake_lock);
@@ -136,6 +148,18 @@ pub fn App() -> impl IntoView {
             <h1>"Grokking Lab"</h1>
             <p class="tagline">"Watch a transformer cross its critical data size, trained live in your browser."</p>
             <DeviceBadge lab />
+            <button id="present" class="present-toggle" aria-keyshortcuts="P"
+                aria-pressed=move || lab.present.get().to_string()
+                title="Projector mode: large type, the setup hidden, the charts enlarged (key P; Escape leaves)"
+                on:click=move |ev| {
+                    lab.present.update(|p| *p = !*p);
+                    // Space should play next, not press this button again.
+                    if let Some(button) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
+                        let _ = button.blur();
+                    }
+                }>
+                {move || if lab.present.get() { "Leave presentation" } else { "Present" }}
+            </button>
         </header>
         <Notices lab />
         <GpuFault lab />

@@ -8,6 +8,7 @@ mod crash;
 mod explain;
 mod export;
 mod import;
+mod keys;
 mod lab;
 mod pool;
 pub mod protocol;

@@ -206,6 +206,8 @@ pub struct Lab {
     pub recovery: RwSignal<Option<Recovery>>,
     /// The CLI's measured sweep of the preset on screen, once downloaded.
     pub reference: RwSignal<Option<crate::reference::Loaded>>,
+    /// Projector mode: large type, the setup hidden, the charts enlarged.
+    pub present: RwSignal<bool>,
 }
 
 /// Where training goes on after the GPU stopped.
@@ -233,7 +235,38 @@ impl Lab {
             gpu_fault: RwSignal::new(None),
             recovery: RwSignal::new(None),
             reference: RwSignal::new(None),
+            present: RwSignal::new(false),
         }
+    }
+
+    /// ▶ Train / ❚❚ Pause (the button and the space bar).
+    pub fn toggle_playing(&self) {
+        let playing = !self.playing.get_untracked();
+        if playing {
+            self.enqueue_all();
+        }
+        self.playing.set(playing);
+    }
+
+    /// Shows a preset at its middle size and trains all of its sizes (a preset button, or
+    /// its number key).
+    pub fn choose_preset(&self, preset: &grokking_lab::presets::Preset) {
+        self.show(LabSettings::from_preset(preset), Some(preset.middle_size()));
+        self.enqueue_all();
+        self.playing.set(true);
+    }
+
+    /// Moves the slider `by` stops (← and →), staying within its sizes.
+    pub fn move_slider(&self, by: isize) {
+        let sizes = self.settings.with_untracked(|s| s.sizes().to_vec());
+        let Some(at) = sizes
+            .iter()
+            .position(|&n| n == self.selected.get_untracked())
+        else {
+            return;
+        };
+        let to = at.saturating_add_signed(by).min(sizes.len() - 1);
+        self.selected.set(sizes[to]);
     }
 
     /// Shows `settings`, keeping the slider's size when it is one of theirs.

@@ -59,7 +59,7 @@ fn lab(args: &[String]) -> Result<(), String> {
         [flag, port] if flag == "--port" => port.clone(),
         _ => return Err(USAGE.to_owned()),
     };
-    let tools = Tools::ensure()?;
+    let tools = Tools::ensure_build()?;
     println!("xtask: building, then serving the lab on http://127.0.0.1:{port}/ (Ctrl-C stops)");
     // Not into dist/: a served build carries trunk's live-reload client, which a static
     // host would leave failing to connect forever.
@@ -77,7 +77,7 @@ fn lab(args: &[String]) -> Result<(), String> {
 
 /// The deployable site: a clean release build in `dist/`, with the pinned tools on PATH.
 fn dist() -> Result<(), String> {
-    let tools = Tools::ensure()?;
+    let tools = Tools::ensure_build()?;
     let dist = root().join("dist");
     if dist.exists() {
         std::fs::remove_dir_all(&dist)

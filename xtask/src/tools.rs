@@ -53,8 +53,17 @@ impl Tools {
         }
     }
 
-    /// Installs whatever the web build is missing, then returns the environment to run in.
+    /// Installs whatever the web build and the browser tests are missing, then returns the
+    /// environment to run in.
     pub fn ensure() -> Result<Self, String> {
+        let tools = Self::ensure_build()?;
+        tools.ensure_chromium()?;
+        Ok(tools)
+    }
+
+    /// Installs what building the site needs (no browser: a static host's build machine,
+    /// e.g. the GitHub Pages workflow, has no use for one).
+    pub fn ensure_build() -> Result<Self, String> {
         let local_bin = root().join(NPM_PROJECT).join("node_modules/.bin");
         let cargo_bin = std::env::var("CARGO_HOME")
             .map(PathBuf::from)
@@ -74,7 +83,6 @@ impl Tools {
         let bindgen = wasm_bindgen_version()?;
         tools.ensure_cargo_tool("wasm-bindgen", "wasm-bindgen-cli", &bindgen, &[])?;
         tools.ensure_npm_packages()?;
-        tools.ensure_chromium()?;
         Ok(tools)
     }
 

@@ -192,7 +192,7 @@ pub fn LineChart(
     };
     view! {
         <svg id=id class="chart" viewBox=format!("0 0 {WIDTH} {HEIGHT}") font-family=FONT
-            xmlns="http://www.w3.org/2000/svg" role="img" aria-label=title
+            xmlns="http://www.w3.org/2000/svg" role="img" aria-label=move || series.with(|s| describe(title, s))
             on:mousemove=move |ev| hover.set(pointer_x(&ev).map(|px| x_scale().invert(px)))
             on:mouseleave=move |_| hover.set(None)>
             <rect x="0" y="0" width=WIDTH height=HEIGHT fill="white" />
@@ -205,6 +205,22 @@ pub fn LineChart(
             <text x=(LEFT + WIDTH - RIGHT) / 2.0 y=HEIGHT - 6.0 text-anchor="middle" font-size="10" fill="#444">"optimizer step (log scale)"</text>
             {readout}
         </svg>
+    }
+}
+
+/// What a screen reader says for the chart: each series' latest value.
+fn describe(title: &str, series: &[Series]) -> String {
+    let latest: Vec<String> = series
+        .iter()
+        .filter_map(|s| {
+            let &(step, value) = s.points.last()?;
+            Some(format!("{} {} at step {step:.0}", s.name, format_value(value)))
+        })
+        .collect();
+    if latest.is_empty() {
+        format!("{title}: nothing trained yet at this size")
+    } else {
+        format!("{title}: {}", latest.join(", "))
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod curves;
 pub mod line;
 pub mod phase;
+pub mod regime;
 pub mod scale;
 
 /// Chart geometry in viewBox units.

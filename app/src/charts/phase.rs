@@ -5,6 +5,7 @@ use grokking_lab::Regime;
 use grokking_lab::analysis::{AnalysisConfig, sample_wise};
 use leptos::prelude::*;
 
+use super::regime::{color, marker, shape_name};
 use super::scale::{Scale, label};
 use super::{BOTTOM, FONT, HEIGHT, LEFT, TOP, WIDTH, pointer_x};
 use crate::state::{Lab, RunEntry};
@@ -12,16 +13,6 @@ use crate::state::{Lab, RunEntry};
 const RIGHT_AXIS: f64 = 48.0;
 const STEPS_COLOR: &str = "#444";
 const SELECTED_COLOR: &str = "#1f77b4";
-
-pub fn regime_color(regime: Regime) -> &'static str {
-    match regime {
-        Regime::Insufficiency => "#c0392b",
-        Regime::Sufficiency => "#e69f00",
-        Regime::Surplus => "#2e8b57",
-        Regime::Undertrained => "#999999",
-        Regime::Diverged => "#6a3d9a",
-    }
-}
 
 /// One size on the diagram (the mean over its seeds).
 #[derive(Debug, Clone, PartialEq)]
@@ -107,6 +98,36 @@ fn diagram(lab: &Lab) -> Diagram {
     }
 }
 
+/// What a screen reader says for the chart: every analysed size's regime and the CDS.
+fn describe(d: &Diagram) -> String {
+    let sizes: Vec<String> = d
+        .points
+        .iter()
+        .filter_map(|p| {
+            let regime = p.regime?;
+            Some(format!(
+                "N {}: {} ({}), test accuracy {:.2}",
+                p.size,
+                regime.name(),
+                shape_name(regime),
+                p.test_acc?
+            ))
+        })
+        .collect();
+    let cds = d
+        .critical_data_size
+        .map_or("no critical data size yet".to_owned(), |n| {
+            format!("critical data size about {n}")
+        });
+    format!(
+        "Phase diagram: final test accuracy against training-set size. {} of {} sizes analysed{}{}; {cds}.",
+        sizes.len(),
+        d.points.len(),
+        if sizes.is_empty() { "" } else { ": " },
+        sizes.join("; ")
+    )
+}
+
 #[component]
 pub fn PhaseDiagram(lab: Lab) -> impl IntoView {
     let data = Memo::new(move |_| diagram(&lab));
@@ -189,8 +210,8 @@ pub fn PhaseDiagram(lab: Lab) -> impl IntoView {
                     .map(|p| {
                         let (px, py) = (x.map(p.size as f64), acc_scale.map(p.test_acc));
                         view! {
-                            <circle class="phase-reference" data-size=p.size data-regime=p.regime.name()
-                                cx=px cy=py r="8" fill=regime_color(p.regime) fill-opacity="0.28" stroke="none" />
+                            <path class="phase-reference" data-size=p.size data-regime=p.regime.name()
+                                d=marker(p.regime, px, py, 8.0) fill=color(p.regime) fill-opacity="0.28" stroke="none" />
                         }
                     })
                     .collect_view();
@@ -233,8 +254,8 @@ pub fn PhaseDiagram(lab: Lab) -> impl IntoView {
                 let (px, py) = (x.map(p.size as f64), acc_scale.map(p.test_acc?));
                 Some(match p.regime {
                     Some(regime) => view! {
-                        <circle class="phase-point" data-size=p.size data-regime=regime.name() cx=px cy=py r="6"
-                            fill=regime_color(regime) stroke="white" stroke-width="1.5" />
+                        <path class="phase-point" data-size=p.size data-regime=regime.name() data-shape=shape_name(regime)
+                            d=marker(regime, px, py, 6.0) fill=color(regime) stroke="white" stroke-width="1.5" />
                     }.into_any(),
                     None => view! {
                         <circle class="phase-point training" data-size=p.size cx=px cy=py r="6" fill="white"
@@ -290,14 +311,14 @@ pub fn PhaseDiagram(lab: Lab) -> impl IntoView {
         .map(|(i, regime)| {
             let x = LEFT + 6.0 + i as f64 * 96.0;
             view! {
-                <circle cx=x + 5.0 cy=TOP - 8.0 r="5" fill=regime_color(regime) />
+                <path d=marker(regime, x + 5.0, TOP - 8.0, 4.5) fill=color(regime) />
                 <text x=x + 13.0 y=TOP - 5.0 font-size="10" fill="#333">{regime.name()}</text>
             }
         })
         .collect_view();
     view! {
         <svg id="chart-phase" class="chart phase" viewBox=format!("0 0 {WIDTH} {HEIGHT}") font-family=FONT
-            xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Phase diagram"
+            xmlns="http://www.w3.org/2000/svg" role="img" aria-label=move || data.with(describe)
             on:mousemove=move |ev| hover.set(pointer_x(&ev))
             on:mouseleave=move |_| hover.set(None)
             on:click=move |ev| {
