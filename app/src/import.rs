@@ -36,7 +36,7 @@ impl ImportPlan {
             None => text.push_str("; none can be shown here."),
         }
         if !self.hidden.is_empty() {
-            text.push_str(" Kept in this browser but not shown: ");
+            text.push_str(" Kept in this browser, not on the slider: ");
             let parts: Vec<String> = self
                 .hidden
                 .iter()
@@ -185,9 +185,15 @@ fn other_setup(shown: &ExperimentConfig, other: &ExperimentConfig) -> String {
         })
         .collect();
     let more = if found.len() > 3 { ", …" } else { "" };
+    let width_only = found.len() == 1 && found[0].setting.key == "d-model";
     format!(
-        "of another setup ({}{more}): set those values to see them",
-        named.join(", ")
+        "of another setup ({}{more}): {}",
+        named.join(", "),
+        if width_only {
+            "on the model-wise map, or set that width to see their curves"
+        } else {
+            "set those values to see them"
+        }
     )
 }
 

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use crate::charts::curves::Curves;
+use crate::charts::model_map::{self, ModelMap};
 use crate::charts::phase::PhaseDiagram;
 use crate::controls::{Presets, SettingsForm, SizeSlider, Transport};
 use crate::explain::Explanation;
@@ -13,6 +14,7 @@ use crate::import;
 use crate::keys;
 use crate::pool::Workers;
 use crate::reference;
+use crate::scrubber::Scrubber;
 use crate::settings::{LabSettings, url};
 use crate::state::{Lab, Level, PerfStats, Recovery, RunEntry, WorkerPerf};
 use crate::store;
@@ -76,7 +78,13 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| {
         let settings = lab.settings.get();
         let selected = settings.configs(lab.selected.get());
-        let wanted = settings.all_configs();
+        let mut wanted = settings.all_configs();
+        // The model-wise map's other widths of this setup, when it was asked to train them.
+        for width in lab.map_widths.get() {
+            if let Some(other) = model_map::at_width(&settings, width) {
+                wanted.extend(other.all_configs());
+            }
+        }
         lab.queue
             .update(|queue| queue.retain(|c| wanted.contains(c) || selected.contains(c)));
         if lab.playing.get_untracked() {
@@ -175,7 +183,9 @@ pub fn App() -> impl IntoView {
             <section class="plots">
                 <Show when=move || rest.get()>
                     <PhaseDiagram lab />
+                    <Scrubber lab />
                     <Curves lab />
+                    <ModelMap lab />
                     <ChartExports />
                 </Show>
             </section>
@@ -429,6 +439,7 @@ fn ChartExports() -> impl IntoView {
         ("chart-accuracy", "accuracy"),
         ("chart-loss", "loss"),
         ("chart-norm", "weight norm"),
+        ("chart-model-wise", "model-wise map"),
     ];
     view! {
         <div class="chart-exports">

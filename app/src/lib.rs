@@ -13,6 +13,7 @@ mod lab;
 mod pool;
 pub mod protocol;
 mod reference;
+mod scrubber;
 mod settings;
 mod state;
 mod store;

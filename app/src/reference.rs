@@ -5,7 +5,7 @@
 
 use grokking_lab::Regime;
 use grokking_lab::analysis::AnalysisConfig;
-use grokking_lab::record::{self, SweepRecord};
+use grokking_lab::record::{self, RunRecord, SweepRecord};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
@@ -49,11 +49,23 @@ pub struct ReferencePoint {
     pub regime: Regime,
 }
 
-/// A loaded reference: its points, for the preset it belongs to.
+/// A loaded reference: its points, for the preset it belongs to, and its runs (the curves
+/// a size shows before it is trained here).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Loaded {
     pub reference: Reference,
     pub points: Vec<ReferencePoint>,
+    pub runs: Vec<RunRecord>,
+}
+
+impl Loaded {
+    /// The reference run at `train_size` with the lowest seed.
+    pub fn run_at(&self, train_size: usize) -> Option<&RunRecord> {
+        self.runs
+            .iter()
+            .filter(|r| r.config.train_size() == train_size)
+            .min_by_key(|r| r.config.seed)
+    }
 }
 
 /// The sweep's sizes as today's analysis reads them (its first width).
@@ -101,6 +113,7 @@ pub async fn load(reference: Reference) -> Result<Loaded, String> {
     match record::load(&text).map_err(|e| e.to_string())? {
         record::Loaded::Sweep(sweep) => Ok(Loaded {
             reference,
+            runs: sweep.runs.clone(),
             points: points(*sweep),
         }),
         record::Loaded::Run(_) => Err("a single run, not a sweep".into()),

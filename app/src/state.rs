@@ -208,6 +208,11 @@ pub struct Lab {
     pub reference: RwSignal<Option<crate::reference::Loaded>>,
     /// Projector mode: large type, the setup hidden, the charts enlarged.
     pub present: RwSignal<bool>,
+    /// The widths the model-wise map was asked to train (their runs stay queued).
+    pub map_widths: RwSignal<Vec<usize>>,
+    /// The step scrubber: the slider's run is shown as it was at this step (`None`: as it
+    /// is now).
+    pub scrub: RwSignal<Option<usize>>,
 }
 
 /// Where training goes on after the GPU stopped.
@@ -236,6 +241,8 @@ impl Lab {
             recovery: RwSignal::new(None),
             reference: RwSignal::new(None),
             present: RwSignal::new(false),
+            map_widths: RwSignal::new(Vec::new()),
+            scrub: RwSignal::new(None),
         }
     }
 

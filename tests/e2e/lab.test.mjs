@@ -24,11 +24,13 @@ const metrics = {};
 let failures = 0;
 
 // `allow`: console errors expected in this scenario (a destroyed GPU device logs some).
+// `serviceWorkers: "block"`: without the site's service worker, for scenarios whose
+// page.route must see the requests (it does not see those a service worker answers).
 // ONLY=name,name runs just those scenarios (while developing; CI runs all).
-async function scenario(name, args, body, { allow } = {}) {
+async function scenario(name, args, body, { allow, serviceWorkers } = {}) {
   if (process.env.ONLY && !process.env.ONLY.split(",").includes(name)) return;
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", headless: true, args: [...BASE_ARGS, ...args] });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, serviceWorkers });
   const errors = [];
   page.on("console", (m) => { if (m.type() === "error") errors.push(`console: ${m.text()}`); });
   page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
@@ -232,6 +234,77 @@ await scenario("reference-before-training", [], async (page) => {
   await page.waitForFunction(() => document.querySelectorAll("#chart-phase .phase-reference").length === 0, null, { timeout: MINUTE });
 });
 
+await scenario("sub-path-keys-present", [], async (page) => {
+  // The site as GitHub Pages serves a project: under /grokking-lab/, nothing at the root.
+  const pages = await serve(dist, { prefix: "/grokking-lab/" });
+  try {
+    await page.goto(`${pages.url}#${TINY}&n=30`);
+    await waitForDevice(page, "cpu-wasm");
+    assert.equal(await page.getAttribute("#size-slider", "aria-valuetext"), "N = 30");
+    assert.match(await page.getAttribute("#size-slider", "aria-describedby"), /size-label/);
+    // → moves the slider; space trains (the worker and its wasm load from the sub-path).
+    await page.keyboard.press("ArrowRight");
+    assert.equal(await page.getAttribute("#size-slider", "aria-valuetext"), "N = 60");
+    await page.keyboard.press("ArrowLeft");
+    await page.keyboard.press("ArrowLeft");
+    assert.equal(await page.getAttribute("#size-slider", "aria-valuetext"), "N = 30", "← stops at the smallest size");
+    await page.keyboard.press(" ");
+    assert.match(await text(page, "#play"), /Pause/);
+    await waitForTrained(page, 2);
+    const shapes = await page.$$eval("#chart-phase .phase-point[data-regime]", (ps) => ps.map((p) => `${p.dataset.regime}:${p.dataset.shape}`));
+    const expected = { insufficiency: "triangle", sufficiency: "diamond", surplus: "circle", undertrained: "square", diverged: "cross" };
+    assert.ok(shapes.every((s) => { const [r, shape] = s.split(":"); return expected[r] === shape; }), `each regime has its shape: ${shapes}`);
+    assert.match(await page.getAttribute("#chart-phase", "aria-label"), /2 of 2 sizes analysed: N 30: \w+ \(\w+\), test accuracy/);
+    assert.match(await page.getAttribute("#chart-accuracy", "aria-label"), /Accuracy: train acc [\d.]+ at step 200, test acc/);
+    // Space again pauses; typing into a field keeps its own meaning.
+    await page.keyboard.press(" ");
+    assert.match(await text(page, "#play"), /Train/);
+    await page.focus("#steps");
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("2");
+    assert.equal(await page.getAttribute("#size-slider", "aria-valuetext"), "N = 30", "keys typed into a field stay there");
+    assert.match(await page.inputValue("#steps"), /2/);
+    await page.fill("#steps", "200");
+    await page.click("h1");
+
+    // The model-wise map trains another width of this setup from the lab (its own batch).
+    assert.equal(await page.locator("#chart-model-wise .model-cell").count(), 2, "width 16 alone so far");
+    await page.fill("#map-widths", "8, 16");
+    await page.click("#map-train");
+    await page.waitForFunction(() => document.querySelectorAll("#chart-model-wise .model-cell").length === 4, null, { timeout: 3 * MINUTE });
+    assert.deepEqual(await page.$$eval("#chart-model-wise .model-cell", (cells) => [...new Set(cells.map((c) => c.dataset.width))].sort()), ["16", "8"]);
+    assert.equal(await page.getAttribute("#size-slider", "aria-valuetext"), "N = 30", "the slider's setup is unchanged");
+    await page.click("h1");
+    await page.keyboard.press(" ");
+    await page.waitForFunction(() => /Train/.test(document.querySelector("#play").textContent));
+
+    // P: projector mode hides the setup and enlarges the charts; Escape leaves it.
+    const phaseWidth = async () => (await page.locator("#chart-phase").boundingBox()).width;
+    const before = await phaseWidth();
+    await page.keyboard.press("p");
+    await page.waitForSelector("body.present");
+    assert.equal(await page.isVisible(".settings"), false, "the setup is hidden");
+    assert.equal(await page.getAttribute("#present", "aria-pressed"), "true");
+    assert.ok(await phaseWidth() > before * 1.4, `the phase diagram grows: ${before} → ${await phaseWidth()}`);
+    await page.keyboard.press("Escape");
+    await page.waitForSelector("body:not(.present)");
+    assert.equal(await page.isVisible(".settings"), true);
+    await page.click("#present");
+    await page.waitForSelector("body.present");
+    await page.click("#present");
+    await page.waitForSelector("body:not(.present)");
+
+    // 1: the first preset, with its reference results fetched from the sub-path.
+    await page.keyboard.press("1");
+    await page.waitForSelector(".preset[data-preset='three-regimes'][aria-pressed='true']");
+    await page.waitForFunction(() => document.querySelectorAll("#chart-phase .phase-reference").length === 11, null, { timeout: MINUTE });
+    await page.keyboard.press(" ");
+    assert.match(await text(page, "#play"), /Train/, "a preset starts training; space pauses it");
+  } finally {
+    pages.close();
+  }
+});
+
 await scenario("imports-and-storage", [], async (page) => {
   await page.goto(`${site.url}#${TINY}&n=60`);
   await waitForDevice(page, "cpu-wasm");
@@ -247,7 +320,15 @@ await scenario("imports-and-storage", [], async (page) => {
   assert.equal(await page.inputValue("#task"), "imdb");
   assert.equal(await page.inputValue("#test-size"), "500");
   assert.equal(await regimePoints(page), 3);
-  // A real CLI sweep with three seeds per size: every run shown, means with their spread.
+  // All three widths fill the model-wise map: 3 widths × 3 sizes, the CDS of each marked
+  // (the CLI's analysis of this file finds 1,000 for each).
+  await page.waitForFunction(() => document.querySelectorAll("#chart-model-wise .model-cell").length === 9, null, { timeout: MINUTE });
+  const widths = await page.$$eval("#chart-model-wise .model-cell", (cells) => [...new Set(cells.map((c) => c.dataset.width))]);
+  assert.deepEqual(widths.sort((a, b) => a - b), ["16", "32", "64"]);
+  const cds = await page.$$eval("#chart-model-wise .model-cds", (cells) => cells.map((c) => `${c.dataset.width}:${c.dataset.size}`));
+  assert.deepEqual(cds.sort(), ["16:1000", "32:1000", "64:1000"]);
+  assert.match(await page.getAttribute("#chart-model-wise", "aria-label"), /3 widths × 3 sizes; width 16: CDS 1000/);
+  // A CLI sweep with three seeds per size: every run shown, means with their spread.
   await importFile("seeds.json", await readFile("../../docs/results/mod31-tiny-pre-ln-3seeds.json"));
   await page.waitForFunction(() => /Imported 15 run/.test(document.querySelector("#notices").textContent), null, { timeout: MINUTE });
   assert.match(await notices(), /15 shown \(N = 300,400,500,600,700, 3 seed\(s\) per size\)/);
@@ -315,7 +396,7 @@ await scenario("imdb-download-faults", [], async (page) => {
   await waitForTrained(page, 2, 3 * MINUTE);
   const run = (await exportedSweep(page)).runs.find((r) => r.config.task.train_size === 64);
   assert.equal(run.history.at(-1).step, 60);
-});
+}, { serviceWorkers: "block" });
 
 await scenario("webgpu-device-loss", WEBGPU_ARGS, async (page) => {
   // The worker keeps its GPU device where the test can reach it: requestDevice is wrapped
@@ -342,7 +423,7 @@ await scenario("webgpu-device-loss", WEBGPU_ARGS, async (page) => {
     assert.deepEqual(steps, [...new Set(steps)].sort((a, b) => a - b), "every evaluation once, in order");
     assert.equal(steps.at(-1), 200);
   }
-}, { allow: /GPU|[Dd]evice|destroyed|map|panicked|Invalid/ });
+}, { allow: /GPU|[Dd]evice|destroyed|map|panicked|Invalid/, serviceWorkers: "block" });
 
 await scenario("webgpu-soak-size-switches", WEBGPU_ARGS, async (page) => {
   // Six sizes, one run per batch: every slider move parks a batch (model, optimizer and
@@ -379,6 +460,56 @@ await scenario("webgpu-soak-size-switches", WEBGPU_ARGS, async (page) => {
   // One batch takes seen[0]; the worker holds the training one and four parked (six
   // without the cap).
   assert.ok(Math.max(...seen) <= seen[0] * 5.5, `at most five batches held: ${seen.join(", ")} bytes`);
+});
+
+await scenario("offline-reload-trains", [], async (page) => {
+  // After one visit the service worker (public/sw.js) holds the site, and the IMDB reviews
+  // once a run has downloaded them: with the server stopped and the browser offline, a
+  // reload renders the lab and trains, modular arithmetic and IMDB (on the CPU fallback).
+  const own = await serve(dist);
+  const kept = () => page.evaluate(async () => {
+    const name = (await caches.keys()).find((n) => n.startsWith("grokking-lab "));
+    return name ? (await (await caches.open(name)).keys()).map((r) => r.url.slice(new URL("./", location.href).href.length)) : [];
+  });
+  await page.goto(`${own.url}#${TINY_IMDB}&n=64`);
+  await waitForDevice(page, "cpu-wasm");
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 2 * MINUTE });
+  const shell = await kept();
+  for (const file of ["index.html", "grokking-worker_bg.wasm", "grokking-worker_loader.js", "reference/mod47-sample-wise.json"]) {
+    assert.ok(shell.includes(file), `${file} is cached: ${shell}`);
+  }
+  assert.ok(shell.some((f) => /^grokking-app-.*_bg\.wasm$/.test(f)), "the page's wasm is cached");
+  assert.ok(!shell.some((f) => f.startsWith("data/")), "the IMDB reviews wait until a run needs them");
+  // The first visit's IMDB run downloads the reviews; the worker keeps them once checked.
+  await page.click("#play");
+  await waitForTrained(page, 2, 3 * MINUTE);
+  await page.waitForFunction(async () => {
+    const name = (await caches.keys()).find((n) => n.startsWith("grokking-lab "));
+    return (await (await caches.open(name)).match("data/imdb/reviews.bin")) !== undefined;
+  }, null, { timeout: MINUTE, polling: 200 });
+  metrics.offline_cached_files = (await kept()).length;
+
+  own.close();
+  await assert.rejects(fetch(own.url), "the server is gone");
+  await page.context().setOffline(true);
+  const reloaded = Date.now();
+  await page.evaluate((hash) => { location.hash = hash; }, `${TINY}&n=60`);
+  await page.reload();
+  await waitForDevice(page, "cpu-wasm");
+  assert.ok(await page.isVisible("#play"), "the lab rendered offline");
+  assert.equal(await page.inputValue("#modulus"), "11");
+  await page.click("#play");
+  await waitForTrained(page, 2, 3 * MINUTE);
+  metrics.offline_reload_to_trained_s = (Date.now() - reloaded) / 1000;
+  // IMDB offline: a new setup (40 steps), so the worker reads the reviews again, from the cache.
+  await page.evaluate((hash) => { location.hash = hash; }, `${TINY_IMDB.replace("steps=60", "steps=40")}&n=64`);
+  await page.reload();
+  await waitForDevice(page, "cpu-wasm");
+  assert.equal(await page.inputValue("#task"), "imdb");
+  await page.click("#play");
+  await waitForTrained(page, 2, 3 * MINUTE);
+  const run = (await exportedSweep(page)).runs.find((r) => r.config.task.train_size === 64);
+  assert.equal(run.history.at(-1).step, 40);
 });
 
 site.close();

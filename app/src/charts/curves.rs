@@ -1,4 +1,6 @@
-//! The selected training size's curves: accuracy, loss, and the weight norm.
+//! The selected training size's curves: accuracy, loss, and the weight norm — of the run
+//! trained here, or, until there is one, of the preset's reference run (the CLI's, dashed);
+//! cut at the step scrubber's step when replaying.
 
 use grokking_lab::EvalPoint;
 use leptos::prelude::*;
@@ -6,6 +8,35 @@ use leptos::prelude::*;
 use super::line::{LineChart, Series, YAxis};
 use super::{NORM_COLOR, TEST_COLOR, TRAIN_COLOR};
 use crate::state::Lab;
+
+/// Whose curves are on screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shown {
+    pub history: Vec<EvalPoint>,
+    /// From the preset's reference sweep, not trained here.
+    pub reference: bool,
+}
+
+/// The slider's run, or the reference run at its size while it has no evaluation here.
+pub fn shown(lab: &Lab) -> Shown {
+    let size = lab.selected.get();
+    let live = lab.run_for(size).map(|r| r.history).unwrap_or_default();
+    if !live.is_empty() {
+        return Shown {
+            history: live,
+            reference: false,
+        };
+    }
+    let reference = lab.reference.with(|r| {
+        r.as_ref()
+            .and_then(|loaded| loaded.run_at(size))
+            .map(|run| run.history.clone())
+    });
+    Shown {
+        reference: reference.is_some(),
+        history: reference.unwrap_or_default(),
+    }
+}
 
 fn series(
     history: &[EvalPoint],
@@ -24,33 +55,72 @@ fn series(
 
 #[component]
 pub fn Curves(lab: Lab) -> impl IntoView {
+    let source = Memo::new(move |_| shown(&lab));
+    // Up to the scrubber's step.
     let history = Memo::new(move |_| {
-        lab.run_for(lab.selected.get())
-            .map(|r| r.history)
-            .unwrap_or_default()
+        let scrub = lab.scrub.get();
+        source.with(|s| {
+            s.history
+                .iter()
+                .filter(|p| scrub.is_none_or(|step| p.step <= step))
+                .copied()
+                .collect::<Vec<_>>()
+        })
     });
+    let reference = move || source.with(|s| s.reference);
     let steps = Signal::derive(move || lab.settings.with(|s| s.steps()));
     let accuracy = Signal::derive(move || {
+        let r = reference();
         history.with(|h| {
             vec![
-                series(h, "train acc", TRAIN_COLOR, false, |p| p.train_acc),
-                series(h, "test acc", TEST_COLOR, false, |p| p.test_acc),
+                series(
+                    h,
+                    if r { "train acc (CLI)" } else { "train acc" },
+                    TRAIN_COLOR,
+                    r,
+                    |p| p.train_acc,
+                ),
+                series(
+                    h,
+                    if r { "test acc (CLI)" } else { "test acc" },
+                    TEST_COLOR,
+                    r,
+                    |p| p.test_acc,
+                ),
             ]
         })
     });
     let loss = Signal::derive(move || {
+        let r = reference();
         history.with(|h| {
             vec![
-                series(h, "train loss", TRAIN_COLOR, false, |p| p.train_loss),
-                series(h, "test loss", TEST_COLOR, false, |p| p.test_loss),
+                series(
+                    h,
+                    if r { "train loss (CLI)" } else { "train loss" },
+                    TRAIN_COLOR,
+                    r,
+                    |p| p.train_loss,
+                ),
+                series(
+                    h,
+                    if r { "test loss (CLI)" } else { "test loss" },
+                    TEST_COLOR,
+                    r,
+                    |p| p.test_loss,
+                ),
             ]
         })
     });
     let norm = Signal::derive(move || {
+        let r = reference();
         history.with(|h| {
-            vec![series(h, "‖w‖₂", NORM_COLOR, false, |p| {
-                p.weight_norm
-            })]
+            vec![series(
+                h,
+                if r { "‖w‖₂ (CLI)" } else { "‖w‖₂" },
+                NORM_COLOR,
+                r,
+                |p| p.weight_norm,
+            )]
         })
     });
     view! {

@@ -214,7 +214,11 @@ fn describe(title: &str, series: &[Series]) -> String {
         .iter()
         .filter_map(|s| {
             let &(step, value) = s.points.last()?;
-            Some(format!("{} {} at step {step:.0}", s.name, format_value(value)))
+            Some(format!(
+                "{} {} at step {step:.0}",
+                s.name,
+                format_value(value)
+            ))
         })
         .collect();
     if latest.is_empty() {

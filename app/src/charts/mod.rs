@@ -3,6 +3,7 @@
 
 pub mod curves;
 pub mod line;
+pub mod model_map;
 pub mod phase;
 pub mod regime;
 pub mod scale;

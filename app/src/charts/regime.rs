@@ -94,7 +94,10 @@ mod tests {
     /// Machado, Oliveira & Fernandes (2009), severity 1: linear-RGB matrices simulating
     /// protanopia, deuteranopia and tritanopia (the simulators' standard).
     const VISIONS: [(&str, [[f64; 3]; 3]); 4] = [
-        ("normal", [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]),
+        (
+            "normal",
+            [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]],
+        ),
         (
             "protanopia",
             [
@@ -159,7 +162,11 @@ mod tests {
     }
 
     fn delta_e(a: [f64; 3], b: [f64; 3]) -> f64 {
-        a.iter().zip(b).map(|(x, y)| (x - y).powi(2)).sum::<f64>().sqrt()
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| (x - y).powi(2))
+            .sum::<f64>()
+            .sqrt()
     }
 
     fn closest_pair(colors: &[&str], matrix: &[[f64; 3]; 3]) -> f64 {
@@ -178,7 +185,10 @@ mod tests {
         for (vision, matrix) in &VISIONS {
             let closest = closest_pair(&colors, matrix);
             // ΔE ≈ 2 is just noticeable; 25 is "clearly different colours".
-            assert!(closest > 25.0, "{vision}: two regimes only ΔE {closest:.1} apart");
+            assert!(
+                closest > 25.0,
+                "{vision}: two regimes only ΔE {closest:.1} apart"
+            );
         }
     }
 
@@ -193,8 +203,10 @@ mod tests {
     fn every_regime_has_its_own_shape() {
         let shapes: std::collections::BTreeSet<_> = SHOWN.into_iter().map(shape_name).collect();
         assert_eq!(shapes.len(), SHOWN.len());
-        let paths: std::collections::BTreeSet<_> =
-            SHOWN.into_iter().map(|r| marker(r, 10.0, 10.0, 6.0)).collect();
+        let paths: std::collections::BTreeSet<_> = SHOWN
+            .into_iter()
+            .map(|r| marker(r, 10.0, 10.0, 6.0))
+            .collect();
         assert_eq!(paths.len(), SHOWN.len());
     }
 }

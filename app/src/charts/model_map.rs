@@ -1,0 +1,353 @@
+//! The paper's model-wise picture: best test accuracy over model width × training size,
+//! the critical data size of each width marked (larger models need more data). Fed by every
+//! finished run of the setup on screen at any width — trained here ("Train the map") or
+//! imported from a CLI sweep (`grokking sweep --d-models …`).
+
+use grokking_lab::ExperimentConfig;
+use grokking_lab::analysis::{AnalysisConfig, ModelWise, model_wise};
+use leptos::prelude::*;
+
+use super::regime;
+use super::{FONT, HEIGHT, LEFT, TOP, WIDTH};
+use crate::settings::LabSettings;
+use crate::state::{Lab, Level, RunEntry};
+
+const RIGHT_LABELS: f64 = 70.0;
+const BOTTOM_LABELS: f64 = 40.0;
+const D_MODEL_KEY: &str = "d-model";
+
+/// Whether `run` is the setup of `template` at some width: every setting but N, the width
+/// and the seed equal, and the seed among the `seeds` the lab shows from the template's.
+pub fn same_experiment_but_width(
+    template: &ExperimentConfig,
+    seeds: usize,
+    run: &ExperimentConfig,
+) -> bool {
+    let strip = |c: &ExperimentConfig| {
+        let mut c = c.clone();
+        c.set_train_size(0);
+        c.model.d_model = 0;
+        c.seed = 0;
+        c
+    };
+    let seed_ok = run
+        .seed
+        .checked_sub(template.seed)
+        .is_some_and(|k| k < seeds as u64);
+    seed_ok && strip(run) == strip(template)
+}
+
+/// Widths parsed from the map's field ("16, 32, 64"), each a valid setup with the rest of
+/// the settings on screen.
+pub fn parse_widths(settings: &LabSettings, text: &str) -> Result<Vec<usize>, String> {
+    let mut widths = Vec::new();
+    for part in text.split([',', ' ']).filter(|p| !p.trim().is_empty()) {
+        let width: usize = part
+            .trim()
+            .parse()
+            .map_err(|_| format!("“{}” is not a whole number", part.trim()))?;
+        let mut candidate = settings.clone();
+        candidate
+            .set(D_MODEL_KEY, &width.to_string())
+            .map_err(|e| format!("width {width}: {e}"))?;
+        if !widths.contains(&width) {
+            widths.push(width);
+        }
+    }
+    if widths.is_empty() {
+        return Err("name at least one width, e.g. 16, 32, 64".into());
+    }
+    if widths.len() > 6 {
+        return Err("at most 6 widths".into());
+    }
+    widths.sort_unstable();
+    Ok(widths)
+}
+
+/// The settings on screen at another width.
+pub fn at_width(settings: &LabSettings, width: usize) -> Option<LabSettings> {
+    let mut other = settings.clone();
+    other.set(D_MODEL_KEY, &width.to_string()).ok()?;
+    Some(other)
+}
+
+fn map(lab: &Lab) -> Option<ModelWise> {
+    let settings = lab.settings.get();
+    let template = settings.template();
+    let seeds = settings.seeds();
+    let runs: Vec<RunEntry> = lab.runs.with(|runs| {
+        runs.values()
+            .filter(|r| r.is_complete() && same_experiment_but_width(template, seeds, &r.config))
+            .cloned()
+            .collect()
+    });
+    if runs.is_empty() {
+        return None;
+    }
+    let views: Vec<_> = runs.iter().map(RunEntry::view).collect();
+    Some(model_wise(
+        &views,
+        &AnalysisConfig::for_task(&template.task),
+    ))
+}
+
+/// Viridis (perceptually uniform, readable in grey and with colour blindness) at `t` ∈ [0, 1].
+fn viridis(t: f64) -> String {
+    const STOPS: [(f64, f64, f64); 5] = [
+        (68.0, 1.0, 84.0),
+        (59.0, 82.0, 139.0),
+        (33.0, 145.0, 140.0),
+        (94.0, 201.0, 98.0),
+        (253.0, 231.0, 37.0),
+    ];
+    let x = t.clamp(0.0, 1.0) * (STOPS.len() - 1) as f64;
+    let i = (x.floor() as usize).min(STOPS.len() - 2);
+    let f = x - i as f64;
+    let (a, b) = (STOPS[i], STOPS[i + 1]);
+    let mix = |p: f64, q: f64| (p + (q - p) * f).round() as u8;
+    format!(
+        "#{:02x}{:02x}{:02x}",
+        mix(a.0, b.0),
+        mix(a.1, b.1),
+        mix(a.2, b.2)
+    )
+}
+
+#[component]
+pub fn ModelMap(lab: Lab) -> impl IntoView {
+    let data = Memo::new(move |_| map(&lab));
+    let current_width = move || lab.settings.with(|s| s.template().model.d_model);
+    let cells = move || {
+        let grid = data.get()?;
+        let values: Vec<f64> = grid
+            .best_test_acc
+            .iter()
+            .flatten()
+            .flatten()
+            .copied()
+            .collect();
+        let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let span = (hi - lo).max(1e-9);
+        let (x0, x1) = (LEFT, WIDTH - RIGHT_LABELS);
+        let (y0, y1) = (TOP, HEIGHT - BOTTOM_LABELS);
+        let cell_w = (x1 - x0) / grid.sizes.len() as f64;
+        let cell_h = (y1 - y0) / grid.widths.len() as f64;
+        let current = current_width();
+        // The widest model on top, as in the paper's figure.
+        let rows = grid.widths.len();
+        let row_y = move |row: usize| y0 + (rows - 1 - row) as f64 * cell_h;
+        let body = grid
+            .widths
+            .iter()
+            .enumerate()
+            .map(|(row, &width)| {
+                let analysis = &grid.per_width[row];
+                let y = row_y(row);
+                let cds = analysis.critical_data_size;
+                let row_cells = grid.sizes.iter().enumerate().filter_map(|(col, &size)| {
+                    let acc = grid.best_test_acc[row][col]?;
+                    let point = analysis.sizes.iter().find(|p| p.train_size == size)?;
+                    let x = x0 + col as f64 * cell_w;
+                    let t = (acc - lo) / span;
+                    let ink = if t > 0.6 { "#111" } else { "#fff" };
+                    let is_cds = cds == Some(size);
+                    let tip = format!(
+                        "d_model {width} · N {size}: best test accuracy {acc:.3} ({}, {} run(s)){}",
+                        point.regime.name(),
+                        point.runs,
+                        if is_cds { " — the critical data size of this width" } else { "" }
+                    );
+                    Some(view! {
+                        <g>
+                            <rect class="model-cell" data-width=width data-size=size data-acc=format!("{acc:.4}")
+                                x=x + 1.0 y=y + 1.0 width=cell_w - 2.0 height=cell_h - 2.0 fill=viridis(t)>
+                                <title>{tip}</title>
+                            </rect>
+                            {(cell_w > 34.0 && cell_h > 16.0).then(|| view! {
+                                <text x=x + cell_w / 2.0 y=y + cell_h / 2.0 + 4.0 text-anchor="middle" font-size="10" fill=ink pointer-events="none">{format!("{acc:.2}")}</text>
+                            })}
+                            {(cell_h > 22.0).then(|| view! {
+                                <path d=regime::marker(point.regime, x + 8.0, y + 8.0, 3.5) fill=regime::color(point.regime) stroke="white" stroke-width="0.8" pointer-events="none" />
+                            })}
+                            {is_cds.then(|| view! {
+                                <rect class="model-cds" data-width=width data-size=size x=x + 2.5 y=y + 2.5 width=cell_w - 5.0 height=cell_h - 5.0
+                                    fill="none" stroke="#111" stroke-width="3" pointer-events="none" />
+                            })}
+                        </g>
+                    })
+                }).collect_view();
+                let weight = if width == current { "700" } else { "400" };
+                view! {
+                    <text x=LEFT - 6.0 y=y + cell_h / 2.0 + 4.0 text-anchor="end" font-size="10" font-weight=weight fill="#333">{format!("d {width}")}</text>
+                    {row_cells}
+                    <text class="model-cds-label" x=x1 + 6.0 y=y + cell_h / 2.0 + 4.0 font-size="10" fill="#111">
+                        {cds.map_or("no CDS".to_owned(), |n| format!("CDS {n}"))}
+                    </text>
+                }
+            })
+            .collect_view();
+        let every = grid.sizes.len().div_ceil(10).max(1);
+        let columns = grid
+            .sizes
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % every == 0)
+            .map(|(col, &size)| {
+                let x = x0 + (col as f64 + 0.5) * cell_w;
+                view! { <text x=x y=y1 + 14.0 text-anchor="middle" font-size="10" fill="#555">{size}</text> }
+            })
+            .collect_view();
+        let range = format!("colour: best test accuracy {lo:.2} (dark) → {hi:.2} (light)");
+        Some(view! {
+            {body}
+            {columns}
+            <text x=(x0 + x1) / 2.0 y=HEIGHT - 6.0 text-anchor="middle" font-size="10" fill="#444">"training-set size N"</text>
+            <text x=x0 y=TOP - 6.0 font-size="9" fill="#666">{range}</text>
+        }.into_any())
+    };
+    let describe = move || {
+        data.with(|grid| match grid {
+            None => "Model-wise map: no finished runs of this setup yet.".to_owned(),
+            Some(grid) => {
+                let cds: Vec<String> = grid
+                    .widths
+                    .iter()
+                    .zip(&grid.per_width)
+                    .map(|(w, a)| {
+                        format!(
+                            "width {w}: {}",
+                            a.critical_data_size
+                                .map_or("no CDS".into(), |n| format!("CDS {n}"))
+                        )
+                    })
+                    .collect();
+                format!(
+                    "Model-wise map: best test accuracy for {} widths × {} sizes; {}.",
+                    grid.widths.len(),
+                    grid.sizes.len(),
+                    cds.join("; ")
+                )
+            }
+        })
+    };
+    view! {
+        <div class="model-map">
+            <svg id="chart-model-wise" class="chart" viewBox=format!("0 0 {WIDTH} {HEIGHT}") font-family=FONT
+                xmlns="http://www.w3.org/2000/svg" role="img" aria-label=describe>
+                <rect x="0" y="0" width=WIDTH height=HEIGHT fill="white" />
+                <text x=LEFT y="12" font-size="12" font-weight="600" fill="#222">"Model-wise: width × training size"</text>
+                {move || cells().unwrap_or_else(|| view! {
+                    <text x=WIDTH / 2.0 y=HEIGHT / 2.0 text-anchor="middle" font-size="11" fill="#777">
+                        "Train other widths below, or import a CLI sweep with --d-models."
+                    </text>
+                }.into_any())}
+            </svg>
+            <MapControls lab />
+        </div>
+    }
+}
+
+/// Which widths to train, and the button that queues them.
+#[component]
+fn MapControls(lab: Lab) -> impl IntoView {
+    let suggestion = move || {
+        let width = lab.settings.with(|s| s.template().model.d_model);
+        let halves = [width / 2, width, width * 2];
+        let valid: Vec<String> = halves
+            .iter()
+            .filter(|&&w| lab.settings.with(|s| at_width(s, w).is_some()))
+            .map(ToString::to_string)
+            .collect();
+        valid.join(", ")
+    };
+    let text = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let train = move |_| {
+        let settings = lab.settings.get_untracked();
+        let typed = text.get_untracked();
+        let typed = if typed.trim().is_empty() {
+            suggestion()
+        } else {
+            typed
+        };
+        match parse_widths(&settings, &typed) {
+            Ok(widths) => {
+                error.set(None);
+                lab.map_widths.set(widths.clone());
+                for width in widths {
+                    if let Some(other) = at_width(&settings, width) {
+                        for config in other.all_configs() {
+                            lab.enqueue(config);
+                        }
+                    }
+                }
+                lab.playing.set(true);
+                lab.notify(
+                    Level::Info,
+                    "Training every size at each width of the map: each width trains as its own batch.",
+                );
+            }
+            Err(message) => error.set(Some(message)),
+        }
+    };
+    view! {
+        <div class="map-controls">
+            <label for="map-widths">"Widths (d_model)"</label>
+            <input id="map-widths" type="text" placeholder=suggestion
+                prop:value=move || text.get()
+                on:input=move |ev| text.set(event_target_value(&ev)) />
+            <button id="map-train" on:click=train title="Train every size of this setup at each width">"Train the map"</button>
+            <span class="error" role="alert">{move || error.get()}</span>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use grokking_lab::presets;
+
+    #[test]
+    fn the_same_setup_at_another_width_belongs_to_the_map_and_another_setup_does_not() {
+        let template = presets::find("tiny").unwrap().config(0);
+        let mut wider = presets::find("tiny").unwrap().config(60);
+        wider.model.d_model *= 2;
+        assert!(same_experiment_but_width(&template, 1, &wider));
+        let mut other_lr = wider.clone();
+        other_lr.optimizer.lr *= 2.0;
+        assert!(!same_experiment_but_width(&template, 1, &other_lr));
+        let mut other_seed = wider.clone();
+        other_seed.seed += 1;
+        assert!(!same_experiment_but_width(&template, 1, &other_seed));
+        assert!(same_experiment_but_width(&template, 2, &other_seed));
+    }
+
+    #[test]
+    fn widths_are_parsed_sorted_and_checked_against_the_setup() {
+        let settings = LabSettings::from_preset(presets::find("tiny").unwrap());
+        assert_eq!(
+            parse_widths(&settings, "64, 16 32,16").unwrap(),
+            vec![16, 32, 64]
+        );
+        assert!(
+            parse_widths(&settings, "abc")
+                .unwrap_err()
+                .contains("not a whole number")
+        );
+        assert!(parse_widths(&settings, "").is_err());
+        // The number of heads must divide the width.
+        assert!(
+            parse_widths(&settings, "17")
+                .unwrap_err()
+                .starts_with("width 17")
+        );
+    }
+
+    #[test]
+    fn viridis_runs_dark_to_light() {
+        assert_eq!(viridis(0.0), "#440154");
+        assert_eq!(viridis(1.0), "#fde725");
+        assert_eq!(viridis(2.0), "#fde725");
+    }
+}
