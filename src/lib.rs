@@ -4,14 +4,16 @@
 //! Data Size of Language Models from a Grokking Perspective* (Zhu et al. 2024).
 //!
 //! Data flows one way: [`data`] → [`model`] (with the [`grokking`] rescale) → [`trainer`] →
-//! [`metrics`] → [`analysis`], and [`record`] is the file format around them. Everything is
-//! generic over the burn backend and free of UI.
+//! [`metrics`] → [`analysis`], and [`record`] is the file format around them; [`learned`]
+//! is what a modular model learned, measured at each evaluation. Everything is generic over
+//! the burn backend and free of UI.
 
 pub mod analysis;
 pub mod config;
 pub mod data;
 pub mod footprint;
 pub mod grokking;
+pub mod learned;
 pub mod metrics;
 pub mod model;
 pub mod presets;

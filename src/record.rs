@@ -5,7 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::{AnalysisConfig, RunSummary, RunView, SweepAnalysis, analyze, summarize};
-use crate::config::{ConfigError, ExperimentConfig};
+use crate::config::{ConfigError, ExperimentConfig, TaskConfig};
+use crate::learned::{self, Cell, Snapshot};
 use crate::metrics::EvalPoint;
 
 pub const RUN_FORMAT: &str = "grokking-lab/run";
@@ -23,6 +24,11 @@ pub struct RunRecord {
     pub summary: RunSummary,
     #[serde(default)]
     pub meta: RunMeta,
+    /// Modular arithmetic: what the model learned at some of its evaluations (thinned, see
+    /// [`learned::SnapshotHistory`]). Absent in files written before it existed, and for
+    /// IMDB.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub learned: Vec<Snapshot>,
 }
 
 /// Where and how fast a run was made; informative only.
@@ -76,6 +82,32 @@ pub enum RunError {
         "a loss or weight norm at step {step} is negative or above {MAX_MAGNITUDE:e}: not a real training run"
     )]
     Absurd { step: usize },
+    #[error("`learned` is for modular-arithmetic runs only")]
+    LearnedNotModular,
+    #[error("`learned` steps must increase and be steps of the history")]
+    LearnedSteps,
+    #[error(
+        "`learned` at step {step}: expected {expected} frequency shares, each finite and in [0, 1]"
+    )]
+    LearnedFrequencies { step: usize, expected: usize },
+    #[error("`learned` at step {step}: the answer grid has {found} cells, not p² = {expected}")]
+    LearnedGridSize {
+        step: usize,
+        expected: usize,
+        found: usize,
+    },
+    #[error("`learned` at step {step}: {symbol:?} is not an answer-grid symbol (T t E e .)")]
+    LearnedGridSymbol { step: usize, symbol: char },
+    #[error(
+        "`learned` at step {step}: the answer grid has {train} training and {test} test cells, but the run has {expected_train} and {expected_test}"
+    )]
+    LearnedGridCounts {
+        step: usize,
+        train: usize,
+        test: usize,
+        expected_train: usize,
+        expected_test: usize,
+    },
 }
 
 pub use crate::metrics::MAX_MAGNITUDE;
@@ -122,7 +154,14 @@ impl RunRecord {
             history,
             summary,
             meta,
+            learned: Vec::new(),
         }
+    }
+
+    /// The run with its snapshots of what the model learned.
+    pub fn with_learned(mut self, learned: Vec<Snapshot>) -> Self {
+        self.learned = learned;
+        self
     }
 
     /// The run as the analysis sees it.
@@ -152,6 +191,72 @@ impl RunRecord {
             .find(|p| !(accuracy_ok(p.train_acc) && accuracy_ok(p.test_acc)))
         {
             return Err(RunError::AccuracyOutOfRange { step: bad.step });
+        }
+        self.check_learned()
+    }
+
+    /// Snapshots belong to a modular run, at steps of its history, and hold what the
+    /// format says: (p − 1)/2 shares, a p × p grid with the run's N training and all its
+    /// test pairs.
+    fn check_learned(&self) -> Result<(), RunError> {
+        if self.learned.is_empty() {
+            return Ok(());
+        }
+        let TaskConfig::ModularArithmetic(task) = &self.config.task else {
+            return Err(RunError::LearnedNotModular);
+        };
+        let steps_ok = self.learned.windows(2).all(|w| w[0].step < w[1].step)
+            && self.learned.iter().all(|snapshot| {
+                self.history
+                    .binary_search_by_key(&snapshot.step, |p| p.step)
+                    .is_ok()
+            });
+        if !steps_ok {
+            return Err(RunError::LearnedSteps);
+        }
+        let p = task.modulus;
+        let frequencies = learned::frequency_count(p);
+        let expected_train = task.train_size;
+        let expected_test = task.operation.pair_count(p) - task.pool_size();
+        for snapshot in &self.learned {
+            let step = snapshot.step;
+            let share_ok = |s: &f64| s.is_finite() && (0.0..=1.0).contains(s);
+            if snapshot.frequencies.len() != frequencies
+                || !snapshot.frequencies.iter().all(share_ok)
+            {
+                return Err(RunError::LearnedFrequencies {
+                    step,
+                    expected: frequencies,
+                });
+            }
+            let found = snapshot.answers.chars().count();
+            if found != p * p {
+                return Err(RunError::LearnedGridSize {
+                    step,
+                    expected: p * p,
+                    found,
+                });
+            }
+            if let Some(symbol) = snapshot
+                .answers
+                .chars()
+                .find(|&c| Cell::from_symbol(c).is_none())
+            {
+                return Err(RunError::LearnedGridSymbol { step, symbol });
+            }
+            let (train, test) = (
+                snapshot.cells().filter(|c| c.is_train()).count(),
+                snapshot.cells().filter(|c| c.is_test()).count(),
+            );
+            if (train, test) != (expected_train, expected_test) {
+                return Err(RunError::LearnedGridCounts {
+                    step,
+                    train,
+                    test,
+                    expected_train,
+                    expected_test,
+                });
+            }
         }
         Ok(())
     }

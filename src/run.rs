@@ -5,6 +5,8 @@
 //! case. Both are driven piecewise so that every front end shares them: the CLI runs them to
 //! the end ([`train_run`], [`train_batch`]); the lab advances them in short time slices
 //! between browser frames, parks them when the slider moves and resumes them later.
+//! On modular tasks each evaluation also says what a run learned ([`Snapshot`]); a thinned
+//! history of those goes into the run's record.
 
 use std::ops::ControlFlow;
 
@@ -12,15 +14,18 @@ use burn::tensor::backend::AutodiffBackend;
 
 use crate::config::ExperimentConfig;
 use crate::data::Dataset;
+use crate::learned::{Snapshot, SnapshotHistory};
 use crate::metrics::EvalPoint;
 use crate::record::{RunMeta, RunRecord};
 use crate::trainer::{BatchTrainer, TrainError};
 
 /// What an evaluation found for one run.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Progress {
-    /// A new point of the history. The run may now be finished ([`Run::is_done`]).
-    Evaluated(EvalPoint),
+    /// A new point of the history, and what the run learned by then (modular tasks, unless
+    /// switched off: [`BatchRun::set_learned`]). The run may now be finished
+    /// ([`Run::is_done`]).
+    Evaluated(EvalPoint, Option<Snapshot>),
     /// The loss stopped being a finite number at this step: the run is over, and its
     /// history up to the last finite evaluation is kept.
     Diverged { step: usize },
@@ -32,6 +37,8 @@ pub enum Progress {
 pub struct BatchRun<B: AutodiffBackend> {
     trainer: BatchTrainer<B>,
     histories: Vec<Vec<EvalPoint>>,
+    /// Each run's snapshots, thinned (see [`SnapshotHistory`]).
+    learned: Vec<SnapshotHistory>,
     diverged_at: Vec<Option<usize>>,
     /// Steps left before the next evaluation is due; `0`: evaluate now.
     until_eval: usize,
@@ -49,6 +56,7 @@ impl<B: AutodiffBackend> BatchRun<B> {
         Ok(Self {
             trainer: BatchTrainer::new(configs, data, device)?,
             histories: vec![Vec::new(); runs],
+            learned: vec![SnapshotHistory::default(); runs],
             diverged_at: vec![None; runs],
             until_eval: 0,
         })
@@ -67,8 +75,18 @@ impl<B: AutodiffBackend> BatchRun<B> {
         self.trainer.set_eval_rows(rows);
     }
 
+    /// See [`BatchTrainer::set_learned`]: on by default for modular tasks.
+    pub fn set_learned(&mut self, on: bool) {
+        self.trainer.set_learned(on);
+    }
+
     pub fn histories(&self) -> &[Vec<EvalPoint>] {
         &self.histories
+    }
+
+    /// Run `run`'s kept snapshots of what it learned, oldest first.
+    pub fn learned(&self, run: usize) -> &[Snapshot] {
+        self.learned[run].snapshots()
     }
 
     pub fn diverged_at(&self) -> &[Option<usize>] {
@@ -117,17 +135,20 @@ impl<B: AutodiffBackend> BatchRun<B> {
     /// A run that diverges before its first finite evaluation is an error: it has nothing
     /// to keep.
     pub async fn evaluate(&mut self) -> Result<Vec<Option<Progress>>, TrainError> {
-        let points = self.trainer.evaluate().read().await?;
-        let mut progress = Vec::with_capacity(points.len());
-        for (run, point) in points.into_iter().enumerate() {
+        let evaluations = self.trainer.evaluate().read_all().await?;
+        let mut progress = Vec::with_capacity(evaluations.len());
+        for (run, evaluation) in evaluations.into_iter().enumerate() {
             if self.diverged_at[run].is_some() {
                 progress.push(None);
                 continue;
             }
-            progress.push(Some(match point {
-                Ok(point) => {
-                    self.histories[run].push(point);
-                    Progress::Evaluated(point)
+            progress.push(Some(match evaluation {
+                Ok(evaluation) => {
+                    self.histories[run].push(evaluation.point);
+                    if let Some(snapshot) = &evaluation.learned {
+                        self.learned[run].push(snapshot.clone());
+                    }
+                    Progress::Evaluated(evaluation.point, evaluation.learned)
                 }
                 Err(TrainError::Diverged { step }) if !self.histories[run].is_empty() => {
                     self.diverged_at[run] = Some(step);
@@ -149,6 +170,7 @@ impl<B: AutodiffBackend> BatchRun<B> {
             self.diverged_at[run],
             meta,
         )
+        .with_learned(self.learned(run).to_vec())
     }
 }
 
@@ -179,6 +201,16 @@ impl<B: AutodiffBackend> Run<B> {
 
     pub fn history(&self) -> &[EvalPoint] {
         &self.batch.histories()[0]
+    }
+
+    /// See [`BatchRun::set_learned`].
+    pub fn set_learned(&mut self, on: bool) {
+        self.batch.set_learned(on);
+    }
+
+    /// The kept snapshots of what the run learned, oldest first.
+    pub fn learned(&self) -> &[Snapshot] {
+        self.batch.learned(0)
     }
 
     pub fn diverged_at(&self) -> Option<usize> {
@@ -265,7 +297,7 @@ pub async fn train_batch<B: AutodiffBackend>(
         batch.train(steps);
         let mut stop = false;
         for (run, progress) in batch.evaluate().await?.into_iter().enumerate() {
-            if let Some(Progress::Evaluated(point)) = progress {
+            if let Some(Progress::Evaluated(point, _)) = progress {
                 stop |= on_eval(run, &point).is_break();
             }
         }

@@ -3,6 +3,7 @@
 //! Steps never read from the device; [`Trainer::evaluate`] queues the evaluation on the
 //! device and hands back a [`PendingEval`] whose single async read brings all numbers home
 //! together. This is what lets the browser train on WebGPU, where a synchronous read panics.
+//! On modular tasks the same read also brings what each run learned ([`crate::learned`]).
 
 use burn::module::AutodiffModule;
 use burn::optim::adaptor::OptimizerAdaptor;
@@ -15,6 +16,7 @@ use crate::config::{ConfigError, ExperimentConfig};
 use crate::data::{Dataset, Split};
 use crate::footprint;
 use crate::grokking;
+use crate::learned::{self, Snapshot};
 use crate::metrics::EvalPoint;
 use crate::model::{Batch, Classifier};
 use crate::rng::SplitMix64;
@@ -159,6 +161,10 @@ pub struct BatchTrainer<B: AutodiffBackend> {
     step: usize,
     /// Sequences of each run one evaluation chunk takes (see [`footprint::eval_rows`]).
     eval_rows: usize,
+    /// What evaluations measure of what the runs learned; `None` unless modular.
+    probe: Option<learned::Probe<B::InnerBackend>>,
+    /// Whether evaluations measure it (see [`BatchTrainer::set_learned`]).
+    learned: bool,
 }
 
 impl<B: AutodiffBackend> BatchTrainer<B> {
@@ -221,6 +227,8 @@ impl<B: AutodiffBackend> BatchTrainer<B> {
             batches,
             step: 0,
             eval_rows: footprint::default_eval_rows(configs.len()),
+            probe: learned::Probe::new(data, device),
+            learned: true,
             configs,
         })
     }
@@ -250,6 +258,18 @@ impl<B: AutodiffBackend> BatchTrainer<B> {
     /// small buffers needs smaller chunks; the numbers are the same.
     pub fn set_eval_rows(&mut self, rows: usize) {
         self.eval_rows = rows.max(1);
+    }
+
+    /// Whether evaluations also measure what each run learned (its embedding's Fourier
+    /// frequencies and its answer to every pair: [`Snapshot`]). On by default; only modular
+    /// tasks have it. Off, an evaluation reads back its five numbers per run alone.
+    pub fn set_learned(&mut self, on: bool) {
+        self.learned = on;
+    }
+
+    /// Whether evaluations measure what the runs learned (on, and a modular task).
+    pub fn measures_learned(&self) -> bool {
+        self.learned && self.probe.is_some()
     }
 
     /// One AdamW step of every run on its full training set or its next mini-batch. Queues
@@ -322,16 +342,37 @@ impl<B: AutodiffBackend> BatchTrainer<B> {
         n
     }
 
-    /// Queues an evaluation of every run on its training and test sets.
+    /// Queues an evaluation of every run on its training and test sets (and, when on,
+    /// of what it learned: the same readback carries it).
     pub fn evaluate(&self) -> PendingEvals<B::InnerBackend> {
         let model = self.model().valid();
-        let (train_loss, train_acc) = loss_and_accuracy(&model, &self.train, self.eval_rows);
-        let (test_loss, test_acc) = loss_and_accuracy(&model, &self.test, self.eval_rows);
+        let probe = self.probe.as_ref().filter(|_| self.learned);
+        let rows = probe.is_some();
+        let train = evaluate_split(&model, &self.train, self.eval_rows, rows);
+        let test = evaluate_split(&model, &self.test, self.eval_rows, rows);
         let norm_sq = grokking::squared_weight_norms(&model, self.runs(), &self.device);
-        let columns = [train_loss, test_loss, train_acc, test_acc, norm_sq];
+        let numbers = Tensor::stack(
+            vec![
+                train.loss,
+                test.loss,
+                train.accuracy,
+                test.accuracy,
+                norm_sq,
+            ],
+            1,
+        );
+        let (values, learned) = match (probe, train.hits, test.hits) {
+            (Some(probe), Some(train_hits), Some(test_hits)) => {
+                let table = model.token_embedding().expect("modular tasks train a GPT");
+                let (columns, layout) = probe.columns(train_hits, test_hits, table);
+                (Tensor::cat(vec![numbers, columns], 1), Some(layout))
+            }
+            _ => (numbers, None),
+        };
         PendingEvals {
             step: self.step,
-            values: Tensor::stack(columns.to_vec(), 1),
+            values,
+            learned,
         }
     }
 }
@@ -389,18 +430,39 @@ impl<B: AutodiffBackend> Trainer<B> {
     }
 }
 
+/// One run's evaluation: its point of the history, and what it learned when that is
+/// measured ([`BatchTrainer::set_learned`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluation {
+    pub point: EvalPoint,
+    pub learned: Option<Snapshot>,
+}
+
 /// Every run's evaluation, still on the device.
 pub struct PendingEvals<B: Backend> {
     step: usize,
-    /// `[R, 5]`: train loss, test loss, train acc, test acc, ‖w‖² per run.
+    /// `[R, 5 + learned columns]`: train loss, test loss, train acc, test acc, ‖w‖² per
+    /// run, then what [`learned::Columns`] reads.
     values: Tensor<B, 2>,
+    learned: Option<learned::Columns>,
 }
 
 impl<B: Backend> PendingEvals<B> {
     /// Reads every run's numbers back in one transfer. A run whose numbers are not finite,
     /// or beyond [`crate::metrics::MAX_MAGNITUDE`], has diverged (`Err(Diverged)` in its place); the others are unaffected.
     pub async fn read(self) -> Result<Vec<Result<EvalPoint, TrainError>>, TrainError> {
+        Ok(self
+            .read_all()
+            .await?
+            .into_iter()
+            .map(|evaluation| evaluation.map(|e| e.point))
+            .collect())
+    }
+
+    /// [`PendingEvals::read`], with what each run learned: still one transfer.
+    pub async fn read_all(self) -> Result<Vec<Result<Evaluation, TrainError>>, TrainError> {
         let [runs, columns] = self.values.dims();
+        let expected = 5 + self.learned.as_ref().map_or(0, learned::Columns::width);
         let data = self
             .values
             .into_data_async()
@@ -409,15 +471,16 @@ impl<B: Backend> PendingEvals<B> {
         let values: Vec<f32> = data
             .to_vec()
             .map_err(|e| TrainError::Readback(format!("{e:?}")))?;
-        if columns != 5 || values.len() != runs * columns {
+        if columns != expected || values.len() != runs * columns {
             return Err(TrainError::Readback(format!(
-                "expected {runs} × 5 values, got {}",
+                "expected {runs} × {expected} values, got {}",
                 values.len()
             )));
         }
         Ok(values
             .chunks(columns)
-            .map(|row| {
+            .enumerate()
+            .map(|(run, row)| {
                 let point = EvalPoint {
                     step: self.step,
                     train_loss: row[0].into(),
@@ -427,11 +490,14 @@ impl<B: Backend> PendingEvals<B> {
                     weight_norm: f64::from(row[4]).sqrt(),
                 };
                 // Beyond any trainable magnitude is diverging already, even while finite.
-                if point.is_sane() {
-                    Ok(point)
-                } else {
-                    Err(TrainError::Diverged { step: self.step })
+                if !point.is_sane() {
+                    return Err(TrainError::Diverged { step: self.step });
                 }
+                let learned = self
+                    .learned
+                    .as_ref()
+                    .and_then(|columns| columns.snapshot(self.step, run, &row[5..]));
+                Ok(Evaluation { point, learned })
             })
             .collect())
     }
@@ -445,8 +511,13 @@ pub struct PendingEval<B: Backend> {
 impl<B: Backend> PendingEval<B> {
     /// Reads the numbers back in one transfer. Non-finite or absurd numbers mean divergence.
     pub async fn read(self) -> Result<EvalPoint, TrainError> {
+        Ok(self.read_all().await?.point)
+    }
+
+    /// [`PendingEval::read`], with what the run learned: still one transfer.
+    pub async fn read_all(self) -> Result<Evaluation, TrainError> {
         self.runs
-            .read()
+            .read_all()
             .await?
             .into_iter()
             .next()
@@ -464,16 +535,29 @@ fn cross_entropy<B: Backend>(logits: Tensor<B, 3>, labels: Tensor<B, 2, Int>) ->
         .neg()
 }
 
-/// (mean loss, accuracy) of every run over its split, as `[R]` device tensors.
-fn loss_and_accuracy<B: Backend>(
+/// One split's evaluation of every run, on the device.
+struct SplitEval<B: Backend> {
+    /// `[R]`: mean loss.
+    loss: Tensor<B, 1>,
+    /// `[R]`
+    accuracy: Tensor<B, 1>,
+    /// `[R, longest]`: 1 where the row's answer is right (0 on padding), if asked for.
+    hits: Option<Tensor<B, 2>>,
+}
+
+/// Mean loss and accuracy of every run over its split, and with `rows` each row's
+/// correctness (which the accuracy sums anyway).
+fn evaluate_split<B: Backend>(
     model: &Classifier<B>,
     split: &DeviceSplits<B>,
     chunk: usize,
-) -> (Tensor<B, 1>, Tensor<B, 1>) {
+    rows: bool,
+) -> SplitEval<B> {
     let device = split.tokens.device();
     let [runs, longest, seq_len] = split.tokens.dims();
     let mut loss_sum = Tensor::<B, 1>::zeros([runs], &device);
     let mut correct = Tensor::<B, 1>::zeros([runs], &device);
+    let mut hit_chunks = Vec::new();
     // Bounds device memory: `chunk` sequences of each run in flight.
     for start in (0..longest).step_by(chunk) {
         let end = (start + chunk).min(longest);
@@ -486,14 +570,18 @@ fn loss_and_accuracy<B: Backend>(
         let logits = model.forward(Batch::new(tokens, split.padding));
         let predicted = logits.clone().argmax(2).reshape([runs, end - start]);
         let hits = predicted.equal(labels.clone()).float() * valid.clone();
-        correct = correct + hits.sum_dim(1).reshape([runs]);
+        correct = correct + hits.clone().sum_dim(1).reshape([runs]);
+        if rows {
+            hit_chunks.push(hits);
+        }
         let losses = cross_entropy(logits, labels) * valid;
         loss_sum = loss_sum + losses.sum_dim(1).reshape([runs]);
     }
-    (
-        loss_sum.div(split.lens.clone()),
-        correct.div(split.lens.clone()),
-    )
+    SplitEval {
+        loss: loss_sum.div(split.lens.clone()),
+        accuracy: correct.div(split.lens.clone()),
+        hits: rows.then(|| Tensor::cat(hit_chunks, 1)),
+    }
 }
 
 /// Mini-batch order: a fresh seeded permutation of the training set every epoch.
@@ -536,6 +624,7 @@ mod tests {
             runs: PendingEvals {
                 step: 7,
                 values: Tensor::from_data(TensorData::from([values]), &Default::default()),
+                learned: None,
             },
         }
     }
@@ -548,6 +637,7 @@ mod tests {
                 TensorData::from([[1.0, 2.0, 0.5, 0.25, 4.0], [f32::NAN, 1.0, 0.5, 0.5, 4.0]]),
                 &Default::default(),
             ),
+            learned: None,
         };
         let read = pollster::block_on(pending.read()).unwrap();
         assert_eq!(read[0].as_ref().unwrap().weight_norm, 2.0);

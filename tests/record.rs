@@ -2,6 +2,7 @@ mod common;
 
 use grokking_lab::EvalPoint;
 use grokking_lab::analysis::AnalysisConfig;
+use grokking_lab::learned::{Cell, Snapshot};
 use grokking_lab::record::{self, FormatError, Loaded, RunMeta, RunRecord, SweepRecord};
 
 fn sample_run() -> RunRecord {
@@ -152,4 +153,109 @@ fn a_run_with_an_absurd_loss_is_refused() {
     let json = record::to_json(&run);
     let error = record::load(&json).unwrap_err().to_string();
     assert!(error.contains("not a real training run"), "{error}");
+}
+
+/// A valid snapshot of `sample_run` at `step`: every training pair right, test pairs wrong.
+fn sample_snapshot(run: &RunRecord, step: usize) -> Snapshot {
+    let operands = grokking_lab::data::dataset(&run.config, None)
+        .unwrap()
+        .operands
+        .unwrap();
+    let p = operands.modulus;
+    let mut grid = vec![Cell::Unused.symbol(); p * p];
+    for &(a, b) in &operands.train {
+        grid[a * p + b] = Cell::TrainRight.symbol();
+    }
+    for &(a, b) in &operands.test {
+        grid[a * p + b] = Cell::TestWrong.symbol();
+    }
+    let k = (p - 1) / 2;
+    Snapshot {
+        step,
+        frequencies: (0..k).map(|_| 1.0 / k as f64).collect(),
+        answers: grid.into_iter().collect(),
+    }
+}
+
+fn run_with_learned() -> RunRecord {
+    let run = sample_run();
+    let learned = vec![sample_snapshot(&run, 0), sample_snapshot(&run, 500)];
+    run.with_learned(learned)
+}
+
+#[test]
+fn a_run_with_what_it_learned_round_trips_and_names_its_fields() {
+    let run = run_with_learned();
+    let json = record::to_json(&run);
+    assert_eq!(record::load(&json).unwrap(), Loaded::Run(Box::new(run)));
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let snapshot = &json["learned"][1];
+    assert_eq!(snapshot["step"], 500);
+    assert_eq!(snapshot["frequencies"].as_array().unwrap().len(), 23);
+    assert_eq!(snapshot["answers"].as_str().unwrap().len(), 47 * 47);
+}
+
+/// Files written before `learned` existed load unchanged, and write back without it.
+#[test]
+fn every_committed_result_loads_without_learned() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/results");
+    let mut files = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let loaded = record::load(&std::fs::read_to_string(&path).unwrap())
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        for run in loaded.runs() {
+            assert!(run.learned.is_empty());
+            assert!(!record::to_json(run).contains("\"learned\""));
+        }
+        files += 1;
+    }
+    assert!(files >= 5, "{files} result files");
+}
+
+#[test]
+fn a_malformed_learned_history_is_refused_with_a_reason() {
+    let refused = |change: &dyn Fn(&mut RunRecord)| -> String {
+        let mut run = run_with_learned();
+        change(&mut run);
+        record::load(&record::to_json(&run))
+            .unwrap_err()
+            .to_string()
+    };
+    let error = refused(&|run| run.learned[1].step = 550);
+    assert!(error.contains("steps of the history"), "{error}");
+    let error = refused(&|run| run.learned.swap(0, 1));
+    assert!(error.contains("must increase"), "{error}");
+    let error = refused(&|run| {
+        run.learned[0].frequencies.pop();
+    });
+    assert!(error.contains("expected 23 frequency shares"), "{error}");
+    let error = refused(&|run| run.learned[0].frequencies[3] = 1.5);
+    assert!(error.contains("in [0, 1]"), "{error}");
+    let mut run = run_with_learned();
+    run.learned[0].frequencies[3] = f64::NAN;
+    assert!(matches!(
+        run.check(),
+        Err(record::RunError::LearnedFrequencies {
+            step: 0,
+            expected: 23
+        })
+    ));
+    let error = refused(&|run| run.learned[0].answers.push('.'));
+    assert!(error.contains("2210 cells, not p² = 2209"), "{error}");
+    let error = refused(&|run| run.learned[0].answers.replace_range(0..1, "x"));
+    assert!(
+        error.contains("'x' is not an answer-grid symbol"),
+        "{error}"
+    );
+    let error = refused(&|run| {
+        let at = run.learned[0].answers.find('.').unwrap();
+        run.learned[0].answers.replace_range(at..at + 1, "t");
+    });
+    assert!(error.contains("601 training and 553 test cells"), "{error}");
+    let error = refused(&|run| run.config = common::tiny_imdb(600, 1000));
+    assert!(error.contains("modular-arithmetic runs only"), "{error}");
 }

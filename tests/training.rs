@@ -115,7 +115,7 @@ fn a_run_driven_piecewise_equals_the_run_trained_in_one_go() {
         run.train(slices.next().unwrap());
         if run.steps_until_eval() == 0 {
             let progress = pollster::block_on(run.evaluate()).unwrap();
-            assert!(matches!(progress, Progress::Evaluated(_)));
+            assert!(matches!(progress, Progress::Evaluated(..)));
         }
     }
     let steps: Vec<usize> = run.history().iter().map(|p| p.step).collect();

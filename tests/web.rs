@@ -72,6 +72,34 @@ async fn the_gpt_trains_on_webgpu_like_on_the_cpu() {
     same_trajectory(config, &data, 60, 0.7).await;
 }
 
+/// What the GPT learned (answer grid, Fourier spectrum of its embedding) comes back in the
+/// same async readback on WebGPU as on the CPU.
+#[wasm_bindgen_test]
+async fn what_the_gpt_learned_reads_back_on_webgpu_like_on_the_cpu() {
+    let device = webgpu().await;
+    let mut config = tiny_modular(11, 60, 30);
+    config.optimizer.lr = 3e-3;
+    let data = data::dataset(&config, None).unwrap();
+    let mut gpu = Trainer::<Autodiff<Wgpu>>::new(config.clone(), &data, &device).unwrap();
+    let mut cpu = Trainer::<Autodiff<NdArray>>::new(config, &data, &Default::default()).unwrap();
+    gpu.train_steps(30);
+    cpu.train_steps(30);
+    let gpu = gpu.evaluate().read_all().await.unwrap().learned.unwrap();
+    let cpu = cpu.evaluate().read_all().await.unwrap().learned.unwrap();
+    // The same pairs in the same cells; a near-tie may round to another answer.
+    assert_eq!(gpu.answers.to_lowercase(), cpu.answers.to_lowercase());
+    let differ = gpu
+        .answers
+        .chars()
+        .zip(cpu.answers.chars())
+        .filter(|(g, c)| g != c)
+        .count();
+    assert!(differ <= 3, "{} vs {}", gpu.answers, cpu.answers);
+    for (g, c) in gpu.frequencies.iter().zip(&cpu.frequencies) {
+        assert!((g - c).abs() < 1e-3, "{gpu:?} vs {cpu:?}");
+    }
+}
+
 #[wasm_bindgen_test]
 async fn the_bert_trains_on_webgpu_like_on_the_cpu() {
     let corpus = ImdbCorpus::from_bundle(

@@ -31,9 +31,19 @@ pub fn Explanation() -> impl IntoView {
                 shaped and coloured by regime) and the paper's steps-to-generalize (squares). The "<strong>"critical data size"</strong>"
                 (CDS, dashed line) is the smallest N whose test accuracy reaches the task's threshold (95% on modular arithmetic). Watch the weight norm:
                 weight decay pulls it towards the region where the generalizing solution lives."</p>
+            <p>"On modular arithmetic you can see "<strong>"what the model learned"</strong>". A model that groks
+                a + b mod p represents each number as waves, cos(2πka/p) and sin(2πka/p), for a few "<em>"key
+                frequencies"</em>" k (Nanda et al. 2023): the Fourier chart shows how the token embedding's power
+                spreads over k, first evenly, then gathered on a handful. The answer grid shows every pair (a, b):
+                light cells are training pairs, dark cells test pairs, blue right and red wrong. Memorization turns
+                the light cells blue; grokking, much later, the dark ones. Drag the "<strong>"step scrubber"</strong>"
+                or press Replay to watch it happen. The "<strong>"model-wise map"</strong>" repeats the experiment at
+                several widths: larger models need more data before they generalize."</p>
             <p class="cite">"Xuekai Zhu, Yao Fu, Bowen Zhou, Zhouhan Lin. "<em>"Critical Data Size of Language
                 Models from a Grokking Perspective."</em>" arXiv:2401.10463, 2024. Grokking was named by Power et
-                al. (2022); the weight-norm picture is Liu, Michaud & Tegmark's Omnigrok (2022). Training runs
+                al. (2022); the weight-norm picture is Liu, Michaud & Tegmark's Omnigrok (2022); the Fourier
+                picture is Nanda, Chan, Lieberum, Smith & Steinhardt's "<em>"Progress measures for grokking via
+                mechanistic interpretability"</em>" (2023). Training runs
                 in your browser with "<a href="https://burn.dev">"burn"</a>" on WebGPU."</p>
             <p class="cite" id="imdb-citation">"IMDB reviews: Andrew L. Maas, Raymond E. Daly, Peter T. Pham, Dan Huang,
                 Andrew Y. Ng, Christopher Potts. "<em>"Learning Word Vectors for Sentiment Analysis."</em>" ACL-HLT 2011

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use crate::charts::curves::Curves;
+use crate::charts::learned::LearnedViews;
 use crate::charts::model_map::{self, ModelMap};
 use crate::charts::phase::PhaseDiagram;
 use crate::controls::{Presets, SettingsForm, SizeSlider, Transport};
@@ -183,8 +184,9 @@ pub fn App() -> impl IntoView {
             <section class="plots">
                 <Show when=move || rest.get()>
                     <PhaseDiagram lab />
-                    <Scrubber lab />
                     <Curves lab />
+                    <Scrubber lab />
+                    <LearnedViews lab />
                     <ModelMap lab />
                     <ChartExports />
                 </Show>
@@ -439,6 +441,8 @@ fn ChartExports() -> impl IntoView {
         ("chart-accuracy", "accuracy"),
         ("chart-loss", "loss"),
         ("chart-norm", "weight norm"),
+        ("chart-fourier", "frequencies"),
+        ("chart-answers", "answer grid"),
         ("chart-model-wise", "model-wise map"),
     ];
     view! {

@@ -292,11 +292,14 @@ impl Workers {
         let mut step = 0;
         for (key, report) in keys.iter().zip(reports) {
             match report {
-                Some(Report::Point(point)) => {
+                Some(Report::Point(point, learned)) => {
                     step = point.step;
                     lab.update_run(key, |run| {
                         if run.history.last().is_none_or(|last| last.step < point.step) {
                             run.history.push(point);
+                            if let Some(snapshot) = learned {
+                                run.learned.push(snapshot);
+                            }
                         }
                     });
                 }

@@ -4,6 +4,7 @@
 //! models and optimizers) and nothing else. The page names batches ([`JobId`]); a worker
 //! trains one at a time, keeps the others parked, and answers every command it acts on.
 
+use grokking_lab::learned::Snapshot;
 use grokking_lab::{EvalPoint, ExperimentConfig};
 use serde::{Deserialize, Serialize};
 
@@ -59,10 +60,13 @@ impl DeviceInfo {
 }
 
 /// What an evaluation found for one run of a batch.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Report {
-    Point(EvalPoint),
-    Diverged { step: usize },
+    /// A new evaluation, and what the model learned by then (modular tasks).
+    Point(EvalPoint, Option<Snapshot>),
+    Diverged {
+        step: usize,
+    },
 }
 
 /// Why a batch stopped training.
@@ -181,7 +185,14 @@ mod tests {
         let evaluated = FromWorker::Evaluated {
             job: 3,
             reports: vec![
-                Some(Report::Point(point)),
+                Some(Report::Point(
+                    point,
+                    Some(Snapshot {
+                        step: 20,
+                        frequencies: vec![0.5, 0.5],
+                        answers: "TtEe.TtEe.TtEe.TtEe.TtEe.".into(),
+                    }),
+                )),
                 None,
                 Some(Report::Diverged { step: 7 }),
             ],

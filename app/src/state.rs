@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use grokking_lab::analysis::RunView;
 use grokking_lab::config::RunKey;
+use grokking_lab::learned::SnapshotHistory;
 use grokking_lab::record::{RunMeta, RunRecord};
 use grokking_lab::trainer::batch_shape;
 use grokking_lab::{EvalPoint, ExperimentConfig};
@@ -32,6 +33,8 @@ impl RunStatus {
 pub struct RunEntry {
     pub config: ExperimentConfig,
     pub history: Vec<EvalPoint>,
+    /// What the model learned, thinned as the run format keeps it (modular tasks).
+    pub learned: SnapshotHistory,
     pub status: RunStatus,
     pub meta: RunMeta,
 }
@@ -41,6 +44,7 @@ impl RunEntry {
         Self {
             config,
             history: Vec::new(),
+            learned: SnapshotHistory::default(),
             status: RunStatus::Queued,
             meta: RunMeta::default(),
         }
@@ -51,9 +55,14 @@ impl RunEntry {
             Some(step) => RunStatus::Diverged { step },
             None => RunStatus::Done,
         };
+        let mut learned = SnapshotHistory::default();
+        for snapshot in record.learned {
+            learned.push(snapshot);
+        }
         Self {
             config: record.config,
             history: record.history,
+            learned,
             status,
             meta: record.meta,
         }
@@ -79,12 +88,14 @@ impl RunEntry {
 
     pub fn record(&self) -> Option<RunRecord> {
         self.is_complete().then(|| {
-            RunRecord::new(
+            let mut record = RunRecord::new(
                 self.config.clone(),
                 self.history.clone(),
                 self.diverged_at(),
                 self.meta.clone(),
-            )
+            );
+            record.learned = self.learned.snapshots().to_vec();
+            record
         })
     }
 }

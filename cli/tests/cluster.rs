@@ -133,6 +133,12 @@ fn planned_tasks_merged_equal_a_local_sweep_and_nothing_is_lost_or_mixed() {
             assert!((a.train_loss - b.train_loss).abs() < 1e-6, "{a:?} vs {b:?}");
             assert_eq!(a.test_acc, b.test_acc);
         }
+        // What each run learned travels through run files and the merge too.
+        assert!(!m.learned.is_empty());
+        assert_eq!(m.learned.len(), l.learned.len());
+        for (a, b) in m.learned.iter().zip(&l.learned) {
+            assert_eq!((a.step, &a.answers), (b.step, &b.answers));
+        }
     }
 
     // A result of another plan in the same directory is refused, by name.

@@ -43,6 +43,8 @@ pub struct Dataset {
     /// The token that fills sequences up to `seq_len`, if the task pads: models must not
     /// attend to it. The model learns this from here, never from a tokenizer.
     pub padding: Option<u32>,
+    /// Modular arithmetic: the `(a, b)` of every row. `None` for IMDB.
+    pub operands: Option<modular::Operands>,
 }
 
 /// Checks a configuration against the limits and, for IMDB, against the bundled reviews

@@ -58,6 +58,16 @@ fn all_pairs(operation: Operation, p: usize) -> Vec<(usize, usize)> {
 /// `(a, b)` operand pairs.
 pub type Pairs = Vec<(usize, usize)>;
 
+/// The `(a, b)` of every row of a modular dataset's splits (`train[i]` is row `i` of the
+/// training split), whichever form the sequences take: what a per-pair view of the
+/// model's answers needs, since the token layout is the model's business.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operands {
+    pub modulus: usize,
+    pub train: Pairs,
+    pub test: Pairs,
+}
+
 /// The task's pairs, shuffled by `seed`, cut into (training pool, test set).
 pub fn pool_and_test(config: &ModularConfig, seed: u64) -> (Pairs, Pairs) {
     let mut pairs = all_pairs(config.operation, config.modulus);
@@ -119,6 +129,11 @@ pub fn dataset(config: &ModularConfig, arch: GptArch, subsets: Subsets, seed: u6
         vocab_size,
         n_classes,
         padding: None,
+        operands: Some(Operands {
+            modulus: p,
+            train,
+            test,
+        }),
     }
 }
 
@@ -156,6 +171,24 @@ mod tests {
         for i in 0..30 {
             let (s, l) = (short.train.sequence(i), long.train.sequence(i));
             assert_eq!((s[0], s[1]), (l[0], l[2]));
+        }
+    }
+
+    #[test]
+    fn operands_name_the_pair_of_every_row_in_both_formats() {
+        for arch in GptArch::ALL {
+            let data = dataset(&config(30), arch, Subsets::Nested, 2);
+            let operands = data.operands.as_ref().expect("modular data has operands");
+            assert_eq!(operands.modulus, 11);
+            for (split, pairs) in [(&data.train, &operands.train), (&data.test, &operands.test)] {
+                assert_eq!(split.len(), pairs.len());
+                for (i, &(a, b)) in pairs.iter().enumerate() {
+                    let row = split.sequence(i);
+                    let b_at = if arch == GptArch::PreLn { 1 } else { 2 };
+                    assert_eq!((row[0] as usize, row[b_at] as usize), (a, b));
+                    assert_eq!(split.labels[i] as usize, (a + b) % 11);
+                }
+            }
         }
     }
 

@@ -149,6 +149,11 @@ impl<B: Backend> Gpt<B> {
         }
     }
 
+    /// Every run's token embedding table, `[R, vocab, d]`: row `i` embeds token `i`.
+    pub fn token_table(&self) -> Tensor<B, 3> {
+        self.tokens.weight.val()
+    }
+
     /// Answer logits `[R, batch, n_classes]` for sequences `[R, batch, seq]`, read at the
     /// last position (tied head: `n_classes` is the vocabulary).
     pub fn forward(&self, tokens: Tensor<B, 3, Int>) -> Tensor<B, 3> {

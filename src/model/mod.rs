@@ -66,6 +66,15 @@ impl<B: Backend> Classifier<B> {
         model.map(&mut SeededInit::new(seeds))
     }
 
+    /// The GPT's token embedding tables, `[R, vocab, d]` (what a Fourier view of the
+    /// modular tasks reads); `None` for the encoder.
+    pub fn token_embedding(&self) -> Option<Tensor<B, 3>> {
+        match self {
+            Self::Gpt(model) => Some(model.token_table()),
+            Self::Bert(_) => None,
+        }
+    }
+
     /// Class logits `[R, batch, n_classes]` for sequences `[R, batch, seq_len]`.
     pub fn forward(&self, input: Batch<B>) -> Tensor<B, 3> {
         match self {

@@ -228,10 +228,61 @@ await scenario("reference-before-training", [], async (page) => {
   const regimes = await page.$$eval("#chart-phase .phase-reference", (dots) => dots.map((d) => d.dataset.regime));
   assert.ok(["insufficiency", "sufficiency", "surplus"].every((r) => regimes.includes(r)), `all three regimes: ${regimes}`);
   assert.match(await text(page, "#chart-phase .phase-reference-label title"), /grokking sweep/);
+  // The slider's size shows the reference run's curves (dashed), and the scrubber replays it.
+  await page.waitForFunction(() => /train acc \(CLI\)/.test(document.querySelector("#chart-accuracy").getAttribute("aria-label")), null, { timeout: MINUTE });
+  assert.match(await text(page, "#scrub-step"), /latest: step 6000 \(the CLI's reference run/);
+  await page.locator("#scrubber").fill("4");
+  assert.match(await text(page, "#scrub-step"), /^step 200 of 6000/);
+  assert.match(await page.getAttribute("#chart-accuracy", "aria-label"), /at step 200\b/);
+  await page.click("#scrub-latest");
+  assert.match(await text(page, "#scrub-step"), /^latest: step 6000/);
   // Another preset, another reference; changing a setting leaves no preset and no reference.
   await page.fill("#modulus", "41");
   await page.press("#modulus", "Enter");
   await page.waitForFunction(() => document.querySelectorAll("#chart-phase .phase-reference").length === 0, null, { timeout: MINUTE });
+});
+
+await scenario("learned-views-scrubber", [], async (page) => {
+  // What a tiny modular run learned: its embedding's Fourier spectrum and its answer grid,
+  // live, then replayed with the step scrubber.
+  await page.goto(`${site.url}#${TINY}&n=60`);
+  await waitForDevice(page, "cpu-wasm");
+  assert.match(await text(page, "#chart-answers"), /Train this size/);
+  await page.click("#play");
+  await waitForTrained(page, 2);
+  // a + b mod 11: frequencies 1 … 5, one bar each; the grid holds all 121 pairs.
+  assert.equal(await page.locator("#chart-fourier .fourier-bar").count(), 5);
+  const shares = await page.$$eval("#chart-fourier .fourier-bar", (bars) => bars.map((b) => Number(b.dataset.share)));
+  assert.ok(Math.abs(shares.reduce((a, b) => a + b, 0) - 1) < 0.01, `the shares sum to 1: ${shares}`);
+  const counts = async () => Object.fromEntries(await page.$$eval("#chart-answers .answer-count", (ts) => ts.map((t) => [t.dataset.cell, Number(t.textContent.split(": ").pop())])));
+  const latest = await counts();
+  assert.equal(Object.values(latest).reduce((a, b) => a + b, 0), 121, `every pair of the grid: ${JSON.stringify(latest)}`);
+  assert.equal(latest.T + latest.t, 60, "N = 60 training cells");
+  // The grid agrees with the accuracies the evaluation measured at the same step.
+  const label = await page.getAttribute("#chart-accuracy", "aria-label");
+  const [, trainAcc] = label.match(/train acc ([\d.]+) at step 200/);
+  const [, testAcc] = label.match(/test acc ([\d.]+) at step 200/);
+  assert.ok(Math.abs(latest.T / 60 - Number(trainAcc)) < 0.001, `training cells right ${latest.T}/60 = train acc ${trainAcc}`);
+  assert.ok(Math.abs(latest.E / (latest.E + latest.e) - Number(testAcc)) < 0.001, `test cells right ${latest.E}/${latest.E + latest.e} = test acc ${testAcc}`);
+  const fourierAtEnd = await page.getAttribute("#chart-fourier", "aria-label");
+  // The scrubber back to the first evaluation (step 20 with eval-start=even): the barely
+  // trained model answers fewer training pairs.
+  await page.locator("#scrubber").fill("0");
+  assert.match(await text(page, "#scrub-step"), /^step 20 of 200/);
+  const start = await counts();
+  assert.ok(start.T < latest.T, `step 20 answers fewer training pairs: ${start.T} < ${latest.T}`);
+  assert.match(await page.getAttribute("#chart-fourier", "aria-label"), /at step 20:/);
+  assert.match(await page.getAttribute("#chart-accuracy", "aria-label"), /train acc [\d.]+ at step 20,/, "the curves end at the scrubber's step");
+  assert.notEqual(await page.getAttribute("#chart-fourier", "aria-label"), fourierAtEnd);
+  // Replay runs through the evaluations and ends on the latest again.
+  await page.click("#replay");
+  await page.waitForFunction(() => /^step \d+ of 200/.test(document.querySelector("#scrub-step").textContent), null, { timeout: MINUTE });
+  await page.waitForFunction(() => /^latest: step 200/.test(document.querySelector("#scrub-step").textContent), null, { timeout: MINUTE });
+  assert.deepEqual(await counts(), latest);
+  // The exported run keeps what it learned (the run format's optional `learned`).
+  const sweep = await exportedSweep(page);
+  const run = sweep.runs.find((r) => r.config.task.train_size === 60);
+  assert.ok(run.learned.length > 1 && run.learned.at(-1).answers.length === 121, "learned[] in the export");
 });
 
 await scenario("sub-path-keys-present", [], async (page) => {

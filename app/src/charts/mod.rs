@@ -2,6 +2,7 @@
 //! PNG looks like the page.
 
 pub mod curves;
+pub mod learned;
 pub mod line;
 pub mod model_map;
 pub mod phase;

@@ -333,9 +333,9 @@ async fn advance<B: AutodiffBackend>(
         .into_iter()
         .zip(&job.replay_until)
         .map(|(progress, &kept)| match progress? {
-            Progress::Evaluated(point) => {
+            Progress::Evaluated(point, learned) => {
                 step = point.step;
-                (point.step > kept).then_some(Report::Point(point))
+                (point.step > kept).then_some(Report::Point(point, learned))
             }
             Progress::Diverged { step } => Some(Report::Diverged { step }),
         })

@@ -145,6 +145,7 @@ impl ImdbCorpus {
             vocab_size: config.vocab_size,
             n_classes: 2,
             padding: Some(u32::from(PAD)),
+            operands: None,
         })
     }
 }
