@@ -3,7 +3,8 @@
 // What it keeps. When it installs, every file of this build (the page, both wasm bundles
 // and their JS, the worker's loader, CSS, icon, reference results) is fetched into one
 // cache; the IMDB reviews (data/, 1.2 MB, fetched only when an IMDB run starts) join it the
-// first time they are downloaded. Every file is checked against the SHA-256 the build
+// first time they are downloaded — the whole folder at once, when any file of it is first
+// asked for (the training worker may have fetched the others before this worker took over). Every file is checked against the SHA-256 the build
 // recorded before it is kept: the cache never holds an error page, a truncated body or a
 // file of another deployment (a body that fails reaches the app as before, whose own checks
 // and download timeout report it; it is just not kept).
@@ -60,7 +61,7 @@ if (BUILD === null) {
     if (request.mode === "navigate" && path === "") path = "index.html";
     const sha = FILES.get(path);
     if (sha === undefined) return; // not this build's: the browser fetches it as usual
-    event.respondWith(answer(event, CACHE, new URL(path, scope).href, sha));
+    event.respondWith(answer(event, CACHE, path, sha));
   });
 
   async function install(name) {
@@ -81,16 +82,31 @@ if (BUILD === null) {
     }));
   }
 
-  async function answer(event, name, url, sha) {
+  async function answer(event, name, path, sha) {
+    const url = new URL(path, scope).href;
     const cache = await caches.open(name);
     const cached = await cache.match(url);
     if (cached) return cached;
     const response = await fetch(event.request);
     if (response.status === 200) {
       // Kept once it has arrived whole and checked; never an error (404, 5xx, a wrong body).
-      event.waitUntil(keep(cache, url, response.clone(), sha).catch(() => {}));
+      const kept = keep(cache, url, response.clone(), sha).catch(() => {});
+      // An on-demand bundle is kept whole: the training worker may have fetched some of
+      // its files past this service worker (it can start before the worker takes over the
+      // first visit's tab), and half a bundle cannot train offline.
+      event.waitUntil(path.startsWith(ON_DEMAND) ? kept.then(() => keepSiblings(cache, path)) : kept);
     }
     return response;
+  }
+
+  /// Fetches and keeps the files of `path`'s folder that the cache lacks.
+  async function keepSiblings(cache, path) {
+    const folder = path.slice(0, path.lastIndexOf("/") + 1);
+    await Promise.all(BUILD.files.filter(([other]) => other !== path && other.startsWith(folder)).map(async ([other, sha]) => {
+      const url = new URL(other, scope).href;
+      if (await cache.match(url)) return;
+      await keep(cache, url, await fetch(url, { cache: "no-cache" }), sha).catch(() => {});
+    }));
   }
 }
 

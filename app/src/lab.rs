@@ -32,10 +32,12 @@ fn apply_hash(lab: &Lab, hash: &str) {
     let url::Decoded {
         settings,
         selected,
+        present,
         ignored,
     } = url::decode(hash);
     let selected = selected.unwrap_or_else(|| settings.middle_size());
     lab.show(settings, Some(selected));
+    lab.present.set(present);
     if !ignored.is_empty() {
         let list: Vec<String> = ignored.iter().map(ToString::to_string).collect();
         lab.notify(
@@ -56,7 +58,10 @@ pub fn App() -> impl IntoView {
     // The link always describes what is on screen.
     let last_hash = StoredValue::new(String::new());
     Effect::new(move |_| {
-        let hash = lab.settings.with(|s| url::encode(s, lab.selected.get()));
+        let mut hash = lab.settings.with(|s| url::encode(s, lab.selected.get()));
+        if lab.present.get() {
+            hash.push_str(&format!("&{}=1", url::PRESENT_KEY));
+        }
         last_hash.set_value(hash.clone());
         if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
             let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("#{hash}")));

@@ -337,6 +337,11 @@ await scenario("sub-path-keys-present", [], async (page) => {
     assert.equal(await page.isVisible(".settings"), false, "the setup is hidden");
     assert.equal(await page.getAttribute("#present", "aria-pressed"), "true");
     assert.ok(await phaseWidth() > before * 1.4, `the phase diagram grows: ${before} → ${await phaseWidth()}`);
+    // The link carries it: a teacher's link opens straight in projector mode.
+    assert.match(page.url(), /&present=1$/);
+    await page.reload();
+    await page.waitForSelector("body.present");
+    await waitForDevice(page, "cpu-wasm");
     await page.keyboard.press("Escape");
     await page.waitForSelector("body:not(.present)");
     assert.equal(await page.isVisible(".settings"), true);
@@ -536,7 +541,9 @@ await scenario("offline-reload-trains", [], async (page) => {
   await waitForTrained(page, 2, 3 * MINUTE);
   await page.waitForFunction(async () => {
     const name = (await caches.keys()).find((n) => n.startsWith("grokking-lab "));
-    return (await (await caches.open(name)).match("data/imdb/reviews.bin")) !== undefined;
+    const cache = await caches.open(name);
+    const files = ["data/imdb/reviews.bin", "data/imdb/vocab.txt"];
+    return (await Promise.all(files.map((f) => cache.match(f)))).every((r) => r !== undefined);
   }, null, { timeout: MINUTE, polling: 200 });
   metrics.offline_cached_files = (await kept()).length;
 

@@ -14,6 +14,8 @@ use super::{BATCH_RUNS_KEY, LabSettings, SEEDS_KEY, SIZES_KEY, WORKERS_KEY};
 const SELECTED_KEY: &str = "n";
 /// Names the base the other values apply to (optional; the task's default otherwise).
 const PRESET_KEY: &str = "preset";
+/// Opens the lab in projector mode (`present=1`): a teacher's link straight to the big view.
+pub const PRESENT_KEY: &str = "present";
 
 /// Keys of links made before the settings table, and what they mean now.
 const LEGACY_KEYS: &[(&str, &str)] = &[
@@ -49,6 +51,8 @@ pub struct Decoded {
     pub settings: LabSettings,
     /// The slider's size, if the link names one of the sizes.
     pub selected: Option<usize>,
+    /// Projector mode (`present=1`).
+    pub present: bool,
     pub ignored: Vec<Ignored>,
 }
 
@@ -108,11 +112,20 @@ pub fn decode(hash: &str) -> Decoded {
     };
     let mut settings = LabSettings::from_preset(preset);
     let mut selected = None;
+    let mut present = false;
     // The task first: it decides which other settings apply.
     let (tasks, others): (Vec<_>, Vec<_>) = pairs.iter().partition(|(k, _)| k == "task");
     for (key, value) in tasks.into_iter().chain(others) {
         let result = match key.as_str() {
             PRESET_KEY => Ok(()),
+            PRESENT_KEY => match value.as_str() {
+                "1" | "true" | "" => {
+                    present = true;
+                    Ok(())
+                }
+                "0" | "false" => Ok(()),
+                _ => Err("present=1 opens the projector mode, present=0 does not".into()),
+            },
             "task" if (value == "imdb") != preset.is_imdb() => Err(format!(
                 "the “{}” preset is for {}",
                 preset.label,
@@ -163,6 +176,7 @@ pub fn decode(hash: &str) -> Decoded {
     Decoded {
         settings,
         selected,
+        present,
         ignored,
     }
 }
@@ -218,6 +232,17 @@ fn percent_decode(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_link_can_open_the_projector_mode_and_a_bad_value_is_reported() {
+        assert!(decode("modulus=47&present=1").present);
+        assert!(!decode("modulus=47").present);
+        assert!(!decode("present=0").present);
+        let bad = decode("present=maybe");
+        assert!(!bad.present);
+        assert_eq!(bad.ignored.len(), 1);
+        assert_eq!(bad.ignored[0].key, PRESENT_KEY);
+    }
     use crate::settings::tests::random_settings;
     use grokking_lab::rng::SplitMix64;
 
