@@ -104,15 +104,7 @@ fn as_a_model_groks_its_key_frequencies_stand_out_and_test_pairs_turn_right() {
 /// Run `r` of a batch learns what it learns alone: the same grids, the same spectrum.
 #[test]
 fn each_run_of_a_batch_learns_what_it_learns_alone() {
-    let mut configs = Vec::new();
-    for (n, seed, alpha) in [(30, 0, 1.0), (60, 0, 2.0), (45, 1, 1.0)] {
-        let mut config = tiny_modular(11, n, 60);
-        config.optimizer.lr = 3e-3;
-        config.training.eval_every = 20;
-        config.seed = seed;
-        config.grokking.alpha = alpha;
-        configs.push(config);
-    }
+    let configs = common::mixed_batch();
     let data: Vec<Dataset> = common::datasets(&configs, None);
     let data: Vec<&Dataset> = data.iter().collect();
     let device = Default::default();

@@ -7,8 +7,8 @@ mod common;
 use burn::backend::wgpu::{RuntimeOptions, WgpuDevice, graphics::WebGpu, init_setup_async};
 use burn::backend::{Autodiff, NdArray, Wgpu};
 use common::{
-    assert_same_trajectories, batched_histories, datasets, single_histories, tiny_imdb,
-    tiny_modular,
+    assert_same_trajectories, batched_histories, datasets, mixed_batch, single_histories,
+    tiny_imdb, tiny_modular,
 };
 use grokking_lab::data::imdb::ImdbCorpus;
 use grokking_lab::data::{self, Dataset};
@@ -124,15 +124,7 @@ async fn the_bert_trains_on_webgpu_like_on_the_cpu() {
 #[wasm_bindgen_test]
 async fn batched_runs_on_webgpu_follow_their_single_runs() {
     let device = webgpu().await;
-    let mut configs = Vec::new();
-    for (n, seed, alpha) in [(30, 0, 1.0), (60, 0, 2.0), (45, 1, 1.0)] {
-        let mut config = tiny_modular(11, n, 60);
-        config.optimizer.lr = 3e-3;
-        config.training.eval_every = 20;
-        config.seed = seed;
-        config.grokking.alpha = alpha;
-        configs.push(config);
-    }
+    let configs = mixed_batch();
     let data = datasets(&configs, None);
     let data: Vec<&Dataset> = data.iter().collect();
     let single = single_histories::<Autodiff<Wgpu>>(&configs, &data, &device).await;

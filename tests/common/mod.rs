@@ -8,6 +8,22 @@ use grokking_lab::presets;
 pub type Cpu = burn::backend::NdArray;
 pub type CpuAutodiff = burn::backend::Autodiff<Cpu>;
 
+/// Three tiny a + b mod 11 runs that differ in what a batch may mix (N, seed, α): the
+/// batched-equals-alone tests' case, 60 steps.
+pub fn mixed_batch() -> Vec<ExperimentConfig> {
+    [(30, 0, 1.0), (60, 0, 2.0), (45, 1, 1.0)]
+        .into_iter()
+        .map(|(n, seed, alpha)| {
+            let mut config = tiny_modular(11, n, 60);
+            config.optimizer.lr = 3e-3;
+            config.training.eval_every = 20;
+            config.seed = seed;
+            config.grokking.alpha = alpha;
+            config
+        })
+        .collect()
+}
+
 /// A model small enough to train in a second on the CPU.
 pub fn tiny_modular(modulus: usize, train_size: usize, steps: usize) -> ExperimentConfig {
     let mut config = presets::PAPER.config(train_size);

@@ -130,13 +130,31 @@ fn FourierChart(snapshot: Memo<Option<Snapshot>>) -> impl IntoView {
             }
         })
     };
+    frame(
+        "chart-fourier",
+        "What it learned: Fourier frequencies",
+        "Train this size to see its embedding's frequencies.",
+        label,
+        bars,
+    )
+}
+
+/// A learned view's `<svg>`: its id, title and accessible label, and `body`, or `empty` while
+/// there is nothing to draw.
+fn frame(
+    id: &'static str,
+    title: &'static str,
+    empty: &'static str,
+    label: impl Fn() -> String + Send + Sync + 'static,
+    body: impl Fn() -> Option<AnyView> + Send + Sync + 'static,
+) -> impl IntoView {
     view! {
-        <svg id="chart-fourier" class="chart" viewBox=format!("0 0 {WIDTH} {HEIGHT}") font-family=FONT
+        <svg id=id class="chart" viewBox=format!("0 0 {WIDTH} {HEIGHT}") font-family=FONT
             xmlns="http://www.w3.org/2000/svg" role="img" aria-label=label>
             <rect x="0" y="0" width=WIDTH height=HEIGHT fill="white" />
-            <text x=LEFT y="16" font-size="12" font-weight="600" fill="#222">"What it learned: Fourier frequencies"</text>
-            {move || bars().unwrap_or_else(|| view! {
-                <text x=WIDTH / 2.0 y=HEIGHT / 2.0 text-anchor="middle" font-size="11" fill="#777">"Train this size to see its embedding's frequencies."</text>
+            <text x=LEFT y="16" font-size="12" font-weight="600" fill="#222">{title}</text>
+            {move || body().unwrap_or_else(|| view! {
+                <text x=WIDTH / 2.0 y=HEIGHT / 2.0 text-anchor="middle" font-size="11" fill="#777">{empty}</text>
             }.into_any())}
         </svg>
     }
@@ -220,16 +238,13 @@ fn AnswerGrid(snapshot: Memo<Option<Snapshot>>) -> impl IntoView {
             ),
         })
     };
-    view! {
-        <svg id="chart-answers" class="chart" viewBox=format!("0 0 {WIDTH} {HEIGHT}") font-family=FONT
-            xmlns="http://www.w3.org/2000/svg" role="img" aria-label=label>
-            <rect x="0" y="0" width=WIDTH height=HEIGHT fill="white" />
-            <text x=LEFT y="16" font-size="12" font-weight="600" fill="#222">"What it learned: the answer grid a ∘ b"</text>
-            {move || grid().unwrap_or_else(|| view! {
-                <text x=WIDTH / 2.0 y=HEIGHT / 2.0 text-anchor="middle" font-size="11" fill="#777">"Train this size to see which pairs it answers."</text>
-            }.into_any())}
-        </svg>
-    }
+    frame(
+        "chart-answers",
+        "What it learned: the answer grid a ∘ b",
+        "Train this size to see which pairs it answers.",
+        label,
+        grid,
+    )
 }
 
 #[cfg(test)]
