@@ -18,8 +18,38 @@ pub struct ExperimentConfig {
     /// existed, which all used nested subsets).
     #[serde(default, skip_serializing_if = "Subsets::is_nested")]
     pub subsets: Subsets,
-    /// Seeds the data split, the training subset, the initialisation and the batch order.
+    /// Whether the train/test split follows the seed (absent in files written before it
+    /// existed, which all drew one split per seed).
+    #[serde(default, skip_serializing_if = "SplitDraw::is_per_seed")]
+    pub split: SplitDraw,
+    /// Seeds the training subset, the initialisation and the batch order (and the data
+    /// split, where [`SplitDraw::PerSeed`]).
     pub seed: u64,
+}
+
+/// How the train/test split (modular: pool and test pairs; IMDB: the test subset) is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SplitDraw {
+    /// Each seed draws its own split: seeds vary the test set too. Our earlier choice.
+    #[default]
+    PerSeed,
+    /// One split (seed 0's) for every seed, as the authors' scripts do: seeds vary only the
+    /// subset, the initialisation and the batch order.
+    Shared,
+}
+
+impl SplitDraw {
+    pub fn is_per_seed(&self) -> bool {
+        *self == Self::PerSeed
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::PerSeed => "per-seed",
+            Self::Shared => "shared",
+        }
+    }
 }
 
 /// How the training subsets of one sweep's sizes are drawn from the pool.
@@ -363,6 +393,14 @@ impl ExperimentConfig {
         match &self.task {
             TaskConfig::ModularArithmetic(task) => Some(task.pool_size()),
             TaskConfig::Imdb(_) => None,
+        }
+    }
+
+    /// The seed that draws the train/test split (see [`SplitDraw`]).
+    pub fn split_seed(&self) -> u64 {
+        match self.split {
+            SplitDraw::PerSeed => self.seed,
+            SplitDraw::Shared => 0,
         }
     }
 

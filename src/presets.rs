@@ -7,7 +7,7 @@
 
 use crate::config::{
     EvalStart, ExperimentConfig, GptArch, GrokkingConfig, ImdbConfig, ModelConfig, ModularConfig,
-    Operation, OptimizerConfig, Subsets, TaskConfig, TrainingConfig,
+    Operation, OptimizerConfig, SplitDraw, Subsets, TaskConfig, TrainingConfig,
 };
 use crate::data::imdb::bundled_manifest;
 
@@ -78,7 +78,9 @@ fn paper_modular() -> ExperimentConfig {
             // what it meant to them where memorization and early generalization happen.
             eval_start: EvalStart::Dense,
         },
-        subsets: Subsets::Nested,
+        // The authors': each size drawn on its own, one train/test split for every seed.
+        subsets: Subsets::Independent,
+        split: SplitDraw::Shared,
         seed: 0,
     }
 }

@@ -13,7 +13,7 @@
 use std::ops::RangeInclusive;
 
 use crate::config::{
-    EvalStart, ExperimentConfig, GptArch, ImdbConfig, ModularConfig, Operation, Subsets,
+    EvalStart, ExperimentConfig, GptArch, ImdbConfig, ModularConfig, Operation, SplitDraw, Subsets,
     TaskConfig, limits,
 };
 use crate::presets;
@@ -339,6 +339,17 @@ pub const SUBSETS: &[Choice] = &[
     },
 ];
 
+pub const SPLITS: &[Choice] = &[
+    Choice {
+        name: "shared",
+        label: "one split for every seed",
+    },
+    Choice {
+        name: "per-seed",
+        label: "a split per seed",
+    },
+];
+
 pub const EVAL_STARTS: &[Choice] = &[
     Choice {
         name: "even",
@@ -401,7 +412,7 @@ fn set_task(config: &mut ExperimentConfig, value: Value) -> bool {
 
 /// Every experiment setting, in the order forms and help show them. N (the training-set
 /// size) is not here: it is what a sweep varies and what the lab's slider picks.
-pub static SETTINGS: [Setting; 23] = [
+pub static SETTINGS: [Setting; 24] = [
     Setting {
         key: "task",
         label: "Task",
@@ -477,6 +488,22 @@ pub static SETTINGS: [Setting; 23] = [
             c.subsets = match v {
                 Value::Choice("independent") => Subsets::Independent,
                 _ => Subsets::Nested,
+            };
+            true
+        },
+    },
+    Setting {
+        key: "split",
+        label: "Test split",
+        help: "shared: one train/test split for every seed, so seeds differ only in subset, initialisation and order (the authors'); per-seed: each seed draws its own split (ours before 2026-12).",
+        group: Group::Task,
+        kind: Kind::Choice(SPLITS),
+        scope: "every task",
+        get: |c| Some(Value::Choice(c.split.name())),
+        set: |c, v| {
+            c.split = match v {
+                Value::Choice("per-seed") => SplitDraw::PerSeed,
+                _ => SplitDraw::Shared,
             };
             true
         },

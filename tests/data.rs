@@ -25,12 +25,12 @@ fn pairs_of(split: &grokking_lab::data::Split) -> Vec<(u32, u32)> {
 fn same_seed_same_split_other_seed_other_split() {
     let config = task(Operation::Add, 47, 600);
     assert_eq!(
-        modular::dataset(&config, GptArch::PreLn, Subsets::Nested, 3),
-        modular::dataset(&config, GptArch::PreLn, Subsets::Nested, 3)
+        modular::dataset(&config, GptArch::PreLn, Subsets::Nested, 3, 3),
+        modular::dataset(&config, GptArch::PreLn, Subsets::Nested, 3, 3)
     );
     assert_ne!(
-        modular::dataset(&config, GptArch::PreLn, Subsets::Nested, 3).train,
-        modular::dataset(&config, GptArch::PreLn, Subsets::Nested, 4).train
+        modular::dataset(&config, GptArch::PreLn, Subsets::Nested, 3, 3).train,
+        modular::dataset(&config, GptArch::PreLn, Subsets::Nested, 4, 4).train
     );
 }
 
@@ -41,6 +41,7 @@ fn split_is_stable_across_platforms_and_releases() {
         &task(Operation::Add, 47, 5),
         GptArch::PreLn,
         Subsets::Nested,
+        0,
         0,
     );
     assert_eq!(
@@ -69,6 +70,7 @@ fn papers_split_sizes() {
         GptArch::PreLn,
         Subsets::Nested,
         0,
+        0,
     );
     assert_eq!(data.train.len(), 9576);
     assert_eq!(data.test.len(), 3193);
@@ -83,11 +85,13 @@ fn smaller_training_sets_are_nested_in_larger_ones() {
         GptArch::PreLn,
         Subsets::Nested,
         5,
+        5,
     );
     let large = modular::dataset(
         &task(Operation::Mul, 31, 500),
         GptArch::PreLn,
         Subsets::Nested,
+        5,
         5,
     );
     assert_eq!(small.test, large.test);
@@ -104,6 +108,7 @@ fn sequences_are_a_b_equals_with_correct_labels() {
         GptArch::PreLn,
         Subsets::Nested,
         1,
+        1,
     );
     for i in 0..data.train.len() {
         let [a, b, eq] = data.train.sequence(i) else {
@@ -113,4 +118,35 @@ fn sequences_are_a_b_equals_with_correct_labels() {
         assert_eq!(data.train.labels[i], (*a + 11 - *b) % 11);
     }
     let _ = TaskConfig::ModularArithmetic(task(Operation::Sub, 11, 50));
+}
+
+#[test]
+fn a_shared_split_keeps_the_test_set_across_seeds_and_old_files_read_per_seed() {
+    use grokking_lab::config::SplitDraw;
+    use grokking_lab::presets::TINY;
+    let run = |split: SplitDraw, seed: u64| {
+        let mut config = TINY.config(300);
+        config.split = split;
+        config.seed = seed;
+        grokking_lab::data::dataset(&config, None).unwrap()
+    };
+    let (zero, one) = (run(SplitDraw::Shared, 0), run(SplitDraw::Shared, 1));
+    assert_eq!(zero.test, one.test);
+    assert_ne!(zero.train, one.train, "the seed still draws the subset");
+    assert_ne!(
+        run(SplitDraw::PerSeed, 0).test,
+        run(SplitDraw::PerSeed, 1).test
+    );
+    // Seed 0's shared split is the split seed 0 always had.
+    assert_eq!(zero.test, run(SplitDraw::PerSeed, 0).test);
+
+    // A file written before the field existed drew a split per seed.
+    let mut config = TINY.config(300);
+    let mut json = serde_json::to_value(&config).unwrap();
+    json.as_object_mut().unwrap().remove("split");
+    config.split = SplitDraw::PerSeed;
+    assert_eq!(
+        serde_json::from_value::<grokking_lab::ExperimentConfig>(json).unwrap(),
+        config
+    );
 }

@@ -14,7 +14,7 @@ fn model(alpha: f64) -> Classifier<CpuAutodiff> {
     let TaskConfig::ModularArithmetic(task) = &config.task else {
         unreachable!("a modular config")
     };
-    let data = modular::dataset(task, GptArch::PreLn, Subsets::Nested, 0);
+    let data = modular::dataset(task, GptArch::PreLn, Subsets::Nested, 0, 0);
     let device = Default::default();
     rescale(Classifier::init(&config, &[0], &data, &device), &[alpha])
 }
@@ -47,7 +47,7 @@ fn batched_runs_start_as_their_single_runs() {
     let TaskConfig::ModularArithmetic(task) = &config.task else {
         unreachable!("a modular config")
     };
-    let data = modular::dataset(task, GptArch::PreLn, Subsets::Nested, 0);
+    let data = modular::dataset(task, GptArch::PreLn, Subsets::Nested, 0, 0);
     let device = Default::default();
     let single = |seed: u64, alpha: f64| {
         norm(&rescale(

@@ -207,7 +207,7 @@ fn datasets_are_cls_words_padding_with_a_vocabulary_cut() {
         vocab_size: 100,
         test_size: Some(30),
     };
-    let data = corpus.dataset(&config, Subsets::Nested, 3).unwrap();
+    let data = corpus.dataset(&config, Subsets::Nested, 3, 3).unwrap();
     assert_eq!((data.train.len(), data.test.len()), (50, 30));
     assert_eq!(data.train.seq_len, 17);
     assert_eq!((data.vocab_size, data.n_classes), (100, 2));
@@ -235,13 +235,14 @@ fn datasets_are_cls_words_padding_with_a_vocabulary_cut() {
             },
             Subsets::Nested,
             3,
+            3,
         )
         .unwrap();
     assert_eq!(data.train.tokens[..], larger.train.tokens[..50 * 17]);
-    assert_eq!(data, corpus.dataset(&config, Subsets::Nested, 3).unwrap());
+    assert_eq!(data, corpus.dataset(&config, Subsets::Nested, 3, 3).unwrap());
     assert_ne!(
         data.train,
-        corpus.dataset(&config, Subsets::Nested, 4).unwrap().train
+        corpus.dataset(&config, Subsets::Nested, 4, 4).unwrap().train
     );
 }
 

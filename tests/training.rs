@@ -13,7 +13,7 @@ fn train(config: grokking_lab::ExperimentConfig) -> grokking_lab::RunRecord {
     let TaskConfig::ModularArithmetic(task) = &config.task else {
         unreachable!("a modular config")
     };
-    let data = modular::dataset(task, GptArch::PreLn, Subsets::Nested, config.seed);
+    let data = modular::dataset(task, GptArch::PreLn, Subsets::Nested, config.seed, config.seed);
     pollster::block_on(train_run::<CpuAutodiff>(
         config,
         &data,
@@ -67,7 +67,7 @@ fn the_observer_can_stop_a_run() {
     let TaskConfig::ModularArithmetic(task) = &config.task else {
         unreachable!("a modular config")
     };
-    let data = modular::dataset(task, GptArch::PreLn, Subsets::Nested, 0);
+    let data = modular::dataset(task, GptArch::PreLn, Subsets::Nested, 0, 0);
     let result = pollster::block_on(train_run::<CpuAutodiff>(
         config,
         &data,
@@ -94,7 +94,7 @@ fn invalid_configs_are_refused_before_training() {
     let TaskConfig::ModularArithmetic(task) = &config.task else {
         unreachable!("a modular config")
     };
-    let data = modular::dataset(task, GptArch::PreLn, Subsets::Nested, 0);
+    let data = modular::dataset(task, GptArch::PreLn, Subsets::Nested, 0, 0);
     let result = Trainer::<CpuAutodiff>::new(config, &data, &Default::default());
     assert!(matches!(result, Err(TrainError::Config(_))));
 }
@@ -108,7 +108,7 @@ fn a_run_driven_piecewise_equals_the_run_trained_in_one_go() {
     let TaskConfig::ModularArithmetic(task) = &config.task else {
         unreachable!("a modular config")
     };
-    let data = modular::dataset(task, GptArch::PreLn, Subsets::Nested, config.seed);
+    let data = modular::dataset(task, GptArch::PreLn, Subsets::Nested, config.seed, config.seed);
     let mut run = Run::<CpuAutodiff>::new(config, &data, &Default::default()).unwrap();
     let mut slices = [1, 5, 2, 7].into_iter().cycle();
     while !run.is_done() {
@@ -130,7 +130,7 @@ fn steps_stop_at_the_budget() {
     let TaskConfig::ModularArithmetic(task) = &config.task else {
         unreachable!("a modular config")
     };
-    let data = modular::dataset(task, GptArch::PreLn, Subsets::Nested, 0);
+    let data = modular::dataset(task, GptArch::PreLn, Subsets::Nested, 0, 0);
     let mut trainer = Trainer::<CpuAutodiff>::new(config, &data, &Default::default()).unwrap();
     assert_eq!(trainer.train_steps(3), 3);
     assert_eq!(trainer.train_steps(3), 2);

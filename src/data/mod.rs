@@ -72,12 +72,13 @@ pub fn dataset(config: &ExperimentConfig, imdb: Option<&ImdbCorpus>) -> Result<D
             task,
             config.model.arch,
             config.subsets,
+            config.split_seed(),
             config.seed,
         )),
         TaskConfig::Imdb(task) => {
             Ok(imdb
                 .ok_or(DataError::ImdbNotLoaded)?
-                .dataset(task, config.subsets, config.seed)?)
+                .dataset(task, config.subsets, config.split_seed(), config.seed)?)
         }
     }
 }

@@ -88,9 +88,15 @@ pub fn training_subset(mut pool: Pairs, train_size: usize, subsets: Subsets, see
 }
 
 /// Builds the dataset: `train_size` examples of the pool, and the whole test set, in the
-/// format `arch` reads.
-pub fn dataset(config: &ModularConfig, arch: GptArch, subsets: Subsets, seed: u64) -> Dataset {
-    let (pool, test) = pool_and_test(config, seed);
+/// format `arch` reads. `split_seed` draws pool and test set, `seed` the subset.
+pub fn dataset(
+    config: &ModularConfig,
+    arch: GptArch,
+    subsets: Subsets,
+    split_seed: u64,
+    seed: u64,
+) -> Dataset {
+    let (pool, test) = pool_and_test(config, split_seed);
     let train = training_subset(pool, config.train_size, subsets, seed);
     let p = config.modulus;
     let sequence = |a: usize, b: usize| -> Vec<u32> {
@@ -152,7 +158,7 @@ mod tests {
 
     #[test]
     fn the_authors_format_is_a_plus_b_percent_p_equals_with_the_answer_as_label() {
-        let data = dataset(&config(20), GptArch::OpenaiGpt, Subsets::Nested, 0);
+        let data = dataset(&config(20), GptArch::OpenaiGpt, Subsets::Nested, 0, 0);
         assert_eq!(data.train.seq_len, 6);
         assert_eq!((data.vocab_size, data.n_classes), (15, 15));
         let [a, plus, b, percent, modulus, equals] = data.train.sequence(0) else {
@@ -165,8 +171,8 @@ mod tests {
 
     #[test]
     fn both_formats_hold_the_same_pairs() {
-        let short = dataset(&config(30), GptArch::PreLn, Subsets::Nested, 3);
-        let long = dataset(&config(30), GptArch::OpenaiGpt, Subsets::Nested, 3);
+        let short = dataset(&config(30), GptArch::PreLn, Subsets::Nested, 3, 3);
+        let long = dataset(&config(30), GptArch::OpenaiGpt, Subsets::Nested, 3, 3);
         assert_eq!(short.train.labels, long.train.labels);
         for i in 0..30 {
             let (s, l) = (short.train.sequence(i), long.train.sequence(i));
@@ -177,7 +183,7 @@ mod tests {
     #[test]
     fn operands_name_the_pair_of_every_row_in_both_formats() {
         for arch in GptArch::ALL {
-            let data = dataset(&config(30), arch, Subsets::Nested, 2);
+            let data = dataset(&config(30), arch, Subsets::Nested, 2, 2);
             let operands = data.operands.as_ref().expect("modular data has operands");
             assert_eq!(operands.modulus, 11);
             for (split, pairs) in [(&data.train, &operands.train), (&data.test, &operands.test)] {

@@ -115,17 +115,18 @@ impl ImdbCorpus {
         self.manifest.check(config)
     }
 
-    /// The experiment's data: N reviews drawn from the pool by seed (smaller N nested in
-    /// larger), the test set (or a seeded subset of it), each as `[CLS] ids… [PAD]…` of
+    /// The experiment's data: N reviews drawn from the pool by `seed` (see [`Subsets`]), the
+    /// test set (or a subset of it drawn by `split_seed`), each as `[CLS] ids… [PAD]…` of
     /// length `max_len + 1`, with words past the vocabulary cut-off read as `[UNK]`.
     pub fn dataset(
         &self,
         config: &ImdbConfig,
         subsets: Subsets,
+        split_seed: u64,
         seed: u64,
     ) -> Result<Dataset, ConfigError> {
         self.check(config)?;
-        let draw = |reviews: &[Review], n: usize, purpose: &str| -> Split {
+        let draw = |reviews: &[Review], n: usize, seed: u64, purpose: &str| -> Split {
             let mut order: Vec<usize> = (0..reviews.len()).collect();
             SplitMix64::for_purpose(seed, purpose).shuffle(&mut order);
             let chosen: Vec<&Review> = order[..n].iter().map(|&i| &reviews[i]).collect();
@@ -135,11 +136,13 @@ impl ImdbCorpus {
             train: draw(
                 &self.pool,
                 config.train_size,
+                seed,
                 &subsets.draw_purpose("imdb-train-subset", config.train_size),
             ),
             test: draw(
                 &self.test,
                 config.test_size.unwrap_or(self.test.len()),
+                split_seed,
                 "imdb-test-subset",
             ),
             vocab_size: config.vocab_size,
