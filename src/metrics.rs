@@ -118,8 +118,11 @@ pub fn gaussian_smooth_steps(steps: &[usize], values: &[f64], sigma: f64) -> Vec
 /// The authors' levels for modular arithmetic: 0.1, 0.2, …, 0.9.
 pub const MODULAR_LEVELS: [f64; 9] = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 
-/// The authors' levels for IMDB, where chance is 0.5: 0.5, 0.55, …, 0.85.
-pub const IMDB_LEVELS: [f64; 8] = [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85];
+/// The authors' levels for IMDB, where chance is 0.5 (their plotting code): finer steps of
+/// 0.025 between 0.55 and 0.75, where their curves spend their time.
+pub const IMDB_LEVELS: [f64; 12] = [
+    0.5, 0.55, 0.575, 0.6, 0.625, 0.65, 0.675, 0.7, 0.725, 0.75, 0.8, 0.85,
+];
 
 /// The paper's steps-to-generalize, on a smoothed test-accuracy curve (`smoothed[i]` belongs
 /// to `history[i]`): the first step at which it crosses each level, and the latest of those

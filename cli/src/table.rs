@@ -2,7 +2,8 @@
 
 use std::fmt::Write;
 
-use grokking_lab::analysis::SweepAnalysis;
+use grokking_lab::AnalysisConfig;
+use grokking_lab::analysis::{Smoothing, SweepAnalysis};
 
 fn step(value: Option<f64>) -> String {
     value.map_or_else(|| "—".to_owned(), |v| format!("{v:.0}"))
@@ -16,9 +17,28 @@ fn with_spread(mean: String, sd: Option<f64>, digits: usize) -> String {
     }
 }
 
+/// What was analysed and how: the window, the smoothing and the levels.
+fn describe(config: &AnalysisConfig) -> String {
+    let window = config
+        .window
+        .map_or_else(|| "whole runs".to_owned(), |w| format!("first {w} steps"));
+    let sigma = match config.smoothing {
+        Smoothing::Steps(s) => format!("{s} steps"),
+        Smoothing::Points(s) => format!("{s} evaluations"),
+        Smoothing::RunFraction(s) => format!("{}% of the run", s * 100.0),
+    };
+    let levels: Vec<String> = config.levels.iter().map(f64::to_string).collect();
+    format!(
+        "analysed: {window}, σ = {sigma}, {} levels ({})",
+        levels.len(),
+        levels.join(", ")
+    )
+}
+
 pub fn render(analysis: &SweepAnalysis) -> String {
     let mut out = String::new();
     let config = &analysis.config;
+    let _ = writeln!(out, "{}", describe(config));
     for width in &analysis.sample_wise {
         let a = &width.analysis;
         let _ = writeln!(out, "d_model {}", width.d_model);

@@ -82,3 +82,47 @@ fn an_empty_sweep_and_bad_numbers_are_refused_with_a_reason() {
         assert!(stderr.contains(says), "{flag} {value}: {stderr}");
     }
 }
+
+#[test]
+fn modular_runs_are_read_over_the_authors_first_6000_steps_unless_told() {
+    // Generalizes at step 9,000: past the authors' window, inside the whole run.
+    let file = scratch("late.json");
+    std::fs::write(&file, record::to_json(&sharp_run(9000, 100, 20_000))).unwrap();
+    let read = |extra: &[&str]| {
+        let output = analyze(&file, &[&["--json"], extra].concat());
+        assert!(output.status.success(), "{output:?}");
+        serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap()
+    };
+    let windowed = read(&[]);
+    assert_eq!(windowed["config"]["window"], 6000);
+    assert!(windowed["sample_wise"][0]["sizes"][0]["steps_to_generalize"].is_null());
+    let whole = read(&["--window-steps", "all"]);
+    assert!(
+        whole["config"]["window"].is_null(),
+        "the record says: no window"
+    );
+    let steps = whole["sample_wise"][0]["sizes"][0]["steps_to_generalize"]
+        .as_f64()
+        .unwrap();
+    assert!((8500.0..=9500.0).contains(&steps), "read {steps}");
+    let table = analyze(&file, &[]);
+    let text = String::from_utf8(table.stdout).unwrap();
+    assert!(text.contains("analysed: first 6000 steps"), "{text}");
+}
+
+#[test]
+fn imdb_runs_are_read_with_the_authors_twelve_levels_over_the_whole_run() {
+    let mut run = sharp_run(3000, 100, 6000);
+    run.config = presets::IMDB.config(300);
+    run.config.training.steps = 6000;
+    run.config.training.eval_every = 100;
+    let file = scratch("imdb.json");
+    std::fs::write(&file, record::to_json(&run)).unwrap();
+    let output = analyze(&file, &["--json"]);
+    assert!(output.status.success(), "{output:?}");
+    let analysis: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let levels = analysis["config"]["levels"].as_array().unwrap();
+    assert_eq!(levels.len(), 12);
+    assert_eq!(levels[2], 0.575);
+    assert!(analysis["config"]["window"].is_null());
+}

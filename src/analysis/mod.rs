@@ -154,6 +154,9 @@ impl Smoothing {
     }
 }
 
+/// The steps of a modular run the authors analyse (`clip=6000` in their plotting code).
+pub const MODULAR_WINDOW: usize = 6000;
+
 /// The largest share of a run's evaluations (or steps) that the smoothing σ may span.
 pub const MAX_SIGMA_SHARE: f64 = 0.1;
 
@@ -192,9 +195,10 @@ pub struct AnalysisConfig {
     /// Steps-to-generalize is the latest first crossing of these test accuracies.
     #[serde(default = "modular_levels")]
     pub levels: Vec<f64>,
-    /// Only evaluations up to this step are analysed (the authors look at the first 6,000);
-    /// `None`: the whole run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Only evaluations up to this step are analysed (the authors look at the first 6,000
+    /// of modular runs, [`MODULAR_WINDOW`]); `None`: the whole run. Always written, so an
+    /// analysis says which it used.
+    #[serde(default)]
     pub window: Option<usize>,
 }
 
@@ -203,8 +207,9 @@ fn modular_levels() -> Vec<f64> {
 }
 
 impl AnalysisConfig {
-    /// The authors' analysis for a task: σ = 100 steps and levels 0.1 … 0.9 on modular
-    /// arithmetic; σ = 50 evaluations and levels 0.5 … 0.85 on IMDB.
+    /// The authors' analysis for a task: σ = 100 steps, levels 0.1 … 0.9 and the first
+    /// 6,000 steps on modular arithmetic; σ = 50 evaluations, their 12 levels 0.5 … 0.85 and
+    /// the whole run on IMDB.
     pub fn for_task(task: &TaskConfig) -> Self {
         match task {
             TaskConfig::ModularArithmetic(_) => Self {
@@ -213,7 +218,7 @@ impl AnalysisConfig {
                 grokking_delay_factor: 3.0,
                 smoothing: Smoothing::Steps(100.0),
                 levels: MODULAR_LEVELS.to_vec(),
-                window: None,
+                window: Some(MODULAR_WINDOW),
             },
             // Sentiment from a few thousand short reviews tops out well below 1 (about 0.77
             // for the browser preset, docs/results/imdb-preset-search.md); chance is 0.5. A

@@ -267,7 +267,7 @@ mod tests {
         let hash = encode(&LabSettings::default(), 800);
         assert!(
             hash.starts_with(
-                "task=mod-add&modulus=47&pool-fraction=0.75&subsets=nested&d-model=64"
+                "task=mod-add&modulus=47&pool-fraction=0.75&subsets=independent&split=shared&d-model=64"
             ),
             "{hash}"
         );

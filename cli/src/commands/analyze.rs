@@ -27,9 +27,10 @@ pub struct AnalyzeArgs {
     /// authors).
     #[arg(long)]
     pub sigma_points: Option<f64>,
-    /// Analyse only the evaluations up to this step (the authors plot the first 6000).
-    #[arg(long)]
-    pub window_steps: Option<usize>,
+    /// Analyse only the evaluations up to this step; `all`: the whole run [default on
+    /// modular arithmetic: 6000, as the authors; on IMDB: all]
+    #[arg(long, value_parser = parse_window)]
+    pub window_steps: Option<Window>,
     /// Test accuracies whose latest first crossing is steps-to-generalize, comma-separated
     /// (default: 0.1,…,0.9 on modular arithmetic; 0.5,0.55,…,0.85 on IMDB).
     #[arg(long, value_delimiter = ',')]
@@ -64,7 +65,9 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<()> {
     if let Some(levels) = args.levels {
         config.levels = levels;
     }
-    config.window = args.window_steps.or(config.window);
+    if let Some(Window(window)) = args.window_steps {
+        config.window = window;
+    }
     config.validate()?;
     let views: Vec<RunView> = runs.iter().map(|run| run.view()).collect();
     let analysis = analyze(&views, config);
@@ -74,4 +77,18 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<()> {
         print!("{}", crate::table::render(&analysis));
     }
     Ok(())
+}
+
+/// `--window-steps`: a step, or `all` (`None`).
+#[derive(Debug, Clone, Copy)]
+pub struct Window(Option<usize>);
+
+fn parse_window(text: &str) -> Result<Window, String> {
+    match text {
+        "all" => Ok(Window(None)),
+        _ => text
+            .parse()
+            .map(|step| Window(Some(step)))
+            .map_err(|_| format!("expected a step count or `all`, got {text:?}")),
+    }
 }
