@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use crate::charts::curves::Curves;
+use crate::charts::heatmap::AccuracyHeatmap;
 use crate::charts::learned::LearnedViews;
 use crate::charts::model_map::{self, ModelMap};
 use crate::charts::phase::PhaseDiagram;
@@ -189,6 +190,7 @@ pub fn App() -> impl IntoView {
             <section class="plots">
                 <Show when=move || rest.get()>
                     <PhaseDiagram lab />
+                    <AccuracyHeatmap lab />
                     <Curves lab />
                     <Scrubber lab />
                     <LearnedViews lab />
@@ -443,6 +445,7 @@ async fn import_runs(lab: &Lab, loaded: Loaded) {
 fn ChartExports() -> impl IntoView {
     let charts = [
         ("chart-phase", "phase diagram"),
+        ("chart-heatmap", "accuracy heat map"),
         ("chart-accuracy", "accuracy"),
         ("chart-loss", "loss"),
         ("chart-norm", "weight norm"),

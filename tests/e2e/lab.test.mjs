@@ -228,6 +228,22 @@ await scenario("reference-before-training", [], async (page) => {
   const regimes = await page.$$eval("#chart-phase .phase-reference", (dots) => dots.map((d) => d.dataset.regime));
   assert.ok(["insufficiency", "sufficiency", "surplus"].every((r) => regimes.includes(r)), `all three regimes: ${regimes}`);
   assert.match(await text(page, "#chart-phase .phase-reference-label title"), /grokking sweep/);
+  // The paper's central plot before training: the reference's steps-to-generalize per size
+  // and its CDS line, said in the chart's accessible label.
+  const steps = await page.$$eval("#chart-phase .phase-reference-steps", (marks) => marks.map((m) => Number(m.dataset.steps)));
+  assert.ok(steps.length >= 8 && steps.every((s) => s > 0), `steps-to-generalize marks: ${steps}`);
+  assert.equal(await page.getAttribute("#chart-phase .cds-reference", "data-size"), "900");
+  assert.match(await page.getAttribute("#chart-phase", "aria-label"), /Reference measured by the CLI \(11 sizes\): steps to generalize peak at N = \d+; CDS about 900/);
+  // The caption sits in the title row, above the plot, where no point can cover it.
+  const [caption, frame] = await Promise.all([
+    page.locator("#chart-phase .phase-reference-label").boundingBox(),
+    page.locator("#chart-phase .phase-point, #chart-phase .selected-size").first().boundingBox(),
+  ]);
+  assert.ok(caption.y + caption.height <= frame.y + 1, `caption ${JSON.stringify(caption)} above the plot ${JSON.stringify(frame)}`);
+  // The accuracy heat map (step × N) is filled by the reference runs: 11 rows.
+  const rows = await page.$$eval("#chart-heatmap .heat-reference", (cells) => new Set(cells.map((c) => c.dataset.size)).size);
+  assert.equal(rows, 11, "a reference row per size");
+  assert.match(await page.getAttribute("#chart-heatmap", "aria-label"), /11 sizes \(0 trained here, 11 from the CLI's reference sweep\)/);
   // The slider's size shows the reference run's curves (dashed), and the scrubber replays it.
   await page.waitForFunction(() => /train acc \(CLI\)/.test(document.querySelector("#chart-accuracy").getAttribute("aria-label")), null, { timeout: MINUTE });
   assert.match(await text(page, "#scrub-step"), /latest: step 6000 \(the CLI's reference run/);
@@ -236,6 +252,12 @@ await scenario("reference-before-training", [], async (page) => {
   assert.match(await page.getAttribute("#chart-accuracy", "aria-label"), /at step 200\b/);
   await page.click("#scrub-latest");
   assert.match(await text(page, "#scrub-step"), /^latest: step 6000/);
+  // The model-wise map of a preset with a measured grid is full before anything trains.
+  await page.goto(`${site.url}#preset=imdb`);
+  await page.waitForFunction(() => document.querySelectorAll("#chart-model-wise .model-cell.reference").length >= 9, null, { timeout: MINUTE });
+  assert.match(await page.getAttribute("#chart-model-wise", "aria-label"), /cells from the CLI's reference sweep/);
+  await page.goto(site.url);
+  await page.waitForFunction(() => document.querySelectorAll("#chart-phase .phase-reference").length === 11, null, { timeout: MINUTE });
   // Another preset, another reference; changing a setting leaves no preset and no reference.
   await page.fill("#modulus", "41");
   await page.press("#modulus", "Enter");

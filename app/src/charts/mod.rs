@@ -2,6 +2,7 @@
 //! PNG looks like the page.
 
 pub mod curves;
+pub mod heatmap;
 pub mod learned;
 pub mod line;
 pub mod model_map;
@@ -28,4 +29,17 @@ pub fn pointer_x(event: &web_sys::MouseEvent) -> Option<f64> {
     let svg: web_sys::Element = event.current_target()?.dyn_into().ok()?;
     let rect = svg.get_bounding_client_rect();
     (rect.width() > 0.0).then(|| (f64::from(event.client_x()) - rect.left()) * WIDTH / rect.width())
+}
+
+/// The mouse position in viewBox units (x, y), from a mouse event on the chart's `<svg>`.
+pub fn pointer_xy(event: &web_sys::MouseEvent) -> Option<(f64, f64)> {
+    use wasm_bindgen::JsCast;
+    let svg: web_sys::Element = event.current_target()?.dyn_into().ok()?;
+    let rect = svg.get_bounding_client_rect();
+    (rect.width() > 0.0 && rect.height() > 0.0).then(|| {
+        (
+            (f64::from(event.client_x()) - rect.left()) * WIDTH / rect.width(),
+            (f64::from(event.client_y()) - rect.top()) * HEIGHT / rect.height(),
+        )
+    })
 }

@@ -3,11 +3,15 @@
 //! finished run of the setup on screen at any width — trained here ("Train the map") or
 //! imported from a CLI sweep (`grokking sweep --d-models …`).
 
+use std::collections::HashSet;
+
 use grokking_lab::ExperimentConfig;
+use grokking_lab::RunRecord;
 use grokking_lab::analysis::{AnalysisConfig, ModelWise, model_wise};
 use leptos::prelude::*;
 
 use super::regime;
+use super::scale::viridis;
 use super::{FONT, HEIGHT, LEFT, TOP, WIDTH};
 use crate::settings::LabSettings;
 use crate::state::{Lab, Level, RunEntry};
@@ -71,46 +75,39 @@ pub fn at_width(settings: &LabSettings, width: usize) -> Option<LabSettings> {
     Some(other)
 }
 
-fn map(lab: &Lab) -> Option<ModelWise> {
+/// The grid, and which of its cells come from the preset's reference sweep: every finished
+/// run of the setup at any width, and the reference's runs where no width × size cell has
+/// one (so the map is full before anything trains, and live cells replace reference ones).
+fn map(lab: &Lab) -> Option<(ModelWise, HashSet<(usize, usize)>)> {
     let settings = lab.settings.get();
     let template = settings.template();
     let seeds = settings.seeds();
-    let runs: Vec<RunEntry> = lab.runs.with(|runs| {
+    let live: Vec<RunEntry> = lab.runs.with(|runs| {
         runs.values()
             .filter(|r| r.is_complete() && same_experiment_but_width(template, seeds, &r.config))
             .cloned()
             .collect()
     });
-    if runs.is_empty() {
+    let cell = |c: &ExperimentConfig| (c.model.d_model, c.train_size());
+    let trained: HashSet<(usize, usize)> = live.iter().map(|r| cell(&r.config)).collect();
+    let reference: Vec<RunRecord> = lab.reference.with(|r| {
+        r.iter()
+            .flat_map(|loaded| &loaded.map_runs)
+            .filter(|run| !trained.contains(&cell(&run.config)))
+            .cloned()
+            .collect()
+    });
+    if live.is_empty() && reference.is_empty() {
         return None;
     }
-    let views: Vec<_> = runs.iter().map(RunEntry::view).collect();
-    Some(model_wise(
-        &views,
-        &AnalysisConfig::for_task(&template.task),
-    ))
-}
-
-/// Viridis (perceptually uniform, readable in grey and with colour blindness) at `t` ∈ [0, 1].
-fn viridis(t: f64) -> String {
-    const STOPS: [(f64, f64, f64); 5] = [
-        (68.0, 1.0, 84.0),
-        (59.0, 82.0, 139.0),
-        (33.0, 145.0, 140.0),
-        (94.0, 201.0, 98.0),
-        (253.0, 231.0, 37.0),
-    ];
-    let x = t.clamp(0.0, 1.0) * (STOPS.len() - 1) as f64;
-    let i = (x.floor() as usize).min(STOPS.len() - 2);
-    let f = x - i as f64;
-    let (a, b) = (STOPS[i], STOPS[i + 1]);
-    let mix = |p: f64, q: f64| (p + (q - p) * f).round() as u8;
-    format!(
-        "#{:02x}{:02x}{:02x}",
-        mix(a.0, b.0),
-        mix(a.1, b.1),
-        mix(a.2, b.2)
-    )
+    let from_reference = reference.iter().map(|r| cell(&r.config)).collect();
+    let views: Vec<_> = live
+        .iter()
+        .map(RunEntry::view)
+        .chain(reference.iter().map(RunRecord::view))
+        .collect();
+    let grid = model_wise(&views, &AnalysisConfig::for_task(&template.task));
+    Some((grid, from_reference))
 }
 
 #[component]
@@ -118,7 +115,7 @@ pub fn ModelMap(lab: Lab) -> impl IntoView {
     let data = Memo::new(move |_| map(&lab));
     let current_width = move || lab.settings.with(|s| s.template().model.d_model);
     let cells = move || {
-        let grid = data.get()?;
+        let (grid, from_reference) = data.get()?;
         let values: Vec<f64> = grid
             .best_test_acc
             .iter()
@@ -152,16 +149,23 @@ pub fn ModelMap(lab: Lab) -> impl IntoView {
                     let t = (acc - lo) / span;
                     let ink = if t > 0.6 { "#111" } else { "#fff" };
                     let is_cds = cds == Some(size);
+                    let reference = from_reference.contains(&(width, size));
+                    let (class, opacity) = if reference {
+                        ("model-cell reference", "0.6")
+                    } else {
+                        ("model-cell", "1")
+                    };
                     let tip = format!(
-                        "d_model {width} · N {size}: best test accuracy {acc:.3} ({}, {} run(s)){}",
+                        "d_model {width} · N {size}: best test accuracy {acc:.3} ({}, {} run(s)){}{}",
                         point.regime.name(),
                         point.runs,
-                        if is_cds { " — the critical data size of this width" } else { "" }
+                        if is_cds { " — the critical data size of this width" } else { "" },
+                        if reference { " — measured by the CLI (reference)" } else { "" }
                     );
                     Some(view! {
                         <g>
-                            <rect class="model-cell" data-width=width data-size=size data-acc=format!("{acc:.4}")
-                                x=x + 1.0 y=y + 1.0 width=cell_w - 2.0 height=cell_h - 2.0 fill=viridis(t)>
+                            <rect class=class data-width=width data-size=size data-acc=format!("{acc:.4}")
+                                x=x + 1.0 y=y + 1.0 width=cell_w - 2.0 height=cell_h - 2.0 fill=viridis(t) fill-opacity=opacity>
                                 <title>{tip}</title>
                             </rect>
                             {(cell_w > 34.0 && cell_h > 16.0).then(|| view! {
@@ -198,7 +202,14 @@ pub fn ModelMap(lab: Lab) -> impl IntoView {
                 view! { <text x=x y=y1 + 14.0 text-anchor="middle" font-size="10" fill="#555">{size}</text> }
             })
             .collect_view();
-        let range = format!("colour: best test accuracy {lo:.2} (dark) → {hi:.2} (light)");
+        let range = format!(
+            "colour: best test accuracy {lo:.2} (dark) → {hi:.2} (light){}",
+            if from_reference.is_empty() {
+                ""
+            } else {
+                " · faint: the CLI's reference sweep"
+            }
+        );
         Some(view! {
             {body}
             {columns}
@@ -209,7 +220,7 @@ pub fn ModelMap(lab: Lab) -> impl IntoView {
     let describe = move || {
         data.with(|grid| match grid {
             None => "Model-wise map: no finished runs of this setup yet.".to_owned(),
-            Some(grid) => {
+            Some((grid, from_reference)) => {
                 let cds: Vec<String> = grid
                     .widths
                     .iter()
@@ -222,8 +233,16 @@ pub fn ModelMap(lab: Lab) -> impl IntoView {
                         )
                     })
                     .collect();
+                let reference = if from_reference.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " {} cells from the CLI's reference sweep.",
+                        from_reference.len()
+                    )
+                };
                 format!(
-                    "Model-wise map: best test accuracy for {} widths × {} sizes; {}.",
+                    "Model-wise map: best test accuracy for {} widths × {} sizes; {}.{reference}",
                     grid.widths.len(),
                     grid.sizes.len(),
                     cds.join("; ")
@@ -342,12 +361,5 @@ mod tests {
                 .unwrap_err()
                 .starts_with("width 17")
         );
-    }
-
-    #[test]
-    fn viridis_runs_dark_to_light() {
-        assert_eq!(viridis(0.0), "#440154");
-        assert_eq!(viridis(1.0), "#fde725");
-        assert_eq!(viridis(2.0), "#fde725");
     }
 }

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use super::regime::{color, marker, shape_name};
 use super::scale::{Scale, label};
 use super::{BOTTOM, FONT, HEIGHT, LEFT, TOP, WIDTH, pointer_x};
+use crate::reference::ReferenceAnalysis;
 use crate::state::{Lab, RunEntry};
 
 const RIGHT_AXIS: f64 = 48.0;
@@ -32,6 +33,8 @@ struct Point {
 struct Diagram {
     points: Vec<Point>,
     critical_data_size: Option<usize>,
+    /// The steps the analysis reads (the run, or the authors' window of it): the
+    /// steps-to-generalize axis.
     steps: usize,
     pool: usize,
 }
@@ -55,6 +58,9 @@ fn diagram(lab: &Lab) -> Diagram {
         .collect();
     let config = AnalysisConfig::for_task(&settings.template().task);
     let analysis = sample_wise(&finished, &config);
+    let steps = config
+        .window
+        .map_or(settings.steps(), |window| window.min(settings.steps()));
     let points = entries
         .iter()
         .map(|(size, runs)| {
@@ -93,13 +99,14 @@ fn diagram(lab: &Lab) -> Diagram {
     Diagram {
         points,
         critical_data_size: analysis.critical_data_size,
-        steps: settings.steps(),
+        steps,
         pool: settings.pool_size(),
     }
 }
 
-/// What a screen reader says for the chart: every analysed size's regime and the CDS.
-fn describe(d: &Diagram) -> String {
+/// What a screen reader says for the chart: every analysed size's regime and the CDS, and
+/// where the reference sweep puts its peak and CDS.
+fn describe(d: &Diagram, reference: Option<&ReferenceAnalysis>) -> String {
     let sizes: Vec<String> = d
         .points
         .iter()
@@ -119,8 +126,21 @@ fn describe(d: &Diagram) -> String {
         .map_or("no critical data size yet".to_owned(), |n| {
             format!("critical data size about {n}")
         });
+    let reference = reference.map_or(String::new(), |r| {
+        let peak = r.peak_steps_size.map_or_else(
+            || "no peak of steps to generalize beyond the seeds' spread".to_owned(),
+            |n| format!("steps to generalize peak at N = {n}"),
+        );
+        let cds = r
+            .critical_data_size
+            .map_or_else(|| "no CDS".to_owned(), |n| format!("CDS about {n}"));
+        format!(
+            " Reference measured by the CLI ({} sizes): {peak}; {cds}.",
+            r.points.len()
+        )
+    });
     format!(
-        "Phase diagram: final test accuracy against training-set size. {} of {} sizes analysed{}{}; {cds}.",
+        "Phase diagram: final test accuracy against training-set size. {} of {} sizes analysed{}{}; {cds}.{reference}",
         sizes.len(),
         d.points.len(),
         if sizes.is_empty() { "" } else { ": " },
@@ -196,17 +216,24 @@ pub fn PhaseDiagram(lab: Lab) -> impl IntoView {
             .map(|(i, (px, py))| format!("{}{px:.1},{py:.1} ", if i == 0 { 'M' } else { 'L' }))
             .collect();
         let sel_x = x.map(selected as f64);
-        // The CLI's measured sweep of this preset, faint, behind the live points.
+        let max_steps = data.with(|d| d.steps) as f64;
+        // The CLI's measured sweep of this preset, faint, behind the live points: its final
+        // accuracies, its steps-to-generalize (the paper's central plot) and its CDS.
         let reference = lab.reference.with(|r| {
             r.as_ref().map(|loaded| {
                 let (lo, hi) = points
                     .first()
                     .zip(points.last())
                     .map_or((0, 0), |(a, b)| (a.size, b.size));
-                let dots = loaded
+                let shown: Vec<_> = loaded
+                    .analysis
                     .points
                     .iter()
                     .filter(|p| (lo..=hi).contains(&p.size))
+                    .cloned()
+                    .collect();
+                let dots = shown
+                    .iter()
                     .map(|p| {
                         let (px, py) = (x.map(p.size as f64), acc_scale.map(p.test_acc));
                         view! {
@@ -215,13 +242,44 @@ pub fn PhaseDiagram(lab: Lab) -> impl IntoView {
                         }
                     })
                     .collect_view();
-                let command = loaded.reference.command;
+                let steps_at: Vec<(f64, f64, usize, f64)> = shown
+                    .iter()
+                    .filter_map(|p| {
+                        let s = p.steps_to_generalize?;
+                        Some((x.map(p.size as f64), steps.map(s.min(max_steps)), p.size, s))
+                    })
+                    .collect();
+                let steps_line: String = steps_at
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (px, py, ..))| format!("{}{px:.1},{py:.1} ", if i == 0 { 'M' } else { 'L' }))
+                    .collect();
+                let steps_marks = steps_at
+                    .into_iter()
+                    .map(|(px, py, size, s)| view! {
+                        <rect class="phase-reference-steps" data-size=size data-steps=format!("{s:.0}")
+                            x=px - 3.5 y=py - 3.5 width="7" height="7" fill="none" stroke=STEPS_COLOR
+                            stroke-opacity="0.5" stroke-width="1.2" />
+                    })
+                    .collect_view();
+                let cds = loaded
+                    .analysis
+                    .critical_data_size
+                    .filter(|n| (lo..=hi).contains(n))
+                    .map(|n| {
+                        let px = x.map(n as f64);
+                        view! {
+                            <line class="cds-reference" data-size=n x1=px x2=px y1=TOP y2=HEIGHT - BOTTOM
+                                stroke="#888" stroke-width="3" stroke-opacity="0.35" />
+                            <text x=px + 4.0 y=TOP + 22.0 font-size="9" fill="#777">{format!("CLI: CDS ≈ {n}")}</text>
+                        }
+                    });
                 view! {
+                    {cds}
                     {dots}
-                    <text class="phase-reference-label" x=LEFT + 6.0 y=HEIGHT - BOTTOM - 6.0 font-size="9" fill="#777">
-                        <title>{command}</title>
-                        "faint: this preset measured by the CLI (docs/results) — hover for the command"
-                    </text>
+                    <path class="phase-reference-steps-line" d=steps_line fill="none" stroke=STEPS_COLOR
+                        stroke-opacity="0.35" stroke-width="1" stroke-dasharray="1 2" />
+                    {steps_marks}
                 }
             })
         });
@@ -318,7 +376,8 @@ pub fn PhaseDiagram(lab: Lab) -> impl IntoView {
         .collect_view();
     view! {
         <svg id="chart-phase" class="chart phase" viewBox=format!("0 0 {WIDTH} {HEIGHT}") font-family=FONT
-            xmlns="http://www.w3.org/2000/svg" role="img" aria-label=move || data.with(describe)
+            xmlns="http://www.w3.org/2000/svg" role="img"
+            aria-label=move || data.with(|d| lab.reference.with(|r| describe(d, r.as_ref().map(|l| &l.analysis))))
             on:mousemove=move |ev| hover.set(pointer_x(&ev))
             on:mouseleave=move |_| hover.set(None)
             on:click=move |ev| {
@@ -328,6 +387,16 @@ pub fn PhaseDiagram(lab: Lab) -> impl IntoView {
             }>
             <rect x="0" y="0" width=WIDTH height=HEIGHT fill="white" />
             <text x=LEFT y="12" font-size="12" font-weight="600" fill="#222">"Phase diagram"</text>
+            {move || lab.reference.with(|r| r.as_ref().map(|loaded| {
+                let command = loaded.reference.command;
+                // In the title row, never under the points.
+                view! {
+                    <text class="phase-reference-label" x=WIDTH - 4.0 y="12" text-anchor="end" font-size="9" fill="#777">
+                        <title>{command}</title>
+                        "faint: the CLI's sweep (docs/results) — hover for its command"
+                    </text>
+                }
+            }))}
             {legend}
             <text x=WIDTH - 4.0 y=TOP - 5.0 text-anchor="end" font-size="10" fill=STEPS_COLOR>"■ steps to generalize"</text>
             {grid}
