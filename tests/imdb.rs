@@ -239,10 +239,16 @@ fn datasets_are_cls_words_padding_with_a_vocabulary_cut() {
         )
         .unwrap();
     assert_eq!(data.train.tokens[..], larger.train.tokens[..50 * 17]);
-    assert_eq!(data, corpus.dataset(&config, Subsets::Nested, 3, 3).unwrap());
+    assert_eq!(
+        data,
+        corpus.dataset(&config, Subsets::Nested, 3, 3).unwrap()
+    );
     assert_ne!(
         data.train,
-        corpus.dataset(&config, Subsets::Nested, 4, 4).unwrap().train
+        corpus
+            .dataset(&config, Subsets::Nested, 4, 4)
+            .unwrap()
+            .train
     );
 }
 

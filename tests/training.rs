@@ -13,7 +13,13 @@ fn train(config: grokking_lab::ExperimentConfig) -> grokking_lab::RunRecord {
     let TaskConfig::ModularArithmetic(task) = &config.task else {
         unreachable!("a modular config")
     };
-    let data = modular::dataset(task, GptArch::PreLn, Subsets::Nested, config.seed, config.seed);
+    let data = modular::dataset(
+        task,
+        GptArch::PreLn,
+        Subsets::Nested,
+        config.seed,
+        config.seed,
+    );
     pollster::block_on(train_run::<CpuAutodiff>(
         config,
         &data,
@@ -108,7 +114,13 @@ fn a_run_driven_piecewise_equals_the_run_trained_in_one_go() {
     let TaskConfig::ModularArithmetic(task) = &config.task else {
         unreachable!("a modular config")
     };
-    let data = modular::dataset(task, GptArch::PreLn, Subsets::Nested, config.seed, config.seed);
+    let data = modular::dataset(
+        task,
+        GptArch::PreLn,
+        Subsets::Nested,
+        config.seed,
+        config.seed,
+    );
     let mut run = Run::<CpuAutodiff>::new(config, &data, &Default::default()).unwrap();
     let mut slices = [1, 5, 2, 7].into_iter().cycle();
     while !run.is_done() {

@@ -75,11 +75,12 @@ pub fn dataset(config: &ExperimentConfig, imdb: Option<&ImdbCorpus>) -> Result<D
             config.split_seed(),
             config.seed,
         )),
-        TaskConfig::Imdb(task) => {
-            Ok(imdb
-                .ok_or(DataError::ImdbNotLoaded)?
-                .dataset(task, config.subsets, config.split_seed(), config.seed)?)
-        }
+        TaskConfig::Imdb(task) => Ok(imdb.ok_or(DataError::ImdbNotLoaded)?.dataset(
+            task,
+            config.subsets,
+            config.split_seed(),
+            config.seed,
+        )?),
     }
 }
 
