@@ -17,15 +17,9 @@ pub struct Reference {
     /// Relative to the site (trunk copies it from `docs/results/`, see `index.html`).
     pub file: &'static str,
     pub command: &'static str,
-    /// The model-wise map's reference layer: a sweep over widths (`--d-models`).
-    pub map: Option<MapReference>,
-}
-
-/// A model-wise sweep (several widths) and its command.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MapReference {
-    pub file: &'static str,
-    pub command: &'static str,
+    /// The model-wise map's reference layer: a sweep over widths (`--d-models`; its command
+    /// is in docs/results/README.md beside the file).
+    pub map: Option<&'static str>,
 }
 
 pub const REFERENCES: [Reference; 3] = [
@@ -45,10 +39,7 @@ pub const REFERENCES: [Reference; 3] = [
         preset: "imdb",
         file: "reference/imdb-sample-wise.json",
         command: "grokking sweep --preset imdb --seeds 0:2:1 --jobs 2",
-        map: Some(MapReference {
-            file: "reference/imdb-model-wise.json",
-            command: "grokking sweep --preset imdb --d-models 16,32,64 --train-sizes 300,1000,3000 --jobs 2",
-        }),
+        map: Some("reference/imdb-model-wise.json"),
     },
 ];
 
@@ -151,7 +142,7 @@ async fn fetch_sweep(file: &str) -> Result<SweepRecord, String> {
 pub async fn load(reference: Reference) -> Result<Loaded, String> {
     let sweep = fetch_sweep(reference.file).await?;
     let map_runs = match reference.map {
-        Some(map) => fetch_sweep(map.file).await?.runs,
+        Some(map) => fetch_sweep(map).await?.runs,
         None => Vec::new(),
     };
     Ok(Loaded {
@@ -195,11 +186,11 @@ mod tests {
             let analysis = analyse(sweep);
             assert!(!analysis.points.is_empty(), "{}", reference.preset);
             if let Some(map) = reference.map {
-                let grid = committed(map.file);
+                let grid = committed(map);
                 let mut widths: Vec<usize> =
                     grid.runs.iter().map(|r| r.config.model.d_model).collect();
                 widths.dedup();
-                assert!(widths.len() > 1, "{} is a model-wise sweep", map.file);
+                assert!(widths.len() > 1, "{map} is a model-wise sweep");
             }
         }
         let default = analyse(committed(REFERENCES[0].file));

@@ -266,6 +266,11 @@ impl AnalysisConfig {
         Ok(())
     }
 
+    /// How many steps of a `steps`-step run the analysis reads: the run, or its window.
+    pub fn analysed_steps(&self, steps: usize) -> usize {
+        self.window.map_or(steps, |window| window.min(steps))
+    }
+
     /// The evaluations the analysis looks at: those within the window.
     pub fn window<'a>(&self, history: &'a [EvalPoint]) -> &'a [EvalPoint] {
         match self.window {

@@ -60,10 +60,7 @@ fn map(lab: &Lab) -> Map {
     let settings = lab.settings.get();
     let template = settings.template();
     let config = AnalysisConfig::for_task(&template.task);
-    let steps = config
-        .window
-        .map_or(settings.steps(), |w| w.min(settings.steps()))
-        .max(1);
+    let steps = config.analysed_steps(settings.steps()).max(1);
     let rows = lab.reference.with(|reference| {
         settings
             .sizes()

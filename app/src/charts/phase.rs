@@ -58,9 +58,7 @@ fn diagram(lab: &Lab) -> Diagram {
         .collect();
     let config = AnalysisConfig::for_task(&settings.template().task);
     let analysis = sample_wise(&finished, &config);
-    let steps = config
-        .window
-        .map_or(settings.steps(), |window| window.min(settings.steps()));
+    let steps = config.analysed_steps(settings.steps());
     let points = entries
         .iter()
         .map(|(size, runs)| {
