@@ -88,6 +88,20 @@ impl Plan {
                 "the plan file was edited after `grokking plan` wrote it (its digest no longer matches): write it again"
             );
         }
+        // The digest proves nothing against an edit that recomputed it: every run must be
+        // one this version trains.
+        if plan.items.is_empty() {
+            bail!("the plan has no items: write it again with `grokking plan`");
+        }
+        for item in &plan.items {
+            if item.runs.is_empty() {
+                bail!("item {} has no runs: write the plan again", item.id);
+            }
+            for (k, config) in item.runs.iter().enumerate() {
+                grokking_lab::data::check(config)
+                    .with_context(|| format!("item {}, run {k} cannot be trained", item.id))?;
+            }
+        }
         Ok(plan)
     }
 
@@ -98,6 +112,14 @@ impl Plan {
 }
 
 impl TaskResult {
+    /// The plan `text` is a task result of, if it is one.
+    pub fn plan_of(text: &str) -> Option<String> {
+        serde_json::from_str::<serde_json::Value>(text)
+            .ok()
+            .filter(|v| v["format"] == RESULT_FORMAT)
+            .and_then(|v| v["plan"].as_str().map(str::to_owned))
+    }
+
     pub fn new(plan: &Plan, index: usize, runs: Vec<RunRecord>) -> Self {
         Self {
             format: RESULT_FORMAT.into(),
@@ -164,6 +186,31 @@ mod tests {
         assert_eq!(plan.items[1].id, self::plan().items[1].id);
         assert!(plan.items[0].id.starts_with("0000-"));
         assert_ne!(plan.items[0].id[5..], plan.items[1].id[5..]);
+    }
+
+    /// Writes `plan` as `grokking plan` would, digest and all, so only the checks behind
+    /// the digest can refuse it.
+    fn with_fresh_digest(plan: &Plan) -> String {
+        let batches = plan.items.iter().map(|item| item.runs.clone()).collect();
+        serde_json::to_string(&Plan::new(batches)).unwrap()
+    }
+
+    #[test]
+    fn a_plan_with_a_recomputed_digest_is_still_refused_when_it_cannot_train() {
+        let mut invalid = plan();
+        invalid.items[0].runs[0].model.n_heads = 5; // 32 is not divisible by 5
+        let error = Plan::load(&with_fresh_digest(&invalid)).unwrap_err();
+        assert!(
+            format!("{error:#}").contains("cannot be trained"),
+            "{error:#}"
+        );
+        let empty = Plan::new(Vec::new());
+        let error = Plan::load(&serde_json::to_string(&empty).unwrap()).unwrap_err();
+        assert!(error.to_string().contains("no items"), "{error}");
+        let mut hollow = plan();
+        hollow.items[1].runs.clear();
+        let error = Plan::load(&with_fresh_digest(&hollow)).unwrap_err();
+        assert!(error.to_string().contains("has no runs"), "{error}");
     }
 
     #[test]

@@ -141,6 +141,29 @@ fn planned_tasks_merged_equal_a_local_sweep_and_nothing_is_lost_or_mixed() {
         }
     }
 
+    // A plan that shares item 0 with this one (one more seed) finds this plan's result under
+    // its own item's name: it refuses, and the result stays.
+    let wider = path("wider.json");
+    let mut args = vec!["plan"];
+    args.extend(&GRID[..GRID.len() - 1]);
+    args.extend(["0,1,2", "--out", &wider]);
+    assert!(grokking(&args, &[]).status.success());
+    let kept = std::fs::read_dir(&results).unwrap().count();
+    let output = grokking(
+        &[
+            "run-task", "--plan", &wider, "--index", "0", "--out", &results,
+        ],
+        &[],
+    );
+    assert!(!output.status.success(), "{}", text(&output));
+    assert!(
+        text(&output).contains("is a result of another plan"),
+        "{}",
+        text(&output)
+    );
+    assert_eq!(std::fs::read_dir(&results).unwrap().count(), kept);
+    assert!(merge().status.success(), "this plan's results are intact");
+
     // A result of another plan in the same directory is refused, by name.
     let other = path("other.json");
     let mut args = vec!["plan"];

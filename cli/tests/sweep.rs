@@ -138,6 +138,14 @@ fn duplicate_runs_and_a_missing_output_directory_are_refused_before_training() {
     );
     assert!(!twice.status.success());
     assert!(String::from_utf8_lossy(&twice.stderr).contains("twice"));
+    // Each list is capped; their product is too, before anything is built (30 × 1,000).
+    let huge = tiny_sweep(
+        &dir.join("h.json"),
+        &["--train-sizes", "1:30:1", "--seeds", "0:999:1"],
+    );
+    assert!(!huge.status.success());
+    let stderr = String::from_utf8_lossy(&huge.stderr);
+    assert!(stderr.contains("= 30000 runs; at most 10000"), "{stderr}");
     let missing = tiny_sweep(
         &dir.join("no/such/dir.json"),
         &["--train-sizes", "10", "--steps", "20"],

@@ -10,7 +10,7 @@ use grokking_lab::record::{self, SweepRecord};
 
 use super::run_task::load_plan;
 use crate::files::{check_writable, write_atomically};
-use crate::plan::{RESULT_FORMAT, TaskResult};
+use crate::plan::TaskResult;
 
 #[derive(Debug, Args)]
 pub struct MergeArgs {
@@ -40,10 +40,7 @@ pub fn run(args: MergeArgs) -> anyhow::Result<()> {
         let known = (0..plan.items.len()).any(|i| plan.result_name(i) == name);
         if !known {
             let text = std::fs::read_to_string(&path).unwrap_or_default();
-            let other = serde_json::from_str::<serde_json::Value>(&text)
-                .ok()
-                .filter(|v| v["format"] == RESULT_FORMAT)
-                .and_then(|v| v["plan"].as_str().map(str::to_owned));
+            let other = TaskResult::plan_of(&text);
             bail!(
                 "{} is not a result of plan {} ({}): keep each sweep's results in their own directory",
                 path.display(),

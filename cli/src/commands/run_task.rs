@@ -83,6 +83,16 @@ pub fn run(args: RunTaskArgs) -> anyhow::Result<()> {
                 );
                 return Ok(());
             }
+            // Another plan's result of the same item (same runs, same name) is that
+            // sweep's work: never overwritten.
+            Err(_) if TaskResult::plan_of(&text).is_some_and(|other| other != plan.hash) => {
+                bail!(
+                    "{} is a result of another plan ({}, this one is {}): keep each sweep's results in their own directory",
+                    path.display(),
+                    TaskResult::plan_of(&text).unwrap_or_default(),
+                    plan.hash
+                )
+            }
             Err(error) => eprintln!(
                 "{} is not a usable result ({error:#}); training item {index} again",
                 path.display()

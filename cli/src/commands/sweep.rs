@@ -59,6 +59,15 @@ impl GridArgs {
             || vec![one.seed],
             |l| l.0.iter().map(|&s| s as u64).collect(),
         );
+        let total = widths.len() * sizes.len() * seeds.len();
+        if total > MAX_GRID_RUNS {
+            bail!(
+                "the grid is {} width(s) × {} size(s) × {} seed(s) = {total} runs; at most {MAX_GRID_RUNS} fit one sweep (split it into several files)",
+                widths.len(),
+                sizes.len(),
+                seeds.len()
+            );
+        }
         let mut plan = Vec::new();
         for &width in &widths {
             for &size in &sizes {
@@ -252,9 +261,15 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
 }
 
 /// The same run twice (`--train-sizes 10,10`, `--seeds 0,0`) would count as two seeds.
+/// The most runs one grid may list: far above any sweep here (the paper's model-wise grid
+/// is 16 widths × 10 sizes), far below what would exhaust memory before training starts.
+const MAX_GRID_RUNS: usize = 10_000;
+
+/// Runs of one grid differ only in width, size and seed, so those three identify a run.
 fn refuse_duplicates(plan: &[ExperimentConfig]) -> anyhow::Result<()> {
-    for (i, config) in plan.iter().enumerate() {
-        if plan[..i].contains(config) {
+    let mut seen = std::collections::HashSet::new();
+    for config in plan {
+        if !seen.insert((config.model.d_model, config.train_size(), config.seed)) {
             bail!(
                 "the sweep lists the run N={} d_model={} seed {} twice: repeated sizes or seeds are not independent runs",
                 config.train_size(),
