@@ -162,7 +162,7 @@ pub fn SizeSlider(lab: Lab) -> impl IntoView {
                 }).collect_view()}
             </div>
             <div id="size-label" class="size-label">{describe}</div>
-            <p class="help keys-help">"Keys: space ▶/❚❚ · ← → size · 1–5 presets · P present"</p>
+            <p class="help keys-help">"Keys: space ▶/❚❚ · ← → size · 1–6 presets · P present"</p>
         </div>
     }
 }

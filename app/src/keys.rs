@@ -1,5 +1,5 @@
 //! Keyboard shortcuts for the front of a classroom: space plays and pauses, ← and → move
-//! the slider, 1–5 pick a preset, P toggles the projector mode (Escape leaves it).
+//! the slider, 1–6 pick a preset, P toggles the projector mode (Escape leaves it).
 //!
 //! Keys typed into a field or a select keep their own meaning, as do space on a focused
 //! button (it presses it) and the arrows on the focused slider (it moves itself).
@@ -110,13 +110,13 @@ mod tests {
         assert_eq!(shortcut("ArrowLeft"), Some(Shortcut::Slider(-1)));
         assert_eq!(shortcut("ArrowRight"), Some(Shortcut::Slider(1)));
         assert_eq!(shortcut("1"), Some(Shortcut::Preset(0)));
-        assert_eq!(shortcut("5"), Some(Shortcut::Preset(4)));
+        assert_eq!(shortcut("6"), Some(Shortcut::Preset(5)));
         assert_eq!(shortcut("P"), Some(Shortcut::TogglePresent));
     }
 
     #[test]
     fn keys_without_a_shortcut_are_left_alone() {
-        for key in ["0", "6", "a", "Enter", "Tab", "ArrowUp", "12"] {
+        for key in ["0", "7", "a", "Enter", "Tab", "ArrowUp", "12"] {
             assert_eq!(shortcut(key), None, "{key}");
         }
     }

@@ -3,9 +3,9 @@
 //! trained. Fetched when a preset with one is on screen; analysed here as `grokking
 //! analyze` would (the file's stored analysis may predate today's rules).
 
-use grokking_lab::Regime;
 use grokking_lab::analysis::AnalysisConfig;
 use grokking_lab::record::{self, RunRecord, SweepRecord};
+use grokking_lab::{Regime, presets};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
@@ -18,11 +18,12 @@ pub struct Reference {
     pub file: &'static str,
     pub command: &'static str,
     /// The model-wise map's reference layer: a sweep over widths (`--d-models`; its command
-    /// is in docs/results/README.md beside the file).
+    /// is in docs/results/README.md beside the file). It may be `file` itself: the phase
+    /// diagram then reads the preset's width of it.
     pub map: Option<&'static str>,
 }
 
-pub const REFERENCES: [Reference; 3] = [
+pub const REFERENCES: [Reference; 4] = [
     Reference {
         preset: "three-regimes",
         file: "reference/mod47-sample-wise.json",
@@ -36,10 +37,16 @@ pub const REFERENCES: [Reference; 3] = [
         map: None,
     },
     Reference {
+        preset: "model-wise",
+        file: "reference/mod37-model-wise.json",
+        command: "grokking sweep --preset model-wise --d-models 16,32,64,128 --seeds 0",
+        map: Some("reference/mod37-model-wise.json"),
+    },
+    Reference {
         preset: "imdb",
-        file: "reference/imdb-sample-wise.json",
-        command: "grokking sweep --preset imdb --seeds 0:2:1 --jobs 2",
-        map: Some("reference/imdb-model-wise.json"),
+        file: "reference/imdb-a3-sample-wise.json",
+        command: "grokking sweep --preset imdb --seeds 0:2:1",
+        map: None,
     },
 ];
 
@@ -89,13 +96,23 @@ impl Loaded {
     }
 }
 
-/// The sweep as today's analysis reads it (its first width).
-pub fn analyse(sweep: SweepRecord) -> ReferenceAnalysis {
-    let Some(first) = sweep.runs.first() else {
+/// The runs of `reference` at its preset's width (a sweep over widths holds others).
+pub fn at_preset_width(reference: &Reference, runs: Vec<RunRecord>) -> Vec<RunRecord> {
+    let Some(width) = presets::find(reference.preset).map(|p| p.config(1).model.d_model) else {
+        return runs;
+    };
+    runs.into_iter()
+        .filter(|r| r.config.model.d_model == width)
+        .collect()
+}
+
+/// Runs of one width as today's analysis reads them.
+pub fn analyse(runs: Vec<RunRecord>) -> ReferenceAnalysis {
+    let Some(first) = runs.first() else {
         return ReferenceAnalysis::default();
     };
     let config = AnalysisConfig::for_task(&first.config.task);
-    let analysed = SweepRecord::new(sweep.runs, config);
+    let analysed = SweepRecord::new(runs, config);
     let Some(width) = analysed.analysis.sample_wise.first() else {
         return ReferenceAnalysis::default();
     };
@@ -142,13 +159,15 @@ async fn fetch_sweep(file: &str) -> Result<SweepRecord, String> {
 pub async fn load(reference: Reference) -> Result<Loaded, String> {
     let sweep = fetch_sweep(reference.file).await?;
     let map_runs = match reference.map {
+        Some(map) if map == reference.file => sweep.runs.clone(),
         Some(map) => fetch_sweep(map).await?.runs,
         None => Vec::new(),
     };
+    let runs = at_preset_width(&reference, sweep.runs);
     Ok(Loaded {
         reference,
-        runs: sweep.runs.clone(),
-        analysis: analyse(sweep),
+        analysis: analyse(runs.clone()),
+        runs,
         map_runs,
     })
 }
@@ -156,7 +175,8 @@ pub async fn load(reference: Reference) -> Result<Loaded, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use grokking_lab::presets;
+    use grokking_lab::config::{EvalStart, ExperimentConfig, SplitDraw, Subsets};
+    use std::collections::BTreeSet;
 
     fn committed(file: &str) -> SweepRecord {
         let name = file.trim_start_matches("reference/");
@@ -169,31 +189,67 @@ mod tests {
         }
     }
 
-    /// Every reference names a real preset and a committed sweep of it, and reads as the
-    /// docs say (the default preset's: three regimes, CDS 900 with the seeds of N = 600, 800, 1,000 and 1,600).
+    /// The settings that make a run a preset's experiment: all but the seed, how subsets and
+    /// split are drawn and where evaluations start (the older references predate those
+    /// settings, which move the draw, not the experiment) — and, on a map, the width.
+    fn experiment(config: &ExperimentConfig, any_width: bool) -> ExperimentConfig {
+        let mut c = config.clone();
+        c.seed = 0;
+        c.subsets = Subsets::default();
+        c.split = SplitDraw::default();
+        c.training.eval_start = EvalStart::default();
+        if any_width {
+            c.model.d_model = 0;
+        }
+        c
+    }
+
+    /// Every reference is a committed sweep of its preset's experiment covering every size
+    /// of the preset's slider (the map: at more than one width).
     #[test]
-    fn every_reference_is_a_committed_sweep_of_its_preset() {
+    fn every_reference_is_a_committed_sweep_of_its_preset_at_every_size() {
         for reference in REFERENCES {
             let preset = presets::find(reference.preset).expect("a preset");
-            let sweep = committed(reference.file);
-            assert!(!sweep.runs.is_empty());
+            let runs = at_preset_width(&reference, committed(reference.file).runs);
+            for run in &runs {
+                let expected = preset.config(run.config.train_size());
+                assert_eq!(
+                    experiment(&run.config, false),
+                    experiment(&expected, false),
+                    "{} in {}",
+                    reference.preset,
+                    reference.file
+                );
+            }
+            let sizes: BTreeSet<usize> = runs.iter().map(|r| r.config.train_size()).collect();
+            let wanted: BTreeSet<usize> = preset.sizes.iter().copied().collect();
             assert_eq!(
-                sweep.runs[0].config.task.is_imdb(),
-                preset.config(0).task.is_imdb(),
-                "{}",
-                reference.preset
+                sizes, wanted,
+                "{}: a reference point per slider stop",
+                preset.name
             );
-            let analysis = analyse(sweep);
-            assert!(!analysis.points.is_empty(), "{}", reference.preset);
+            assert!(!analyse(runs).points.is_empty(), "{}", reference.preset);
             if let Some(map) = reference.map {
-                let grid = committed(map);
-                let mut widths: Vec<usize> =
-                    grid.runs.iter().map(|r| r.config.model.d_model).collect();
-                widths.dedup();
+                let grid = committed(map).runs;
+                let widths: BTreeSet<usize> = grid.iter().map(|r| r.config.model.d_model).collect();
                 assert!(widths.len() > 1, "{map} is a model-wise sweep");
+                for run in &grid {
+                    let expected = preset.config(run.config.train_size());
+                    assert_eq!(
+                        experiment(&run.config, true),
+                        experiment(&expected, true),
+                        "{map}"
+                    );
+                }
             }
         }
-        let default = analyse(committed(REFERENCES[0].file));
+    }
+
+    /// The default preset's reference reads as the docs say: three regimes, CDS 900 (with
+    /// the seeds of N = 600, 800, 1,000 and 1,600).
+    #[test]
+    fn the_default_reference_shows_three_regimes_and_a_cds_of_900() {
+        let default = analyse(committed(REFERENCES[0].file).runs);
         assert_eq!(default.critical_data_size, Some(900));
         assert!(
             default
@@ -205,5 +261,24 @@ mod tests {
         assert!(regimes.contains(&Regime::Insufficiency));
         assert!(regimes.contains(&Regime::Sufficiency));
         assert!(regimes.contains(&Regime::Surplus));
+    }
+
+    /// IMDB's reference shows the transition issue 24 asked for: a size that memorizes and
+    /// generalizes clearly later (sufficiency), and final test accuracy rising with N.
+    #[test]
+    fn the_imdb_reference_groks_at_small_n_and_ends_higher_with_more_reviews() {
+        let imdb = for_preset("imdb").unwrap();
+        let analysis = analyse(at_preset_width(&imdb, committed(imdb.file).runs));
+        assert!(
+            analysis
+                .points
+                .iter()
+                .any(|p| p.regime == Regime::Sufficiency),
+            "{:?}",
+            analysis.points
+        );
+        let first = analysis.points.first().unwrap().test_acc;
+        let last = analysis.points.last().unwrap().test_acc;
+        assert!(first + 0.02 < last, "{first} → {last}");
     }
 }

@@ -252,10 +252,20 @@ await scenario("reference-before-training", [], async (page) => {
   assert.match(await page.getAttribute("#chart-accuracy", "aria-label"), /at step 200\b/);
   await page.click("#scrub-latest");
   assert.match(await text(page, "#scrub-step"), /^latest: step 6000/);
-  // The model-wise map of a preset with a measured grid is full before anything trains.
+  // The model-wise map of a preset with a measured grid is full before anything trains:
+  // IMDB's 4 widths × 5 sizes, and the model-wise preset's 4 widths × 7 sizes, whose
+  // phase diagram reads its own width (d 32) of the same sweep.
   await page.goto(`${site.url}#preset=imdb`);
-  await page.waitForFunction(() => document.querySelectorAll("#chart-model-wise .model-cell.reference").length >= 9, null, { timeout: MINUTE });
-  assert.match(await page.getAttribute("#chart-model-wise", "aria-label"), /cells from the CLI's reference sweep/);
+  await page.waitForFunction(() => document.querySelectorAll("#chart-model-wise .model-cell.reference").length >= 20, null, { timeout: MINUTE });
+  assert.match(await page.getAttribute("#chart-model-wise", "aria-label"), /4 widths × \d+ sizes; .*cells from the CLI's reference sweep/);
+  await page.waitForFunction(() => document.querySelectorAll("#chart-phase .phase-reference").length === 7, null, { timeout: MINUTE });
+  const imdbRegimes = await page.$$eval("#chart-phase .phase-reference", (dots) => dots.map((d) => d.dataset.regime));
+  assert.ok(imdbRegimes.includes("sufficiency"), `IMDB's reference groks somewhere: ${imdbRegimes}`);
+  await page.goto(`${site.url}#preset=model-wise`);
+  await page.waitForFunction(() => document.querySelectorAll("#chart-model-wise .model-cell.reference").length === 28, null, { timeout: MINUTE });
+  await page.waitForFunction(() => document.querySelectorAll("#chart-phase .phase-reference").length === 7, null, { timeout: MINUTE });
+  const mapWidths = await page.$$eval("#chart-model-wise .model-cell", (cells) => [...new Set(cells.map((c) => c.dataset.width))]);
+  assert.deepEqual(mapWidths.sort((a, b) => a - b), ["16", "32", "64", "128"]);
   await page.goto(site.url);
   await page.waitForFunction(() => document.querySelectorAll("#chart-phase .phase-reference").length === 11, null, { timeout: MINUTE });
   // Another preset, another reference; changing a setting leaves no preset and no reference.
