@@ -46,7 +46,7 @@ pub const REFERENCES: [Reference; 4] = [
         preset: "imdb",
         file: "reference/imdb-a3-sample-wise.json",
         command: "grokking sweep --preset imdb --seeds 0:2:1",
-        map: None,
+        map: Some("reference/imdb-a3-model-wise.json"),
     },
 ];
 
