@@ -27,7 +27,7 @@ impl<B: Backend> EncoderLayer<B> {
         Self {
             attention: SelfAttention::init(runs, config.d_model, config.n_heads, device),
             ln_attention: RunLayerNorm::init(runs, config.d_model, device),
-            ffn: Mlp::init(runs, config.d_model, config.d_mlp, device),
+            ffn: Mlp::init(runs, config.d_model, config.d_mlp, false, device),
             ln_ffn: RunLayerNorm::init(runs, config.d_model, device),
         }
     }

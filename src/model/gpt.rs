@@ -4,7 +4,9 @@
 //! - `pre-ln` (ours): LayerNorm before each sublayer, a final LayerNorm, an untied linear
 //!   head over the p answers;
 //! - `openai-gpt` (the authors', Hugging Face's OpenAI-GPT): LayerNorm after each residual
-//!   sum, no final LayerNorm, the head tied to the token embedding over the whole vocabulary.
+//!   sum, no final LayerNorm, the head tied to the token embedding over the whole vocabulary,
+//!   GELU's tanh form (`gelu_new`; ours uses the exact one). Checked step for step against
+//!   PyTorch by `tools/parity/`.
 //!
 //! Every parameter has a leading run axis: `R` GPTs of one shape train side by side
 //! (see [`super::layers`]).
@@ -34,7 +36,14 @@ impl<B: Backend> Block<B> {
             ln_attention: RunLayerNorm::init(runs, config.d_model, device),
             attention: SelfAttention::init(runs, config.d_model, config.n_heads, device),
             ln_mlp: RunLayerNorm::init(runs, config.d_model, device),
-            mlp: Mlp::init(runs, config.d_model, config.d_mlp, device),
+            // The authors' (Hugging Face's OpenAI-GPT `afn = "gelu"`) is GELU's tanh form.
+            mlp: Mlp::init(
+                runs,
+                config.d_model,
+                config.d_mlp,
+                config.arch == GptArch::OpenaiGpt,
+                device,
+            ),
             post_ln: config.arch == GptArch::OpenaiGpt,
         }
     }

@@ -2,7 +2,7 @@
 
 use burn::module::Module;
 use burn::tensor::Tensor;
-use burn::tensor::activation::gelu;
+use burn::tensor::activation::{gelu, gelu_approximate};
 use burn::tensor::backend::Backend;
 
 use super::layers::RunLinear;
@@ -12,18 +12,64 @@ use super::layers::RunLinear;
 pub struct Mlp<B: Backend> {
     up: RunLinear<B>,
     down: RunLinear<B>,
+    /// GELU's tanh approximation instead of the exact (erf) form: Hugging Face's OpenAI-GPT
+    /// maps its `afn = "gelu"` to `gelu_new`, the tanh form; BERT's `"gelu"` is exact.
+    tanh_gelu: bool,
 }
 
 impl<B: Backend> Mlp<B> {
-    pub fn init(runs: usize, d_model: usize, d_mlp: usize, device: &B::Device) -> Self {
+    pub fn init(
+        runs: usize,
+        d_model: usize,
+        d_mlp: usize,
+        tanh_gelu: bool,
+        device: &B::Device,
+    ) -> Self {
         Self {
             up: RunLinear::init(runs, d_model, d_mlp, true, device),
             down: RunLinear::init(runs, d_mlp, d_model, true, device),
+            tanh_gelu,
+        }
+    }
+
+    fn activation(&self, x: Tensor<B, 3>) -> Tensor<B, 3> {
+        if self.tanh_gelu {
+            gelu_approximate(x)
+        } else {
+            gelu(x)
         }
     }
 
     /// `[R, rows, d_model]` → `[R, rows, d_model]`.
     pub fn forward(&self, x: Tensor<B, 3>) -> Tensor<B, 3> {
-        self.down.forward(gelu(self.up.forward(x)))
+        self.down.forward(self.activation(self.up.forward(x)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Cpu = burn::backend::NdArray;
+
+    #[test]
+    fn the_two_gelus_are_the_exact_and_the_tanh_form() {
+        let device = Default::default();
+        let x = Tensor::<Cpu, 3>::from_floats([[[-2.0, -0.5, 1.0, 3.0]]], &device);
+        let gelu_of = |tanh_gelu| {
+            let mlp = Mlp::<Cpu>::init(1, 4, 4, tanh_gelu, &device);
+            mlp.activation(x.clone())
+                .into_data()
+                .to_vec::<f32>()
+                .unwrap()
+        };
+        // Φ(x)·x, and 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) (PyTorch's values).
+        let exact = [-0.045_500_3, -0.154_268_8, 0.841_344_7, 2.995_95];
+        let tanh = [-0.045_402_3, -0.154_286, 0.841_192, 2.996_363];
+        for (got, want) in [(gelu_of(false), exact), (gelu_of(true), tanh)] {
+            for (g, w) in got.iter().zip(want) {
+                assert!((g - w).abs() < 1e-6, "{got:?} vs {want:?}");
+            }
+        }
     }
 }

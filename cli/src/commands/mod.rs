@@ -5,6 +5,7 @@ pub mod plan;
 pub mod prepare_imdb;
 pub mod presets;
 pub mod run_task;
+pub mod save_init;
 pub mod sweep;
 pub mod train;
 

@@ -22,6 +22,10 @@ pub struct TrainArgs {
     /// Where to write the run file (JSON, docs/run-format.md).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Also write the run's starting point before training: its initial parameters (after
+    /// the α rescale) and its training and test sets, as safetensors (tools/parity).
+    #[arg(long, value_name = "FILE")]
+    pub save_init: Option<PathBuf>,
 }
 
 pub fn run(args: TrainArgs) -> anyhow::Result<()> {
@@ -33,6 +37,10 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     super::validate(&config)?;
     if let Some(path) = &args.out {
         crate::files::check_writable(path)?;
+    }
+    if let Some(path) = &args.save_init {
+        super::save_init::write(path, &config, &super::dataset(&config)?)?;
+        println!("wrote {}", path.display());
     }
     let bar = step_bar(config.training.steps);
     bar.set_prefix(format!("N={train_size}"));
