@@ -328,6 +328,9 @@ pub mod limits {
     pub const STEPS: RangeInclusive<usize> = 1..=10_000_000;
     /// Steps between evaluations; a configuration also needs it ≤ its steps.
     pub const EVAL_EVERY: RangeInclusive<usize> = 1..=10_000_000;
+    /// Evaluations one run may log (steps / eval_every): each is a history entry in the run
+    /// file and the lab's storage; the paper's presets log about 1,000.
+    pub const EVALUATIONS: usize = 20_000;
     pub const BATCH_SIZE: RangeInclusive<usize> = 1..=65_536;
     /// IMDB test reviews evaluated (the bundle may hold fewer).
     pub const TEST_SIZE: RangeInclusive<usize> = 1..=65_536;
@@ -361,6 +364,15 @@ pub enum ConfigError {
     TrainSize { train_size: usize, pool: usize },
     #[error("eval_every must be between 1 and the number of steps ({steps}), got {eval_every}")]
     EvalEvery { eval_every: usize, steps: usize },
+    #[error(
+        "{steps} steps evaluated every {eval_every} is {evaluations} evaluations; a run keeps at most {max} (evaluate less often)"
+    )]
+    TooManyEvaluations {
+        steps: usize,
+        eval_every: usize,
+        evaluations: usize,
+        max: usize,
+    },
     #[error(
         "the architecture {arch} is a GPT for modular arithmetic; IMDB trains its BERT-style encoder (use pre-ln)"
     )]
@@ -470,6 +482,15 @@ impl ExperimentConfig {
             return Err(ConfigError::EvalEvery {
                 eval_every: training.eval_every,
                 steps: training.steps,
+            });
+        }
+        let evaluations = training.steps / training.eval_every;
+        if evaluations > limits::EVALUATIONS {
+            return Err(ConfigError::TooManyEvaluations {
+                steps: training.steps,
+                eval_every: training.eval_every,
+                evaluations,
+                max: limits::EVALUATIONS,
             });
         }
         if let Some(batch_size) = training.batch_size {
@@ -649,6 +670,33 @@ mod tests {
             config.validate(),
             Err(ConfigError::HeadsDoNotDivide { .. })
         ));
+    }
+
+    #[test]
+    fn learning_rate_times_weight_decay_of_one_or_more_is_refused() {
+        let mut config = crate::presets::PAPER.config(1000);
+        config.optimizer.lr = 0.1;
+        config.grokking.weight_decay = 10.0;
+        assert!(matches!(
+            config.validate(),
+            Err(ConfigError::DecayTooStrong { lr, weight_decay }) if lr == 0.1 && weight_decay == 10.0
+        ));
+        config.grokking.weight_decay = 9.0;
+        config.validate().unwrap();
+    }
+
+    #[test]
+    fn a_run_may_not_log_more_evaluations_than_a_run_file_keeps() {
+        let mut config = crate::presets::PAPER.config(1000);
+        config.training.steps = 10_000_000;
+        config.training.eval_every = 1;
+        let message = config.validate().unwrap_err().to_string();
+        assert!(
+            message.contains("10000000 evaluations; a run keeps at most 20000"),
+            "{message}"
+        );
+        config.training.eval_every = 500;
+        config.validate().unwrap();
     }
 
     #[test]

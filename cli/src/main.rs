@@ -6,6 +6,7 @@ mod commands;
 mod files;
 mod imdb;
 mod kernels;
+mod memory;
 mod plan;
 mod table;
 

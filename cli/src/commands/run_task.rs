@@ -11,6 +11,7 @@ use grokking_lab::run::RunError;
 use super::{BatchJob, interrupt_flag, step_bar};
 use crate::backend::{BackendKind, dispatch};
 use crate::files::{OutputLock, write_atomically};
+use crate::memory::MemoryArgs;
 use crate::plan::{Plan, TaskResult};
 
 /// Where schedulers put a task's index, in the order they are looked at.
@@ -29,6 +30,8 @@ pub struct RunTaskArgs {
     pub out: PathBuf,
     #[arg(long, value_enum, default_value = "cpu")]
     pub backend: BackendKind,
+    #[command(flatten)]
+    pub memory: MemoryArgs,
 }
 
 /// The index from the flag or the scheduler's variable.
@@ -100,6 +103,7 @@ pub fn run(args: RunTaskArgs) -> anyhow::Result<()> {
         }
     }
     let item = &plan.items[index];
+    args.memory.check(std::slice::from_ref(&item.runs), 1)?;
     let stop = interrupt_flag();
     let bar = step_bar(item.runs[0].training.steps);
     bar.set_prefix(super::sweep::describe_batch(&item.runs));

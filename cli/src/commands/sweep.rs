@@ -17,6 +17,7 @@ use super::{BatchJob, interrupt_flag, step_bar};
 use crate::args::{ExperimentArgs, List, parse_list};
 use crate::backend::{BackendKind, dispatch};
 use crate::files::{OutputLock, check_writable, read_records, write_atomically};
+use crate::memory::MemoryArgs;
 
 /// What a sweep trains: the experiment and its axes (sizes, widths, seeds), and how runs
 /// are batched. Shared by `sweep` and `plan`.
@@ -106,6 +107,8 @@ pub struct SweepArgs {
     /// The sweep file. If it exists, its finished runs are kept and not trained again.
     #[arg(long)]
     pub out: PathBuf,
+    #[command(flatten)]
+    pub memory: MemoryArgs,
 }
 
 /// How many runs share a batch unless `--batch-runs` says. On a GPU a model this small is
@@ -219,6 +222,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
         Ok(())
     };
     let queue = batches(todo, args.grid.batch_cap(), args.jobs);
+    args.memory.check(&queue, args.jobs)?;
     let interrupted = run_jobs(queue, args.jobs, &stop, train, keep).with_context(|| {
         format!(
             "the sweep stopped; its finished runs are kept in {} (run the same command to resume)",

@@ -9,6 +9,7 @@ use super::{BatchJob, interrupt_flag, step_bar};
 use crate::args::ExperimentArgs;
 use crate::backend::{BackendKind, dispatch};
 use crate::files::write_atomically;
+use crate::memory::MemoryArgs;
 
 #[derive(Debug, Args)]
 pub struct TrainArgs {
@@ -26,6 +27,8 @@ pub struct TrainArgs {
     /// the α rescale) and its training and test sets, as safetensors (tools/parity).
     #[arg(long, value_name = "FILE")]
     pub save_init: Option<PathBuf>,
+    #[command(flatten)]
+    pub memory: MemoryArgs,
 }
 
 pub fn run(args: TrainArgs) -> anyhow::Result<()> {
@@ -35,6 +38,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         .unwrap_or_else(|| experiment.base().middle_size());
     let config = experiment.config(train_size)?;
     super::validate(&config)?;
+    args.memory.check(&[vec![config.clone()]], 1)?;
     if let Some(path) = &args.out {
         crate::files::check_writable(path)?;
     }
