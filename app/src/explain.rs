@@ -39,8 +39,11 @@ pub fn Explanation() -> impl IntoView {
                 the light cells blue; grokking, much later, the dark ones. Drag the "<strong>"step scrubber"</strong>"
                 or press Replay to watch it happen. The "<strong>"model-wise map"</strong>" repeats the experiment at
                 several widths. The paper found that larger models need more data before they generalize; the
-                "<em>"Model-wise"</em>" preset shows what our CPU sweep of widths 16 to 128 found (in one seed so far: the
-                transition at N = 700–800 for every width from 32 up, and the 16-wide model short of steps)."</p>
+                "<em>"Model-wise"</em>" preset shows what our CPU sweep of widths 16 to 128 found (three seeds): the
+                critical data size is 800 at every width from 32 up — it does not grow — while wider models
+                grok later at the transition; the 16-wide model is short of steps. On IMDB (two seeds) the CDS
+                is 300 at every width, but the widest model still groks late at 2,000 reviews, where the
+                narrowest generalizes at once."</p>
             <p class="cite">"Xuekai Zhu, Yao Fu, Bowen Zhou, Zhouhan Lin. "<em>"Critical Data Size of Language
                 Models from a Grokking Perspective."</em>" arXiv:2401.10463, 2024. Grokking was named by Power et
                 al. (2022); the weight-norm picture is Liu, Michaud & Tegmark's Omnigrok (2022); the Fourier

@@ -39,7 +39,7 @@ pub const REFERENCES: [Reference; 4] = [
     Reference {
         preset: "model-wise",
         file: "reference/mod37-model-wise.json",
-        command: "grokking sweep --preset model-wise --d-models 16,32,64,128 --seeds 0",
+        command: "grokking sweep --preset model-wise --d-models 16,32,64,128 --seeds 0:2:1",
         map: Some("reference/mod37-model-wise.json"),
     },
     Reference {
@@ -280,5 +280,53 @@ mod tests {
         let first = analysis.points.first().unwrap().test_acc;
         let last = analysis.points.last().unwrap().test_acc;
         assert!(first + 0.02 < last, "{first} → {last}");
+    }
+
+    /// The runs of one width of a model-wise grid.
+    fn of_width(grid: &[RunRecord], width: usize) -> Vec<RunRecord> {
+        grid.iter()
+            .filter(|r| r.config.model.d_model == width)
+            .cloned()
+            .collect()
+    }
+
+    /// The model-wise map reads as docs/results says (three seeds): the critical data size
+    /// is 800 at widths 32, 64 and 128 — no growth with width — and width 16 never reaches
+    /// 0.95 at the end of its runs.
+    #[test]
+    fn the_model_wise_map_has_a_cds_of_800_from_width_32_up_and_none_at_16() {
+        let model_wise = for_preset("model-wise").unwrap();
+        let grid = committed(model_wise.map.unwrap()).runs;
+        let seeds: BTreeSet<u64> = grid.iter().map(|r| r.config.seed).collect();
+        assert_eq!(seeds.len(), 3);
+        for (width, cds) in [
+            (16, None),
+            (32, Some(800)),
+            (64, Some(800)),
+            (128, Some(800)),
+        ] {
+            let analysis = analyse(of_width(&grid, width));
+            assert_eq!(analysis.critical_data_size, cds, "width {width}");
+        }
+    }
+
+    /// IMDB's map reads as docs/results says (two seeds): the critical data size is 300 at
+    /// every width, and the widest model still groks late (sufficiency) at N = 2,000, where
+    /// the narrowest generalizes at once.
+    #[test]
+    fn the_imdb_map_has_a_cds_of_300_at_every_width_and_wider_models_grok_late_at_more_data() {
+        let imdb = for_preset("imdb").unwrap();
+        let grid = committed(imdb.map.unwrap()).runs;
+        let regime_at = |width: usize, size: usize| {
+            let analysis = analyse(of_width(&grid, width));
+            assert_eq!(analysis.critical_data_size, Some(300), "width {width}");
+            analysis
+                .points
+                .iter()
+                .find(|p| p.size == size)
+                .map(|p| p.regime)
+        };
+        assert_eq!(regime_at(16, 2000), Some(Regime::Surplus));
+        assert_eq!(regime_at(128, 2000), Some(Regime::Sufficiency));
     }
 }
