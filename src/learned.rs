@@ -347,7 +347,7 @@ impl Columns {
 /// more would exceed the cap, every other one goes, and from then on only every second
 /// evaluation (of those kept so far) is kept for good; the others stay only while they are
 /// the latest.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SnapshotHistory {
     kept: Vec<Snapshot>,
     /// The evaluation index (0: the run's first) of each kept snapshot.

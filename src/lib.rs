@@ -9,6 +9,7 @@
 //! the burn backend and free of UI.
 
 pub mod analysis;
+pub mod checkpoint;
 pub mod config;
 pub mod data;
 pub mod footprint;

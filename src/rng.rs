@@ -25,6 +25,11 @@ impl SplitMix64 {
         Self::new(seed ^ hash)
     }
 
+    /// The whole state: `SplitMix64::new(g.state())` continues `g`'s stream.
+    pub fn state(&self) -> u64 {
+        self.state
+    }
+
     pub fn next_u64(&mut self) -> u64 {
         self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.state;

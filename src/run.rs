@@ -12,6 +12,7 @@ use std::ops::ControlFlow;
 
 use burn::tensor::backend::AutodiffBackend;
 
+use crate::checkpoint::Checkpoint;
 use crate::config::ExperimentConfig;
 use crate::data::Dataset;
 use crate::learned::{Snapshot, SnapshotHistory};
@@ -64,6 +65,55 @@ impl<B: AutodiffBackend> BatchRun<B> {
 
     pub fn configs(&self) -> &[ExperimentConfig] {
         self.trainer.configs()
+    }
+
+    /// Runs built as [`BatchRun::new`] builds them, then put back where `checkpoint` left
+    /// them: training goes on as if it had never stopped (the same numbers, step for step).
+    /// A checkpoint of other runs is refused.
+    pub fn resume(
+        configs: Vec<ExperimentConfig>,
+        data: &[&Dataset],
+        device: &B::Device,
+        checkpoint: Checkpoint,
+    ) -> Result<Self, TrainError> {
+        if checkpoint.configs != configs {
+            return Err(TrainError::Checkpoint(
+                "it is of other runs than these".into(),
+            ));
+        }
+        let runs = configs.len();
+        if [
+            checkpoint.histories.len(),
+            checkpoint.learned.len(),
+            checkpoint.diverged_at.len(),
+        ]
+        .iter()
+        .any(|&n| n != runs)
+        {
+            return Err(TrainError::Checkpoint(
+                "it does not hold every run's history".into(),
+            ));
+        }
+        let mut batch = Self::new(configs, data, device)?;
+        batch.trainer.restore(checkpoint.trainer)?;
+        batch.histories = checkpoint.histories;
+        batch.learned = checkpoint.learned;
+        batch.diverged_at = checkpoint.diverged_at;
+        batch.until_eval = checkpoint.until_eval;
+        Ok(batch)
+    }
+
+    /// Everything [`BatchRun::resume`] needs to go on from this step (see
+    /// [`BatchTrainer::save`]: it reads the parameters back).
+    pub fn checkpoint(&self) -> Result<Checkpoint, TrainError> {
+        Ok(Checkpoint {
+            configs: self.configs().to_vec(),
+            trainer: self.trainer.save()?,
+            histories: self.histories.clone(),
+            learned: self.learned.clone(),
+            diverged_at: self.diverged_at.clone(),
+            until_eval: self.until_eval,
+        })
     }
 
     pub fn trainer(&self) -> &BatchTrainer<B> {

@@ -5,9 +5,10 @@
 //! together. This is what lets the browser train on WebGPU, where a synchronous read panics.
 //! On modular tasks the same read also brings what each run learned ([`crate::learned`]).
 
-use burn::module::AutodiffModule;
+use burn::module::{AutodiffModule, Module};
 use burn::optim::adaptor::OptimizerAdaptor;
 use burn::optim::{AdamW, AdamWConfig, GradientsParams, Optimizer};
+use burn::record::{BinBytesRecorder, FullPrecisionSettings, Recorder};
 use burn::tensor::activation::log_softmax;
 use burn::tensor::backend::{AutodiffBackend, Backend};
 use burn::tensor::{Int, Tensor, TensorData};
@@ -20,6 +21,7 @@ use crate::learned::{self, Snapshot};
 use crate::metrics::EvalPoint;
 use crate::model::{Batch, Classifier};
 use crate::rng::SplitMix64;
+use serde::{Deserialize, Serialize};
 
 /// Evaluation runs over at most this many sequences at a time, to bound device memory.
 pub(crate) const EVAL_CHUNK: usize = 4096;
@@ -36,6 +38,8 @@ pub enum TrainError {
     Diverged { step: usize },
     #[error(transparent)]
     Batch(#[from] BatchError),
+    #[error("the checkpoint cannot be used: {0}")]
+    Checkpoint(String),
 }
 
 /// One split of every run, uploaded to the device (inner, non-autodiff backend). Runs may
@@ -342,6 +346,66 @@ impl<B: AutodiffBackend> BatchTrainer<B> {
         n
     }
 
+    /// Everything training needs to go on from this step exactly as if it had never
+    /// stopped: the parameters and AdamW's moments (burn records in bincode, full
+    /// precision), the step and each run's place in its mini-batch order. Reads the
+    /// tensors back (synchronously): for the CLI's checkpoints, not the lab's hot loop.
+    pub fn save(&self) -> Result<TrainerState, TrainError> {
+        let recorder = BinBytesRecorder::<FullPrecisionSettings>::default();
+        let model = Recorder::<B>::record(&recorder, self.model().clone().into_record(), ())
+            .map_err(|e| TrainError::Checkpoint(e.to_string()))?;
+        let optimizer = Recorder::<B>::record(&recorder, self.optimizer.to_record(), ())
+            .map_err(|e| TrainError::Checkpoint(e.to_string()))?;
+        Ok(TrainerState {
+            step: self.step,
+            orders: self
+                .batches
+                .as_ref()
+                .map(|b| b.orders.iter().map(BatchOrder::state).collect()),
+            model,
+            optimizer,
+        })
+    }
+
+    /// Puts back what [`BatchTrainer::save`] saved, into a trainer built for the same runs.
+    pub fn restore(&mut self, state: TrainerState) -> Result<(), TrainError> {
+        let unusable = |why: &str| TrainError::Checkpoint(why.to_owned());
+        if state.step > self.configs[0].training.steps {
+            return Err(unusable("its step is past the runs' budget"));
+        }
+        match (&mut self.batches, state.orders) {
+            (None, None) => {}
+            (Some(batches), Some(orders)) if orders.len() == batches.orders.len() => {
+                for (order, saved) in batches.orders.iter_mut().zip(orders) {
+                    order.restore(saved).map_err(unusable)?;
+                }
+            }
+            _ => return Err(unusable("its mini-batch orders are of other runs")),
+        }
+        let recorder = BinBytesRecorder::<FullPrecisionSettings>::default();
+        let device = self.device.clone();
+        // burn's bincode decoding panics on bytes it cannot read; the caller checks a
+        // checksum first, so this is only a second line of defence.
+        let (model, optimizer) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let model = Recorder::<B>::load(&recorder, state.model, &device);
+            let optimizer = Recorder::<B>::load(&recorder, state.optimizer, &device);
+            (model, optimizer)
+        }))
+        .map_err(|_| unusable("its parameters do not decode"))?;
+        let model = model.map_err(|e| TrainError::Checkpoint(e.to_string()))?;
+        let optimizer = optimizer.map_err(|e| TrainError::Checkpoint(e.to_string()))?;
+        let current = self.model.take().expect("model is present between steps");
+        self.model = Some(current.load_record(model));
+        // Taken out to be consumed; it keeps its own settings (β, ε, weight decay).
+        let configured = std::mem::replace(
+            &mut self.optimizer,
+            AdamWConfig::new().init::<B, Classifier<B>>(),
+        );
+        self.optimizer = configured.load_record(optimizer);
+        self.step = state.step;
+        Ok(())
+    }
+
     /// Queues an evaluation of every run on its training and test sets (and, when on,
     /// of what it learned: the same readback carries it).
     pub fn evaluate(&self) -> PendingEvals<B::InnerBackend> {
@@ -584,6 +648,28 @@ fn evaluate_split<B: Backend>(
     }
 }
 
+/// A batch trainer's state at one step ([`BatchTrainer::save`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainerState {
+    pub step: usize,
+    /// Each run's place in its mini-batch order; `None` for full-batch training.
+    pub orders: Option<Vec<BatchOrderState>>,
+    /// The batched model's record (bincode).
+    #[serde(skip)]
+    pub model: Vec<u8>,
+    /// AdamW's record: its moments and step per parameter (bincode).
+    #[serde(skip)]
+    pub optimizer: Vec<u8>,
+}
+
+/// Where one run is in its mini-batch order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchOrderState {
+    order: Vec<i32>,
+    position: usize,
+    rng: u64,
+}
+
 /// Mini-batch order: a fresh seeded permutation of the training set every epoch.
 struct BatchOrder {
     order: Vec<i32>,
@@ -600,6 +686,28 @@ impl BatchOrder {
             batch_size,
             rng: SplitMix64::for_purpose(seed, "batch-order"),
         }
+    }
+
+    fn state(&self) -> BatchOrderState {
+        BatchOrderState {
+            order: self.order.clone(),
+            position: self.position,
+            rng: self.rng.state(),
+        }
+    }
+
+    fn restore(&mut self, saved: BatchOrderState) -> Result<(), &'static str> {
+        let mut sorted = saved.order.clone();
+        sorted.sort_unstable();
+        if !sorted.iter().copied().eq(0..self.order.len() as i32)
+            || saved.position > self.order.len()
+        {
+            return Err("its mini-batch order is not of this training set");
+        }
+        self.order = saved.order;
+        self.position = saved.position;
+        self.rng = SplitMix64::new(saved.rng);
+        Ok(())
     }
 
     fn next_batch(&mut self) -> Vec<i32> {

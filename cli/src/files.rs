@@ -13,13 +13,24 @@ use anyhow::{Context, bail};
 /// temporary file behind.
 pub fn write_atomically(path: &Path, contents: impl AsRef<[u8]>) -> anyhow::Result<()> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
+    write_atomically_as(
+        path,
+        contents.as_ref(),
+        COUNTER.fetch_add(1, Ordering::Relaxed),
+    )
+}
+
+/// How many names a temporary file tries before giving up: each taken name is a file or a
+/// link someone else put there.
+const NAME_ATTEMPTS: u32 = 16;
+
+fn write_atomically_as(path: &Path, contents: &[u8], unique: u64) -> anyhow::Result<()> {
     let name = file_name(path)?;
-    let unique = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let temporary = path.with_file_name(format!(".{name}.{}.{unique}.partial", std::process::id()));
+    let (mut file, temporary) = create_fresh(path, |attempt| {
+        format!(".{name}.{}.{unique}.{attempt}.partial", std::process::id())
+    })?;
     let written = (|| -> anyhow::Result<()> {
-        let mut file = File::create(&temporary)
-            .with_context(|| format!("cannot write {}", temporary.display()))?;
-        file.write_all(contents.as_ref())
+        file.write_all(contents)
             .and_then(|()| file.sync_all())
             .with_context(|| format!("cannot write {}", temporary.display()))?;
         std::fs::rename(&temporary, path)
@@ -34,6 +45,31 @@ pub fn write_atomically(path: &Path, contents: impl AsRef<[u8]>) -> anyhow::Resu
         let _ = std::fs::remove_file(&temporary);
     }
     written
+}
+
+/// Creates a new sibling of `path` named by `name(attempt)`, never opening what is already
+/// there: results directories are often shared, and `File::create` on a predictable name
+/// would follow a link planted there into someone else's file (`create_new` is `O_EXCL`,
+/// which refuses links too). A taken name moves on to the next attempt.
+fn create_fresh(path: &Path, name: impl Fn(u32) -> String) -> anyhow::Result<(File, PathBuf)> {
+    for attempt in 0..NAME_ATTEMPTS {
+        let candidate = path.with_file_name(name(attempt));
+        match OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&candidate)
+        {
+            Ok(file) => return Ok((file, candidate)),
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(error) => {
+                return Err(error).with_context(|| format!("cannot write {}", candidate.display()));
+            }
+        }
+    }
+    bail!(
+        "cannot write beside {}: {NAME_ATTEMPTS} temporary names were all taken by other files",
+        path.display()
+    )
 }
 
 /// Checks, before any training, that results can be written to `path`: its directory exists
@@ -51,8 +87,10 @@ pub fn check_writable(path: &Path) -> anyhow::Result<()> {
     if path.is_dir() {
         bail!("cannot write {}: it is a directory", path.display());
     }
-    let probe = directory.join(format!(".{name}.{}.probe", std::process::id()));
-    File::create(&probe).with_context(|| format!("cannot write into {}", directory.display()))?;
+    let (_, probe) = create_fresh(path, |attempt| {
+        format!(".{name}.{}.{attempt}.probe", std::process::id())
+    })
+    .with_context(|| format!("cannot write into {}", directory.display()))?;
     let _ = std::fs::remove_file(&probe);
     Ok(())
 }
@@ -179,6 +217,24 @@ mod tests {
         assert!(write_atomically(&path, "x").is_err());
         let names: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
         assert_eq!(names.len(), 1, "only the directory that was in the way");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    /// A link planted at the temporary name (a shared results directory) is neither
+    /// followed nor removed: the write takes the next name and the link's target is intact.
+    #[cfg(unix)]
+    #[test]
+    fn a_temporary_file_never_follows_a_link_planted_at_its_name() {
+        let dir = scratch();
+        let victim = dir.join("victim.txt");
+        std::fs::write(&victim, "theirs").unwrap();
+        let path = dir.join("out.json");
+        let planted = dir.join(format!(".out.json.{}.77.0.partial", std::process::id()));
+        std::os::unix::fs::symlink(&victim, &planted).unwrap();
+        write_atomically_as(&path, b"ours", 77).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "ours");
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "theirs");
+        assert!(planted.symlink_metadata().unwrap().is_symlink());
         std::fs::remove_dir_all(dir).unwrap();
     }
 
