@@ -51,8 +51,8 @@ enum Command {
     PrepareImdb(commands::prepare_imdb::PrepareImdbArgs),
 }
 
-fn main() -> anyhow::Result<()> {
-    match Cli::parse().command {
+fn main() -> std::process::ExitCode {
+    let result = match Cli::parse().command {
         Command::Train(args) => commands::train::run(args),
         Command::Sweep(args) => commands::sweep::run(args),
         Command::Plan(args) => commands::plan::run(args),
@@ -62,5 +62,17 @@ fn main() -> anyhow::Result<()> {
         Command::Bench(args) => commands::bench::run(args),
         Command::Presets(args) => commands::presets::run(args),
         Command::PrepareImdb(args) => commands::prepare_imdb::run(args),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            // As `Result`'s own `Termination` prints it.
+            eprintln!("Error: {error:?}");
+            if error.is::<commands::Interrupted>() {
+                commands::INTERRUPTED_EXIT_CODE.into()
+            } else {
+                std::process::ExitCode::FAILURE
+            }
+        }
     }
 }

@@ -2,8 +2,9 @@
 //! the index from the flag, `SLURM_ARRAY_TASK_ID` or `JOB_COMPLETION_INDEX`), merged by
 //! `grokking merge`: the same sweep as `grokking sweep` on one machine.
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use grokking_lab::record::{self, RunRecord};
 
@@ -189,5 +190,129 @@ fn planned_tasks_merged_equal_a_local_sweep_and_nothing_is_lost_or_mixed() {
         "{}",
         text(&output)
     );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// The checkpoint files in `dir` (hidden `.NAME.checkpoint` beside each result).
+fn checkpoints(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.to_string_lossy().ends_with(".checkpoint"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A task preempted mid-run (SIGTERM, as `scancel` or Kubernetes send it) saves its
+/// progress within a step and exits 143; run again, it resumes from that step, and the
+/// merge equals the same sweep trained uninterrupted on one machine — bit for bit.
+#[test]
+fn a_task_stopped_by_sigterm_mid_run_resumes_from_its_checkpoint_and_merges_as_a_local_sweep() {
+    let dir = std::env::temp_dir().join(format!("grokking-preempt-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = |name: &str| dir.join(name).to_str().unwrap().to_owned();
+    let (plan, results, merged) = (path("plan.json"), path("results"), path("merged.json"));
+    const STEPS: usize = 400;
+    let grid = [
+        "--preset",
+        "tiny",
+        "--modulus",
+        "7",
+        "--d-model",
+        "8",
+        "--d-mlp",
+        "16",
+        "--heads",
+        "2",
+        "--eval-every",
+        "20",
+        "--steps",
+        "400",
+        "--train-sizes",
+        "20",
+        "--seeds",
+        "0,1",
+    ];
+    let mut args = vec!["plan"];
+    args.extend(grid);
+    args.extend(["--batch-runs", "2", "--out", &plan]);
+    let output = grokking(&args, &[]);
+    assert!(
+        text(&output).contains("2 runs in 1 items"),
+        "{}",
+        text(&output)
+    );
+
+    let task = || {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_grokking"));
+        command
+            .args([
+                "run-task", "--plan", &plan, "--index", "0", "--out", &results,
+            ])
+            .args(["--checkpoint-every", "0"])
+            .env_remove("SLURM_ARRAY_TASK_ID")
+            .env_remove("JOB_COMPLETION_INDEX")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        command
+    };
+    let child = task().spawn().unwrap();
+    // Its first checkpoint follows the step-0 evaluation; stop it a little later.
+    let started = Instant::now();
+    while checkpoints(Path::new(&results)).is_empty() {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "no checkpoint appeared"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    // SAFETY: kill(2) on our own child's pid; no memory is involved.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGTERM) }, 0);
+    let stopped = child.wait_with_output().unwrap();
+    let said = text(&stopped);
+    assert_eq!(stopped.status.code(), Some(143), "{said}");
+    let step: usize = said
+        .split("saved its progress at step ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no step in: {said}"));
+    assert!(step > 0 && step < STEPS, "stopped mid-run: step {step}");
+    assert_eq!(checkpoints(Path::new(&results)).len(), 1);
+    assert_eq!(
+        std::fs::read_dir(&results).unwrap().count(),
+        1,
+        "no result yet, only the checkpoint"
+    );
+
+    let output = task().output().unwrap();
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        text(&output).contains(&format!("resuming from its checkpoint at step {step}")),
+        "{}",
+        text(&output)
+    );
+    assert!(
+        checkpoints(Path::new(&results)).is_empty(),
+        "the result replaces it"
+    );
+    let output = grokking(&["merge", &results, "--plan", &plan, "--out", &merged], &[]);
+    assert!(output.status.success(), "{}", text(&output));
+
+    let local = path("local.json");
+    let mut args = vec!["sweep"];
+    args.extend(grid);
+    args.extend(["--out", &local]);
+    assert!(grokking(&args, &[]).status.success());
+    let (merged_runs, local_runs) = (runs(Path::new(&merged)), runs(Path::new(&local)));
+    assert_eq!(merged_runs.len(), 2);
+    for (m, l) in merged_runs.iter().zip(&local_runs) {
+        assert_eq!(m.config, l.config);
+        assert_eq!(m.history, l.history, "every evaluation, bit for bit");
+        assert_eq!(m.learned, l.learned);
+    }
     std::fs::remove_dir_all(dir).unwrap();
 }

@@ -6,8 +6,9 @@
 //!    --array=0-3%2 deploy/slurm/sweep.sbatch`.
 //! 2. A second plan of two longer items: submit both, `scancel` item 0 once it is training
 //!    (its lock file is there), let item 1 finish; item 0 left no result and no partial
-//!    file, `grokking merge` names it; resubmit the whole range: item 1 is skipped, item 0
-//!    trains, the merge succeeds.
+//!    file (scancel's SIGTERM made it save a checkpoint), `grokking merge` names it;
+//!    resubmit the whole range: item 1 is skipped, item 0 resumes from its checkpoint, the
+//!    merge succeeds.
 //! 3. `grokking merge` the first plan, `grokking sweep` the same grid locally: the same runs
 //!    (configs), the same histories and summaries within 1e-6, the same `grokking analyze
 //!    --json`.
@@ -452,6 +453,13 @@ impl Test {
                 self.task_logs("long")
             ));
         }
+        // scancel's SIGTERM made item 0 save its progress: it goes on from there.
+        if !log(0).contains("resuming from its checkpoint at step") {
+            return Err(format!(
+                "the resubmitted item 0 should resume from the checkpoint its SIGTERM saved:\n{}",
+                self.task_logs("long")
+            ));
+        }
         self.grokking_ok(&["merge", &results, "--plan", &plan, "--out", &merged])?;
         let runs = runs(&merged)?;
         let steps = |run: &Value| {
@@ -467,7 +475,9 @@ impl Test {
         {
             return Err(format!("{merged} should hold 2 runs trained to step 3000"));
         }
-        println!("xtask: resubmitted: item 0 trained again, item 1 skipped, the merge has both");
+        println!(
+            "xtask: resubmitted: item 0 resumed from its checkpoint, item 1 skipped, the merge has both"
+        );
         Ok(())
     }
 }

@@ -35,14 +35,30 @@ pub fn validate(config: &ExperimentConfig) -> anyhow::Result<()> {
     Ok(data::check(config)?)
 }
 
-/// Set by Ctrl-C; runs in flight stop at their next evaluation.
+/// Set by Ctrl-C or SIGTERM; runs in flight stop at their next evaluation (`run-task`: at
+/// its next step, saving a checkpoint). A second signal exits at once: someone who presses
+/// Ctrl-C twice wants the process gone, and a scheduler's grace period may be short.
 pub fn interrupt_flag() -> Arc<AtomicBool> {
     let flag = Arc::new(AtomicBool::new(false));
     let handler_flag = flag.clone();
     // A second handler cannot be installed; one per process is all we need.
-    let _ = ctrlc::set_handler(move || handler_flag.store(true, Ordering::SeqCst));
+    let _ = ctrlc::set_handler(move || {
+        if handler_flag.swap(true, Ordering::SeqCst) {
+            eprintln!("interrupted twice: exiting now, without saving");
+            std::process::exit(INTERRUPTED_EXIT_CODE.into());
+        }
+    });
     flag
 }
+
+/// The exit status of a command stopped by a signal (128 + SIGTERM, as a shell reports a
+/// process SIGTERM killed): schedulers retry it, unlike exit 1 (see deploy/k8s).
+pub const INTERRUPTED_EXIT_CODE: u8 = 143;
+
+/// An error that means "stopped on request": `main` exits with [`INTERRUPTED_EXIT_CODE`].
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Interrupted(pub String);
 
 pub fn step_bar(steps: usize) -> ProgressBar {
     let bar = ProgressBar::new(steps as u64);

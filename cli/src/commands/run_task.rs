@@ -1,15 +1,25 @@
 //! `grokking run-task`: one item of a plan, as a Slurm array task or a Kubernetes Indexed
-//! Job pod runs it. Idempotent: an item whose result is already there is skipped.
+//! Job pod runs it. Idempotent: an item whose result is already there is skipped. A long
+//! item saves a checkpoint now and then and when it is told to stop (SIGTERM, Ctrl-C), so a
+//! preempted or time-limited task resumes where it was instead of from step 0.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
+use burn::tensor::backend::AutodiffBackend;
 use clap::Args;
-use grokking_lab::run::RunError;
+use grokking_lab::ExperimentConfig;
+use grokking_lab::checkpoint::Checkpoint;
+use grokking_lab::data::Dataset;
+use grokking_lab::record::{RunMeta, RunRecord};
+use grokking_lab::run::BatchRun;
+use indicatif::ProgressBar;
 
-use super::{BatchJob, interrupt_flag, step_bar};
-use crate::backend::{BackendKind, dispatch};
+use super::{Interrupted, interrupt_flag, step_bar};
+use crate::backend::{BackendJob, BackendKind, dispatch};
 use crate::files::{OutputLock, write_atomically};
 use crate::memory::MemoryArgs;
 use crate::plan::{Plan, TaskResult};
@@ -32,6 +42,10 @@ pub struct RunTaskArgs {
     pub backend: BackendKind,
     #[command(flatten)]
     pub memory: MemoryArgs,
+    /// Seconds between checkpoints of a running item (saved at the first evaluation after
+    /// each interval, and whenever the task is told to stop); 0 saves at every evaluation.
+    #[arg(long, default_value_t = 600, value_name = "SECONDS")]
+    pub checkpoint_every: u64,
 }
 
 /// The index from the flag or the scheduler's variable.
@@ -104,25 +118,36 @@ pub fn run(args: RunTaskArgs) -> anyhow::Result<()> {
     }
     let item = &plan.items[index];
     args.memory.check(std::slice::from_ref(&item.runs), 1)?;
+    let checkpoint_path = checkpoint_path(&path)?;
+    let resume = read_checkpoint(&checkpoint_path, index);
     let stop = interrupt_flag();
     let bar = step_bar(item.runs[0].training.steps);
     bar.set_prefix(super::sweep::describe_batch(&item.runs));
-    let job = BatchJob {
+    let job = ItemJob {
         configs: item.runs.clone(),
         backend: args.backend,
         bar: bar.clone(),
-        stop: stop.clone(),
+        stop,
+        resume,
+        checkpoint: checkpoint_path.clone(),
+        every: Duration::from_secs(args.checkpoint_every),
     };
     let result = dispatch(args.backend, job);
     bar.finish_and_clear();
     let runs = match result? {
-        Ok(runs) if !stop.load(Ordering::SeqCst) => runs,
-        Ok(_) | Err(RunError::Stopped { .. }) => {
-            bail!("interrupted: item {index} wrote nothing; run it again")
+        Ok(runs) => runs,
+        Err(ItemError::Stopped { step }) => {
+            return Err(Interrupted(format!(
+                "interrupted: item {index} saved its progress at step {step} in {}; run it again to resume",
+                checkpoint_path.display()
+            ))
+            .into());
         }
-        Err(error) => return Err(error.into()),
+        Err(ItemError::Failed(error)) => return Err(error),
     };
     write_atomically(&path, TaskResult::new(&plan, index, runs).to_json())?;
+    // The result holds everything the checkpoint did.
+    let _ = std::fs::remove_file(&checkpoint_path);
     println!(
         "item {index} ({}): {} run(s) → {}",
         item.id,
@@ -130,4 +155,137 @@ pub fn run(args: RunTaskArgs) -> anyhow::Result<()> {
         path.display()
     );
     Ok(())
+}
+
+/// `.NAME.checkpoint` beside the result `NAME` (hidden, like its lock: `results/` lists
+/// results only).
+fn checkpoint_path(result: &Path) -> anyhow::Result<PathBuf> {
+    let name = result
+        .file_name()
+        .context("the result path has no file name")?
+        .to_string_lossy();
+    Ok(result.with_file_name(format!(".{name}.checkpoint")))
+}
+
+/// The item's checkpoint, if one is there and readable; an unreadable one is reported and
+/// the item starts from step 0 (it is overwritten at the next save).
+fn read_checkpoint(path: &Path, index: usize) -> Option<Checkpoint> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(error) => {
+            eprintln!(
+                "cannot read the checkpoint {} ({error}); training item {index} from step 0",
+                path.display()
+            );
+            return None;
+        }
+    };
+    match Checkpoint::from_bytes(&bytes) {
+        Ok(checkpoint) => {
+            println!(
+                "item {index}: resuming from its checkpoint at step {}",
+                checkpoint.step()
+            );
+            Some(checkpoint)
+        }
+        Err(error) => {
+            eprintln!(
+                "{} is not a usable checkpoint ({error}); training item {index} from step 0",
+                path.display()
+            );
+            None
+        }
+    }
+}
+
+enum ItemError {
+    /// Told to stop; a checkpoint at this step was saved.
+    Stopped {
+        step: usize,
+    },
+    Failed(anyhow::Error),
+}
+
+/// One item's runs trained as one batch, step by step: the stop flag is looked at before
+/// every step (a scheduler's grace period is seconds, an evaluation interval may be
+/// minutes), and the progress is checkpointed every `every` and on stop.
+struct ItemJob {
+    configs: Vec<ExperimentConfig>,
+    backend: BackendKind,
+    bar: ProgressBar,
+    stop: Arc<AtomicBool>,
+    resume: Option<Checkpoint>,
+    checkpoint: PathBuf,
+    every: Duration,
+}
+
+impl BackendJob for ItemJob {
+    type Output = Result<Vec<RunRecord>, ItemError>;
+
+    fn run<B: AutodiffBackend>(self, device: B::Device) -> Self::Output {
+        let failed = |error: anyhow::Error| ItemError::Failed(error);
+        let data: Vec<Dataset> = self
+            .configs
+            .iter()
+            .map(super::dataset)
+            .collect::<anyhow::Result<_>>()
+            .map_err(failed)?;
+        let data: Vec<&Dataset> = data.iter().collect();
+        let save = |batch: &BatchRun<B>| -> anyhow::Result<()> {
+            let checkpoint = batch.checkpoint()?;
+            write_atomically(&self.checkpoint, checkpoint.to_bytes())
+        };
+        let resumed = self.resume.and_then(|checkpoint| {
+            let step = checkpoint.step();
+            match BatchRun::<B>::resume(self.configs.clone(), &data, &device, checkpoint) {
+                Ok(batch) => Some((batch, step)),
+                Err(error) => {
+                    eprintln!("{error}; training from step 0");
+                    None
+                }
+            }
+        });
+        let started = Instant::now();
+        let (mut batch, resumed_at) = match resumed {
+            Some(resumed) => resumed,
+            None => (
+                BatchRun::<B>::new(self.configs.clone(), &data, &device)
+                    .map_err(|e| failed(e.into()))?,
+                0,
+            ),
+        };
+        let mut last_save = Instant::now();
+        while !batch.is_done() {
+            if self.stop.load(Ordering::SeqCst) {
+                save(&batch).map_err(failed)?;
+                return Err(ItemError::Stopped {
+                    step: batch.trainer().step_count(),
+                });
+            }
+            if batch.steps_until_eval() > 0 {
+                batch.step();
+                self.bar.set_position(batch.trainer().step_count() as u64);
+                continue;
+            }
+            pollster::block_on(batch.evaluate()).map_err(|e| failed(e.into()))?;
+            if !batch.is_done() && last_save.elapsed() >= self.every {
+                save(&batch).map_err(failed)?;
+                last_save = Instant::now();
+            }
+        }
+        // Wall time of this task's part (a resumed item does not know the earlier part's).
+        let meta = RunMeta {
+            backend: self.backend.name().to_owned(),
+            wall_seconds: started.elapsed().as_secs_f64() / self.configs.len() as f64,
+        };
+        if resumed_at > 0 {
+            eprintln!(
+                "item resumed at step {resumed_at}: its wall time counts this task's part only"
+            );
+        }
+        Ok((0..self.configs.len())
+            .map(|run| batch.record(run, meta.clone()))
+            .collect())
+    }
 }

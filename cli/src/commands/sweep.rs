@@ -230,11 +230,12 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
         )
     })?;
     if interrupted || stop.load(Ordering::SeqCst) {
-        bail!(
+        return Err(super::Interrupted(format!(
             "interrupted: {} finished runs are kept in {} (run the same command to resume)",
             finished.len(),
             args.out.display()
-        );
+        ))
+        .into());
     }
     overall.finish();
     let sweep = SweepRecord::new(finished, analysis);

@@ -1,9 +1,9 @@
 use std::path::PathBuf;
 
-use anyhow::Context;
 use clap::Args;
 use grokking_lab::AnalysisConfig;
 use grokking_lab::record::{self, SweepRecord};
+use grokking_lab::run::RunError;
 
 use super::{BatchJob, interrupt_flag, step_bar};
 use crate::args::ExperimentArgs;
@@ -54,9 +54,16 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         bar: bar.clone(),
         stop: interrupt_flag(),
     };
-    let run = dispatch(args.backend, job)?
-        .context("training did not finish")?
-        .remove(0);
+    let run = match dispatch(args.backend, job)? {
+        Ok(mut runs) => runs.remove(0),
+        Err(RunError::Stopped { step }) => {
+            return Err(super::Interrupted(format!(
+                "interrupted at step {step}: the run was not written"
+            ))
+            .into());
+        }
+        Err(error) => return Err(anyhow::Error::from(error).context("training did not finish")),
+    };
     bar.finish();
     if let Some(step) = run.summary.diverged_at {
         eprintln!(
