@@ -161,6 +161,34 @@ fn estimate_with(config: &ExperimentConfig, data: &[&Dataset], eval_rows: usize)
     }
 }
 
+/// Whether one run of `config` on `data` fits `limits` at all, with evaluation chunked to
+/// the device's largest buffer; `Err` with its footprint when it does not (a batch of one
+/// is trained anyway otherwise, and a run that cannot fit crashes its worker).
+pub fn one_run_fits(
+    config: &ExperimentConfig,
+    data: &Dataset,
+    limits: &DeviceLimits,
+) -> Result<(), Footprint> {
+    let one = [data];
+    let footprint = estimate_with(config, &one, eval_rows(config, &one, limits.max_buffer));
+    if footprint.fits(limits) {
+        Ok(())
+    } else {
+        Err(footprint)
+    }
+}
+
+/// `bytes` for people: "1.6 GiB", "85 MiB".
+pub fn describe_bytes(bytes: u64) -> String {
+    const MIB: f64 = 1024.0 * 1024.0;
+    let mib = bytes as f64 / MIB;
+    if mib >= 1024.0 {
+        format!("{:.1} GiB", mib / 1024.0)
+    } else {
+        format!("{mib:.0} MiB")
+    }
+}
+
 /// How many of `data` (taken in order) one batch can hold within `limits`: at least one,
 /// since a single run is what would be trained anyway.
 pub fn runs_that_fit(config: &ExperimentConfig, data: &[&Dataset], limits: &DeviceLimits) -> usize {
@@ -181,6 +209,28 @@ mod tests {
 
     fn dataset(config: &ExperimentConfig) -> Dataset {
         data::dataset(config, None).expect("modular data builds")
+    }
+
+    /// The impossible run (inside every settings limit) does not fit a browser's
+    /// CPU batch budget, and says by how much; the default preset does.
+    #[test]
+    fn a_run_too_large_for_the_device_is_caught_before_it_starts() {
+        let budget = 1 << 30;
+        let limits = DeviceLimits {
+            max_buffer: budget,
+            budget,
+        };
+        let small = presets::THREE_REGIMES.config(1600);
+        assert_eq!(one_run_fits(&small, &dataset(&small), &limits), Ok(()));
+        let mut huge = presets::THREE_REGIMES.config(1600);
+        huge.model.d_model = 1024;
+        huge.model.d_mlp = 4096;
+        huge.model.n_heads = 32;
+        huge.model.n_layers = 8;
+        let needed = one_run_fits(&huge, &dataset(&huge), &limits).unwrap_err();
+        assert!(needed.total > budget, "{needed:?}");
+        assert_eq!(describe_bytes(needed.total).split(' ').nth(1), Some("GiB"));
+        assert_eq!(describe_bytes(85 << 20), "85 MiB");
     }
 
     #[test]

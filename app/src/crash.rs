@@ -1,6 +1,7 @@
 //! A panic in wasm kills the module: show the user what happened instead of a frozen page.
 
 use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
@@ -25,7 +26,18 @@ pub fn show(message: &str) {
     banner.set_text_content(Some(message));
     if let Ok(button) = document.create_element("button") {
         button.set_text_content(Some("Reload"));
-        button.set_attribute("onclick", "location.reload()").ok();
+        // A listener, not an inline `onclick`: the site's Content-Security-Policy allows
+        // no inline handlers.
+        let reload = Closure::<dyn FnMut()>::new(|| {
+            if let Some(window) = web_sys::window() {
+                let _ = window.location().reload();
+            }
+        });
+        button
+            .add_event_listener_with_callback("click", reload.as_ref().unchecked_ref())
+            .ok();
+        // The banner lives as long as the page.
+        reload.forget();
         banner.append_child(&button).ok();
     }
     if let Some(existing) = document.get_element_by_id("crash") {

@@ -205,29 +205,31 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Restores saved runs, then starts the training workers and keeps them busy.
+/// How long the workers wait for saved runs before they start anyway (IndexedDB can hang
+/// on a blocked upgrade or a slow disk; training must not).
+const RESTORE_WAIT_MS: u32 = 3_000;
+
+/// Restores saved runs (waiting for them a little, so finished runs are not retrained),
+/// then starts the training workers and keeps them busy.
 async fn start(lab: Lab) {
-    match store::load_all().await {
-        Ok(restored) => {
-            lab.runs.update(|runs| {
-                for record in restored.runs {
-                    runs.insert(record.config.key(), RunEntry::from_record(record));
-                }
-            });
-            if restored.skipped > 0 {
-                lab.notify(
-                    Level::Warning,
-                    format!(
-                        "{} saved run(s) could not be read and were skipped.",
-                        restored.skipped
-                    ),
-                );
-            }
+    let restored = std::rc::Rc::new(std::cell::Cell::new(false));
+    let done = restored.clone();
+    leptos::task::spawn_local(async move {
+        restore(lab).await;
+        done.set(true);
+    });
+    leptos::task::spawn_local(store::ask_to_persist());
+    for _ in 0..RESTORE_WAIT_MS / 50 {
+        if restored.get() {
+            break;
         }
-        Err(error) => lab.notify(
+        gloo_timers::future::TimeoutFuture::new(50).await;
+    }
+    if !restored.get() {
+        lab.notify(
             Level::Warning,
-            format!("Runs cannot be kept in this browser: {error}"),
-        ),
+            "Saved runs are slow to load: training starts without waiting for them.",
+        );
     }
     let workers = Workers::start(lab);
     // Whatever the user changes may change what the workers should train.
@@ -253,6 +255,34 @@ async fn start(lab: Lab) {
     loop {
         gloo_timers::future::TimeoutFuture::new(1000).await;
         workers.schedule();
+    }
+}
+
+/// Puts the runs saved in this browser back on screen. A run the lab has already begun
+/// again meanwhile is left as it is.
+async fn restore(lab: Lab) {
+    match store::load_all().await {
+        Ok(restored) => {
+            lab.runs.update(|runs| {
+                for record in restored.runs {
+                    runs.entry(record.config.key())
+                        .or_insert_with(|| RunEntry::from_record(record));
+                }
+            });
+            if restored.skipped > 0 {
+                lab.notify(
+                    Level::Warning,
+                    format!(
+                        "{} saved run(s) could not be read and were skipped.",
+                        restored.skipped
+                    ),
+                );
+            }
+        }
+        Err(error) => lab.notify(
+            Level::Warning,
+            format!("Runs cannot be kept in this browser: {error}"),
+        ),
     }
 }
 
@@ -422,7 +452,9 @@ async fn import_runs(lab: &Lab, loaded: Loaded) {
         if let Err(error) = store::save(&run).await {
             lab.notify(
                 Level::Warning,
-                format!("Could not keep an imported run: {error}"),
+                format!(
+                    "Could not keep an imported run in this browser ({error}): it stays on this page until you reload it."
+                ),
             );
         }
         lab.runs.update(|all| {

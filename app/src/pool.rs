@@ -114,8 +114,10 @@ impl Workers {
                     .data()
                     .as_string()
                     .and_then(|text| protocol::parse::<FromWorker>(&text));
-                if let Some(message) = message {
-                    this.receive(index, generation, message);
+                match message {
+                    Some(message) => this.receive(index, generation, message),
+                    // Our own worker never sends what we cannot read: another build does.
+                    None => this.other_build(index, generation, None),
                 }
             },
         );
@@ -150,6 +152,32 @@ impl Workers {
         }
     }
 
+    /// The worker is another build of the lab (a cached copy of one side, where the service
+    /// worker is not answering): its messages may mean something else, so nothing more is
+    /// trained. Said once; the worker is stopped.
+    fn other_build(&self, index: usize, generation: u32, build: Option<String>) {
+        if self.lab.halted.get_untracked().is_some() {
+            return;
+        }
+        if let Some(slot) = self
+            .pool
+            .borrow()
+            .slots
+            .get(index)
+            .filter(|s| s.generation == generation)
+        {
+            slot.worker.terminate();
+        }
+        let worker = build.map_or_else(
+            || "one whose messages this page cannot read".to_owned(),
+            |build| format!("worker {build}"),
+        );
+        self.halt(format!(
+            "This page and its training worker come from different builds of the lab (page {}, {worker}): one of them is an old cached copy. Finished runs are saved; reload the page (Ctrl+Shift+R) to get one build.",
+            protocol::BUILD_ID
+        ));
+    }
+
     fn halt(&self, message: String) {
         self.lab.notify(Level::Error, message.clone());
         self.lab.halted.set(Some(message));
@@ -167,6 +195,10 @@ impl Workers {
         }
         let lab = self.lab;
         match message {
+            FromWorker::Hello { build } if build != protocol::BUILD_ID => {
+                self.other_build(index, generation, Some(build));
+            }
+            FromWorker::Hello { .. } => {}
             FromWorker::Ready(device) => self.ready(index, device),
             FromWorker::Notice { level, text } => lab.notify(level, text),
             FromWorker::Started { job, runs, bytes } => {
@@ -753,7 +785,9 @@ fn finish(lab: &Lab, key: &RunKey, status: RunStatus) {
             if let Err(error) = store::save(&record).await {
                 lab.notify(
                     Level::Warning,
-                    format!("Could not save the run in this browser: {error}"),
+                    format!(
+                        "Could not save the run in this browser ({error}): it stays on this page until you reload it — use Export to keep it."
+                    ),
                 );
             }
         });

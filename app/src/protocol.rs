@@ -12,6 +12,11 @@ use serde::{Deserialize, Serialize};
 /// (the user's choice after the GPU stopped).
 pub const CPU_WORKER_SUFFIX: &str = "-cpu";
 
+/// This build's id (a hash of the sources page and worker are compiled from, `build.rs`):
+/// a worker says it first, and a page that hears another build's worker stops and says so
+/// instead of training on with messages neither side understands.
+pub const BUILD_ID: &str = env!("GROKKING_BUILD_ID");
+
 /// A batch of runs, as the page numbers them (unique per page load).
 pub type JobId = u32;
 
@@ -82,6 +87,10 @@ pub enum Stop {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum FromWorker {
+    /// The worker's first message: the build it is (see [`BUILD_ID`]).
+    Hello {
+        build: String,
+    },
     /// The device is ready: training can be asked for.
     Ready(DeviceInfo),
     /// Something the user should read (a download under way, say).

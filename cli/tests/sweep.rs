@@ -146,6 +146,17 @@ fn duplicate_runs_and_a_missing_output_directory_are_refused_before_training() {
     assert!(!huge.status.success());
     let stderr = String::from_utf8_lossy(&huge.stderr);
     assert!(stderr.contains("= 30000 runs; at most 10000"), "{stderr}");
+    // A plan of 10⁶ items meets the same check before any config is built (0.2 s of CPU
+    // here; no timing is asserted).
+    let plan = Command::new(env!("CARGO_BIN_EXE_grokking"))
+        .args(["plan", "--preset", "tiny", "--train-sizes", "1:1000:1"])
+        .args(["--seeds", "0:999:1", "--out"])
+        .arg(dir.join("plan.json"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&plan.stderr);
+    assert!(stderr.contains("= 1000000 runs; at most 10000"), "{stderr}");
+    assert!(!dir.join("plan.json").exists());
     let missing = tiny_sweep(
         &dir.join("no/such/dir.json"),
         &["--train-sizes", "10", "--steps", "20"],

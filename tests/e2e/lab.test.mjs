@@ -465,6 +465,46 @@ await scenario("imports-and-storage", [], async (page) => {
   assert.equal(await page.inputValue("#modulus"), "31");
 });
 
+await scenario("storage-quota", [], async (page) => {
+  // The browser's storage for this site is full (a 1-byte quota, set once the page has
+  // opened its database): saving aborts at commit, after the write request itself
+  // succeeded. The user is told; the runs stay on the page.
+  await page.goto(`${site.url}#${TINY}&n=60`);
+  await waitForDevice(page, "cpu-wasm");
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Storage.overrideQuotaForOrigin", { origin: new URL(site.url).origin, quotaSize: 1 });
+  await page.setInputFiles("#import-file", { name: "imdb-model-wise.json", mimeType: "application/json", buffer: await readFile("../../docs/results/imdb-model-wise.json") });
+  await page.waitForFunction(() => /Imported 9 run/.test(document.querySelector("#notices").textContent), null, { timeout: MINUTE });
+  await page.waitForFunction(() => /storage for this site is full/.test(document.querySelector("#notices").textContent), null, { timeout: MINUTE });
+  assert.match(await page.textContent("#notices"), /Could not keep an imported run in this browser \(the browser's storage for this site is full\): it stays on this page/);
+  assert.equal(await regimePoints(page), 3, "the imported runs are on the page");
+  assert.equal(await page.locator("#crash").count(), 0, "no crash banner");
+}, { serviceWorkers: "block" });
+
+await scenario("worker-from-another-build", [], async (page) => {
+  // A worker of another build (a stale cached copy where the service worker does not
+  // answer): its first message names its build, and the page stops and says so instead of
+  // training on with messages neither side reads. Then a worker whose messages do not
+  // parse at all (older than the handshake).
+  for (const [body, expected] of [
+    [`postMessage(JSON.stringify({ Hello: { build: "0.0.0-other" } }));`, /different builds of the lab \(page [^,]+, worker 0\.0\.0-other\)/],
+    [`postMessage(JSON.stringify({ Ready: 42 }));`, /different builds of the lab \(page [^,]+, one whose messages this page cannot read\)/],
+  ]) {
+    await page.unroute("**/grokking-worker_loader.js");
+    await page.route("**/grokking-worker_loader.js", (route) => route.fulfill({ contentType: "text/javascript", body }));
+    await page.goto(`${site.url}#${TINY}`);
+    await page.reload();
+    await page.waitForSelector("#notices .notice.error", { timeout: MINUTE });
+    assert.match(await text(page, "#notices .notice.error"), expected);
+    assert.match(await text(page, "#notices .notice.error"), /reload the page \(Ctrl\+Shift\+R\)/);
+    assert.ok(await page.locator("#play").isDisabled(), "nothing trains");
+  }
+  // The real page carries a Content-Security-Policy that allows no inline handlers.
+  const policy = await page.getAttribute("meta[http-equiv='Content-Security-Policy']", "content");
+  assert.match(policy, /script-src 'self' 'wasm-unsafe-eval' 'sha256-/);
+  assert.doesNotMatch(policy, /unsafe-inline'[^;]*;?\s*$|script-src[^;]*unsafe-inline/);
+}, { serviceWorkers: "block" });
+
 await scenario("imdb-download-faults", [], async (page) => {
   // The review bundle is missing, then corrupt: one notice each, training pauses, nothing
   // is marked failed; once the file is back, ▶ Train trains.

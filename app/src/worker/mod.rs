@@ -56,6 +56,9 @@ pub fn start() {
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
+    scope::post(&FromWorker::Hello {
+        build: protocol::BUILD_ID.to_owned(),
+    });
     wasm_bindgen_futures::spawn_local(async move {
         let choice = device::choose().await;
         scope::post(&FromWorker::Ready(choice.info()));

@@ -90,6 +90,13 @@ impl<B: AutodiffBackend> Job<B> {
             data.push(dataset(config).await?);
         }
         let all: Vec<&Dataset> = data.iter().collect();
+        if let Err(needed) = footprint::one_run_fits(&configs[0], all[0], limits) {
+            return Err(StartError::Failed(format!(
+                "this run needs about {} of memory to train, more than this device gives a batch ({}): choose a smaller model, fewer training examples or shorter reviews",
+                footprint::describe_bytes(needed.total),
+                footprint::describe_bytes(limits.budget)
+            )));
+        }
         let runs = footprint::runs_that_fit(&configs[0], &all, limits);
         let configs = configs[..runs].to_vec();
         let data = &all[..runs];
