@@ -258,15 +258,18 @@ async fn start(lab: Lab) {
     }
 }
 
-/// Puts the runs saved in this browser back on screen. A run the lab has already begun
-/// again meanwhile is left as it is.
+/// Puts the runs saved in this browser back on screen, over any entry of the same run that
+/// has not finished here (the page lists its sizes at once; a worker may have begun one
+/// again if storage was slow). A run that finished here meanwhile is kept.
 async fn restore(lab: Lab) {
     match store::load_all().await {
         Ok(restored) => {
             lab.runs.update(|runs| {
                 for record in restored.runs {
-                    runs.entry(record.config.key())
-                        .or_insert_with(|| RunEntry::from_record(record));
+                    let key = record.config.key();
+                    if !runs.get(&key).is_some_and(RunEntry::is_complete) {
+                        runs.insert(key, RunEntry::from_record(record));
+                    }
                 }
             });
             if restored.skipped > 0 {

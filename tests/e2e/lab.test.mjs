@@ -505,15 +505,32 @@ await scenario("worker-from-another-build", [], async (page) => {
   assert.doesNotMatch(policy, /unsafe-inline'[^;]*;?\s*$|script-src[^;]*unsafe-inline/);
 }, { serviceWorkers: "block" });
 
+await scenario("worker-crash-loop", [], async (page) => {
+  // A worker that dies at once every time (say a broken cached copy): restarted three
+  // times, then the lab stops and says so instead of restarting it forever.
+  await page.route("**/grokking-worker_loader.js", (route) => route.fulfill({ contentType: "text/javascript", body: `throw new Error("a crash, on purpose");` }));
+  await page.goto(`${site.url}#${TINY}`);
+  await page.waitForFunction(() => /failed 4 times/.test(document.querySelector("#notices").textContent), null, { timeout: MINUTE });
+  assert.match(await text(page, "#notices .notice.error"), /Training stopped: a training worker failed 4 times \(last: .*a crash, on purpose.*\)\. Finished runs are saved/);
+  assert.match(await page.textContent("#notices"), /it was restarted/, "restarted before it gave up");
+  assert.ok(await page.locator("#play").isDisabled(), "nothing trains");
+}, { allow: /a crash, on purpose/, serviceWorkers: "block" });
+
 await scenario("imdb-download-faults", [], async (page) => {
-  // The review bundle is missing, then corrupt: one notice each, training pauses, nothing
-  // is marked failed; once the file is back, ▶ Train trains.
-  await page.route("**/data/imdb/reviews.bin", (route) => route.fulfill({ status: 404, body: "not found" }));
+  // The review bundle never answers, then is missing, then corrupt: one notice each,
+  // training pauses, nothing is marked failed; once the file is back, ▶ Train trains.
+  const hanging = [];
+  await page.route("**/data/imdb/reviews.bin", (route) => { hanging.push(route); });
   await page.goto(`${site.url}#${TINY_IMDB}&n=64`);
   await waitForDevice(page, "cpu-wasm");
   await page.click("#play");
+  await page.waitForFunction(() => /no answer within 30 s\. Press ▶ Train to try again/.test(document.querySelector("#notices").textContent), null, { timeout: MINUTE });
+  assert.match(await text(page, "#play"), /Train/, "training paused");
+  await page.unroute("**/data/imdb/reviews.bin");
+  await page.route("**/data/imdb/reviews.bin", (route) => route.fulfill({ status: 404, body: "not found" }));
+  await page.click("#play");
   await page.waitForFunction(() => /HTTP 404\. Press ▶ Train to try again/.test(document.querySelector("#notices").textContent), null, { timeout: MINUTE });
-  assert.equal(await page.locator("#notices .notice.error").count(), 1, "one notice for both sizes");
+  assert.equal(await page.locator("#notices .notice.error").count(), 2, "one notice for both sizes (after the timeout's)");
   assert.match(await text(page, "#play"), /Train/, "training paused");
   await page.unroute("**/data/imdb/reviews.bin");
   await page.route("**/data/imdb/reviews.bin", (route) => route.fulfill({ status: 200, body: "these are not the reviews" }));
