@@ -4,7 +4,9 @@
 // Configurations are tiny: SwiftShader runs WebGPU on the CPU (about 10 steps/s here).
 
 import { chromium } from "playwright-core";
-import { mkdir, writeFile, readFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, writeFile, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import assert from "node:assert/strict";
 import { serve } from "./serve.mjs";
 import { BASE_ARGS, WEBGPU_ARGS } from "./chromium.mjs";
@@ -605,6 +607,40 @@ await scenario("webgpu-soak-size-switches", WEBGPU_ARGS, async (page) => {
   // One batch takes seen[0]; the worker holds the training one and four parked (six
   // without the cap).
   assert.ok(Math.max(...seen) <= seen[0] * 5.5, `at most five batches held: ${seen.join(", ")} bytes`);
+});
+
+await scenario("offline-cache-refuses-wrong-files", [], async (page) => {
+  // The service worker keeps a file only if its SHA-256 is the build's: a server that
+  // answers 200 with the wrong reviews (an error page, another deployment's file) gets
+  // them to the app, whose own check refuses them, and nothing is cached; once the
+  // server has the right file, the same path keeps it.
+  const copy = await mkdtemp(join(tmpdir(), "grokking-dist-"));
+  await cp(dist, copy, { recursive: true });
+  const reviews = join(copy, "data/imdb/reviews.bin");
+  const right = await readFile(reviews);
+  await writeFile(reviews, "these are not the reviews");
+  const own = await serve(copy);
+  const cached = (file) => page.evaluate(async (file) => {
+    const name = (await caches.keys()).find((n) => n.startsWith("grokking-lab "));
+    return name !== undefined && (await (await caches.open(name)).match(file)) !== undefined;
+  }, file);
+  await page.goto(`${own.url}#${TINY_IMDB}&n=64`);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 2 * MINUTE });
+  // Reloaded under the service worker, so the training worker's downloads go through it.
+  await page.reload();
+  await waitForDevice(page, "cpu-wasm");
+  await page.click("#play");
+  await page.waitForFunction(() => /could not be used.*Press ▶ Train to try again/.test(document.querySelector("#notices").textContent), null, { timeout: MINUTE });
+  await page.waitForTimeout(1000);
+  assert.equal(await cached("data/imdb/reviews.bin"), false, "a file with the wrong SHA-256 is never kept");
+  await writeFile(reviews, right);
+  await page.click("#play");
+  await waitForTrained(page, 2, 3 * MINUTE);
+  await page.waitForFunction(async () => {
+    const name = (await caches.keys()).find((n) => n.startsWith("grokking-lab "));
+    return (await (await caches.open(name)).match("data/imdb/reviews.bin")) !== undefined;
+  }, null, { timeout: MINUTE, polling: 200 });
+  own.close();
 });
 
 await scenario("offline-reload-trains", [], async (page) => {
