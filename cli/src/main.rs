@@ -5,6 +5,7 @@ mod backend;
 mod commands;
 mod files;
 mod imdb;
+mod journal;
 mod kernels;
 mod memory;
 mod plan;

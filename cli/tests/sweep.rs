@@ -220,3 +220,82 @@ fn a_sweep_whose_runs_diverge_keeps_them_and_exits_non_zero_naming_them() {
     }
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// A sweep killed outright (SIGKILL: no chance to save) between two batches loses no
+/// finished run: each batch's runs are in the journal beside the file the moment they
+/// finish, and the next start takes them from there instead of training them again.
+#[cfg(unix)]
+#[test]
+fn a_killed_sweep_recovers_its_finished_batches_from_the_journal() {
+    let dir = scratch_dir("journal");
+    let out = dir.join("sweep.json");
+    let journal = dir.join(".sweep.json.journal");
+    let args = |out: &Path| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_grokking"));
+        command
+            .args([
+                "sweep",
+                "--preset",
+                "tiny",
+                "--modulus",
+                "7",
+                "--d-model",
+                "8",
+            ])
+            .args([
+                "--d-mlp",
+                "16",
+                "--heads",
+                "2",
+                "--eval-every",
+                "50",
+                "--steps",
+                "400",
+            ])
+            .args([
+                "--train-sizes",
+                "10,20",
+                "--batch-runs",
+                "1",
+                "--jobs",
+                "1",
+                "--out",
+            ])
+            .arg(out);
+        command
+    };
+    let mut child = args(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while !journal.exists() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(300),
+            "no batch finished"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    // SAFETY: kill(2) on our own child's pid; no memory is involved.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGKILL) }, 0);
+    let _ = child.wait();
+    let lines = std::fs::read_to_string(&journal).unwrap().lines().count();
+    assert_eq!(lines, 1, "the first batch's run, appended whole");
+    assert!(
+        !out.exists(),
+        "the file is rewritten every few minutes, not per batch"
+    );
+
+    let resumed = args(&out).output().unwrap();
+    let stdout = String::from_utf8_lossy(&resumed.stdout);
+    assert!(resumed.status.success(), "{stdout}");
+    assert!(stdout.contains("recovered 1 finished run(s)"), "{stdout}");
+    assert!(stdout.contains("1 runs kept"), "{stdout}");
+    let runs = record::load(&std::fs::read_to_string(&out).unwrap())
+        .unwrap()
+        .into_runs();
+    assert_eq!(runs.len(), 2, "the recovered run and the one trained now");
+    assert!(!journal.exists(), "folded into the file");
+    std::fs::remove_dir_all(dir).unwrap();
+}

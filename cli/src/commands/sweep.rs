@@ -2,6 +2,7 @@ use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, mpsc};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use clap::Args;
@@ -17,6 +18,7 @@ use super::{BatchJob, interrupt_flag, step_bar};
 use crate::args::{ExperimentArgs, List, parse_list};
 use crate::backend::{BackendKind, dispatch};
 use crate::files::{OutputLock, check_writable, read_records, write_atomically};
+use crate::journal::Journal;
 use crate::memory::MemoryArgs;
 
 /// What a sweep trains: the experiment and its axes (sizes, widths, seeds), and how runs
@@ -149,6 +151,11 @@ pub fn batches(todo: Vec<ExperimentConfig>, cap: usize, jobs: usize) -> Vec<Vec<
         .collect()
 }
 
+/// How often a running sweep rewrites its file (its journal has every run at once): often
+/// enough that a copy committed mid-sweep is recent, rarely enough that a long sweep is not
+/// mostly rewriting.
+const REWRITE_EVERY: Duration = Duration::from_secs(300);
+
 pub fn run(args: SweepArgs) -> anyhow::Result<()> {
     let plan = args.grid.runs()?;
     check_writable(&args.out)?;
@@ -161,6 +168,29 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
     } else {
         Vec::new()
     };
+    // Runs a killed sweep appended but never folded into the file.
+    let journal = Journal::of(&args.out)?;
+    let recovered = journal.recover()?;
+    if recovered.unreadable > 0 {
+        eprintln!(
+            "{} line(s) of {} could not be read (a write cut short); those runs are trained again",
+            recovered.unreadable,
+            journal.path().display()
+        );
+    }
+    let mut from_journal = 0;
+    for run in recovered.runs {
+        if !finished.iter().any(|kept| kept.config == run.config) {
+            finished.push(run);
+            from_journal += 1;
+        }
+    }
+    if from_journal > 0 {
+        println!(
+            "recovered {from_journal} finished run(s) from {}",
+            journal.path().display()
+        );
+    }
     if let Some(kept) = finished.first() {
         refuse_other_experiment(&kept.config, &plan[0], &args.out)?;
     }
@@ -206,6 +236,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
         bar.finish_and_clear();
         result
     };
+    let mut last_rewrite = Instant::now();
     let keep = |runs: Vec<RunRecord>| -> anyhow::Result<()> {
         let count = runs.len() as u64;
         if let Some(run) = runs.last() {
@@ -215,15 +246,28 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
                 run.summary.regime.name()
             ));
         }
+        // Durable at once in the journal; the sweep file follows every few minutes.
+        journal.append(&runs)?;
         finished.extend(runs);
-        let sweep = SweepRecord::new(finished.clone(), analysis.clone());
-        write_atomically(&args.out, record::to_json(&sweep))?;
+        if last_rewrite.elapsed() >= REWRITE_EVERY {
+            let sweep = SweepRecord::new(finished.clone(), analysis.clone());
+            write_atomically(&args.out, record::to_json(&sweep))?;
+            journal.remove();
+            last_rewrite = Instant::now();
+        }
         overall.inc(count);
         Ok(())
     };
     let queue = batches(todo, args.grid.batch_cap(), args.jobs);
     args.memory.check(&queue, args.jobs)?;
-    let interrupted = run_jobs(queue, args.jobs, &stop, train, keep).with_context(|| {
+    let outcome = run_jobs(queue, args.jobs, &stop, train, keep);
+    // However it ended, the file now holds every finished run, and the journal goes.
+    if !finished.is_empty() {
+        let sweep = SweepRecord::new(finished.clone(), analysis.clone());
+        write_atomically(&args.out, record::to_json(&sweep))?;
+        journal.remove();
+    }
+    let interrupted = outcome.with_context(|| {
         format!(
             "the sweep stopped; its finished runs are kept in {} (run the same command to resume)",
             args.out.display()
@@ -239,7 +283,9 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
     }
     overall.finish();
     let sweep = SweepRecord::new(finished, analysis);
-    write_atomically(&args.out, record::to_json(&sweep))?;
+    if sweep.runs.is_empty() {
+        write_atomically(&args.out, record::to_json(&sweep))?;
+    }
     print!("{}", crate::table::render(&sweep.analysis));
     let diverged: Vec<String> = sweep
         .runs
