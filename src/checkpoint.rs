@@ -25,6 +25,10 @@ pub struct Checkpoint {
     pub learned: Vec<SnapshotHistory>,
     pub diverged_at: Vec<Option<usize>>,
     pub until_eval: usize,
+    /// Wall time the front end had spent on these runs by then (the core does not time;
+    /// the CLI fills it so a resumed run's `meta.wall_seconds` counts every part).
+    #[serde(default)]
+    pub wall_seconds: f64,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

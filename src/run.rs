@@ -113,6 +113,7 @@ impl<B: AutodiffBackend> BatchRun<B> {
             learned: self.learned.clone(),
             diverged_at: self.diverged_at.clone(),
             until_eval: self.until_eval,
+            wall_seconds: 0.0,
         })
     }
 

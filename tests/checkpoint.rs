@@ -97,7 +97,14 @@ fn a_damaged_cut_short_or_foreign_checkpoint_is_refused() {
     let device = Default::default();
     let mut batch = BatchRun::<CpuAutodiff>::new(configs.clone(), &data, &device).unwrap();
     advance(&mut batch, 5);
-    let bytes = batch.checkpoint().unwrap().to_bytes();
+    let mut checkpoint = batch.checkpoint().unwrap();
+    checkpoint.wall_seconds = 12.5;
+    let bytes = checkpoint.to_bytes();
+    assert_eq!(
+        Checkpoint::from_bytes(&bytes).unwrap().wall_seconds,
+        12.5,
+        "the time spent so far travels with it"
+    );
 
     let mut flipped = bytes.clone();
     let middle = flipped.len() / 2;

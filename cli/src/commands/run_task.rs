@@ -232,14 +232,10 @@ impl BackendJob for ItemJob {
             .collect::<anyhow::Result<_>>()
             .map_err(failed)?;
         let data: Vec<&Dataset> = data.iter().collect();
-        let save = |batch: &BatchRun<B>| -> anyhow::Result<()> {
-            let checkpoint = batch.checkpoint()?;
-            write_atomically(&self.checkpoint, checkpoint.to_bytes())
-        };
         let resumed = self.resume.and_then(|checkpoint| {
-            let step = checkpoint.step();
+            let earlier = checkpoint.wall_seconds;
             match BatchRun::<B>::resume(self.configs.clone(), &data, &device, checkpoint) {
-                Ok(batch) => Some((batch, step)),
+                Ok(batch) => Some((batch, earlier)),
                 Err(error) => {
                     eprintln!("{error}; training from step 0");
                     None
@@ -247,13 +243,20 @@ impl BackendJob for ItemJob {
             }
         });
         let started = Instant::now();
-        let (mut batch, resumed_at) = match resumed {
+        // Wall time spent before this task (by the tasks that saved the checkpoint).
+        let (mut batch, earlier) = match resumed {
             Some(resumed) => resumed,
             None => (
                 BatchRun::<B>::new(self.configs.clone(), &data, &device)
                     .map_err(|e| failed(e.into()))?,
-                0,
+                0.0,
             ),
+        };
+        let wall_seconds = || earlier + started.elapsed().as_secs_f64();
+        let save = |batch: &BatchRun<B>| -> anyhow::Result<()> {
+            let mut checkpoint = batch.checkpoint()?;
+            checkpoint.wall_seconds = wall_seconds();
+            write_atomically(&self.checkpoint, checkpoint.to_bytes())
         };
         let mut last_save = Instant::now();
         while !batch.is_done() {
@@ -274,16 +277,11 @@ impl BackendJob for ItemJob {
                 last_save = Instant::now();
             }
         }
-        // Wall time of this task's part (a resumed item does not know the earlier part's).
+        // Every part's wall time, shared by the runs as a sweep shares it.
         let meta = RunMeta {
             backend: self.backend.name().to_owned(),
-            wall_seconds: started.elapsed().as_secs_f64() / self.configs.len() as f64,
+            wall_seconds: wall_seconds() / self.configs.len() as f64,
         };
-        if resumed_at > 0 {
-            eprintln!(
-                "item resumed at step {resumed_at}: its wall time counts this task's part only"
-            );
-        }
         Ok((0..self.configs.len())
             .map(|run| batch.record(run, meta.clone()))
             .collect())
