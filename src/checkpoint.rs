@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::ExperimentConfig;
 use crate::learned::SnapshotHistory;
 use crate::metrics::EvalPoint;
+use crate::rng::fnv1a;
 use crate::trainer::TrainerState;
 
 const MAGIC: &[u8; 16] = b"grokking-ckpt-v1";
@@ -102,12 +103,4 @@ impl Checkpoint {
         checkpoint.trainer.optimizer = optimizer;
         Ok(checkpoint)
     }
-}
-
-/// FNV-1a, 64 bits: enough to catch a torn write or flipped bits (not an adversary; a
-/// checkpoint is trusted as the results directory it lives in is).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-    })
 }

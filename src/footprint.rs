@@ -178,14 +178,13 @@ pub fn one_run_fits(
     }
 }
 
-/// `bytes` for people: "1.6 GiB", "85 MiB".
+/// `bytes` for people: "1.6 GiB", "85 MiB" (MiB rounded up: a need is never understated).
 pub fn describe_bytes(bytes: u64) -> String {
-    const MIB: f64 = 1024.0 * 1024.0;
-    let mib = bytes as f64 / MIB;
-    if mib >= 1024.0 {
-        format!("{:.1} GiB", mib / 1024.0)
+    let gib = bytes as f64 / (1u64 << 30) as f64;
+    if gib >= 1.0 {
+        format!("{gib:.1} GiB")
     } else {
-        format!("{mib:.0} MiB")
+        format!("{:.0} MiB", (bytes as f64 / (1u64 << 20) as f64).ceil())
     }
 }
 

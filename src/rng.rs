@@ -4,6 +4,14 @@
 //! upgrades, so the project owns its generator instead of depending on `rand`'s stream
 //! stability. SplitMix64 is small, fast and well studied; it is plenty for shuffling.
 
+/// FNV-1a, 64 bits: a stable hash of a few bytes (a purpose's name) or a checksum of many
+/// (a checkpoint's; it catches torn writes and flipped bits, not an adversary).
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// SplitMix64 (Steele, Lea & Flood 2014).
 #[derive(Debug, Clone)]
 pub struct SplitMix64 {
@@ -18,11 +26,7 @@ impl SplitMix64 {
     /// A generator for one purpose ("split", "model", ...) derived from a run seed, so that
     /// changing how many numbers one purpose draws never shifts another's stream.
     pub fn for_purpose(seed: u64, purpose: &str) -> Self {
-        let mut hash = 0xcbf2_9ce4_8422_2325_u64; // FNV-1a over the purpose name.
-        for byte in purpose.bytes() {
-            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-        }
-        Self::new(seed ^ hash)
+        Self::new(seed ^ fnv1a(purpose.as_bytes()))
     }
 
     /// The whole state: `SplitMix64::new(g.state())` continues `g`'s stream.

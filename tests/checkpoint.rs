@@ -41,20 +41,22 @@ fn advance(batch: &mut BatchRun<CpuAutodiff>, steps: usize) {
     }
 }
 
-fn interrupted_at(configs: &[ExperimentConfig], data: &[&Dataset], step: usize) -> Vec<RunRecord> {
+/// Trains `configs` once without a stop and once stopped at `step`, checkpointed (through
+/// its bytes) and resumed: the two give the same records, bit for bit.
+fn assert_resumes_as_if_never_stopped(configs: &[ExperimentConfig], step: usize) {
+    let owned = datasets(configs, None);
+    let data: Vec<&Dataset> = owned.iter().collect();
     let device = Default::default();
-    let mut batch = BatchRun::<CpuAutodiff>::new(configs.to_vec(), data, &device).unwrap();
+    let whole = finish(BatchRun::new(configs.to_vec(), &data, &device).unwrap());
+    let mut batch = BatchRun::<CpuAutodiff>::new(configs.to_vec(), &data, &device).unwrap();
     advance(&mut batch, step);
     let bytes = batch.checkpoint().unwrap().to_bytes();
     drop(batch);
     let checkpoint = Checkpoint::from_bytes(&bytes).unwrap();
     assert_eq!(checkpoint.step(), step);
-    finish(BatchRun::resume(configs.to_vec(), data, &device, checkpoint).unwrap())
-}
-
-fn assert_same(resumed: &[RunRecord], whole: &[RunRecord]) {
+    let resumed = finish(BatchRun::resume(configs.to_vec(), &data, &device, checkpoint).unwrap());
     assert_eq!(resumed.len(), whole.len());
-    for (a, b) in resumed.iter().zip(whole) {
+    for (a, b) in resumed.iter().zip(&whole) {
         assert_eq!(a.history, b.history, "every evaluation, bit for bit");
         assert_eq!(a.learned, b.learned);
         assert_eq!(a.summary, b.summary);
@@ -65,11 +67,7 @@ fn assert_same(resumed: &[RunRecord], whole: &[RunRecord]) {
 /// (step 33; they evaluate every 20): the same numbers as the uninterrupted batch.
 #[test]
 fn a_full_batch_resumed_mid_interval_trains_bit_for_bit_as_if_never_stopped() {
-    let configs = mixed_batch();
-    let owned = datasets(&configs, None);
-    let data: Vec<&Dataset> = owned.iter().collect();
-    let whole = finish(BatchRun::new(configs.clone(), &data, &Default::default()).unwrap());
-    assert_same(&interrupted_at(&configs, &data, 33), &whole);
+    assert_resumes_as_if_never_stopped(&mixed_batch(), 33);
 }
 
 /// Mini-batches: the resumed runs draw the same batches in the same order (each run's
@@ -83,10 +81,7 @@ fn mini_batch_runs_resume_with_the_same_batch_order() {
             config
         })
         .collect();
-    let owned = datasets(&configs, None);
-    let data: Vec<&Dataset> = owned.iter().collect();
-    let whole = finish(BatchRun::new(configs.clone(), &data, &Default::default()).unwrap());
-    assert_same(&interrupted_at(&configs, &data, 27), &whole);
+    assert_resumes_as_if_never_stopped(&configs, 27);
 }
 
 #[test]

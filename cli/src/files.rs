@@ -155,8 +155,14 @@ fn same_file(_file: &File, path: &Path) -> bool {
     path.exists()
 }
 
+/// `.NAME.SUFFIX` beside `path` (`NAME` its file name): hidden, so a results directory lists
+/// results only. Locks, sweep journals and task checkpoints live there.
+pub fn hidden_sibling(path: &Path, suffix: &str) -> anyhow::Result<PathBuf> {
+    Ok(path.with_file_name(format!(".{}.{suffix}", file_name(path)?)))
+}
+
 fn lock_path(path: &Path) -> anyhow::Result<PathBuf> {
-    Ok(path.with_file_name(format!(".{}.lock", file_name(path)?)))
+    hidden_sibling(path, "lock")
 }
 
 fn file_name(path: &Path) -> anyhow::Result<String> {

@@ -11,12 +11,15 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use grokking_lab::record::{self, Loaded, RunRecord};
 
+use crate::files::hidden_sibling;
+
 pub struct Journal {
     path: PathBuf,
 }
 
 /// What a journal held: its runs, and how many lines did not read (a line cut short by a
 /// kill mid-append is the expected one).
+#[derive(Default)]
 pub struct Recovered {
     pub runs: Vec<RunRecord>,
     pub unreadable: usize,
@@ -25,12 +28,8 @@ pub struct Recovered {
 impl Journal {
     /// The journal of the sweep file `out`.
     pub fn of(out: &Path) -> anyhow::Result<Self> {
-        let name = out
-            .file_name()
-            .context("the output path has no file name")?
-            .to_string_lossy();
         Ok(Self {
-            path: out.with_file_name(format!(".{name}.journal")),
+            path: hidden_sibling(out, "journal")?,
         })
     }
 
@@ -60,19 +59,13 @@ impl Journal {
         let text = match std::fs::read_to_string(&self.path) {
             Ok(text) => text,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(Recovered {
-                    runs: Vec::new(),
-                    unreadable: 0,
-                });
+                return Ok(Recovered::default());
             }
             Err(error) => {
                 return Err(error).with_context(|| format!("cannot read {}", self.path.display()));
             }
         };
-        let mut recovered = Recovered {
-            runs: Vec::new(),
-            unreadable: 0,
-        };
+        let mut recovered = Recovered::default();
         for line in text.lines().filter(|line| !line.trim().is_empty()) {
             match record::load(line) {
                 Ok(Loaded::Run(run)) => recovered.runs.push(*run),

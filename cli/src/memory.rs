@@ -7,7 +7,7 @@ use anyhow::bail;
 use clap::Args;
 use grokking_lab::ExperimentConfig;
 use grokking_lab::data::Dataset;
-use grokking_lab::footprint;
+use grokking_lab::footprint::{self, describe_bytes};
 
 /// Memory the process needs beside the batch: the binary, the bundled IMDB reviews, the
 /// allocator's slack (measured: a *Tiny* run peaks at ≈ 40 MB resident).
@@ -60,12 +60,12 @@ impl MemoryArgs {
         if need > limit.bytes {
             let (limit_text, advice) = if limit.from_flag {
                 (
-                    format!("--max-memory is {}", human(limit.bytes)),
+                    format!("--max-memory is {}", describe_bytes(limit.bytes)),
                     "raise --max-memory if the machine has more",
                 )
             } else {
                 (
-                    format!("this machine has {} available", human(limit.bytes)),
+                    format!("this machine has {} available", describe_bytes(limit.bytes)),
                     "set --max-memory to override the check",
                 )
             };
@@ -80,7 +80,7 @@ impl MemoryArgs {
                 "{batch} would need ≈ {} of memory (parameters, gradients and AdamW state, \
                  the data, and one step's activations), but {limit_text}: use smaller sizes, \
                  a smaller model or fewer --jobs/--batch-runs, or {advice}",
-                human(need),
+                describe_bytes(need),
             );
         }
         Ok(())
@@ -187,16 +187,6 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         return Err(format!("{text:?} is not a usable memory size"));
     }
     Ok(bytes as u64)
-}
-
-/// Bytes as people read them: `1.5 GiB`, `300 MiB`.
-fn human(bytes: u64) -> String {
-    let gib = bytes as f64 / (1u64 << 30) as f64;
-    if gib >= 1.0 {
-        format!("{gib:.1} GiB")
-    } else {
-        format!("{:.0} MiB", (bytes as f64 / (1u64 << 20) as f64).ceil())
-    }
 }
 
 #[cfg(test)]

@@ -29,6 +29,19 @@ const GRID: [&str; 18] = [
     "0,1",
 ];
 
+/// `GRID` with other values for some of its flags.
+fn grid_with(changes: &[(&str, &'static str)]) -> Vec<&'static str> {
+    GRID.chunks(2)
+        .flat_map(|pair| {
+            let value = changes
+                .iter()
+                .find(|(flag, _)| *flag == pair[0])
+                .map_or(pair[1], |&(_, value)| value);
+            [pair[0], value]
+        })
+        .collect()
+}
+
 fn grokking(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_grokking"));
     command.args(args);
@@ -215,28 +228,14 @@ fn a_task_stopped_by_sigterm_mid_run_resumes_from_its_checkpoint_and_merges_as_a
     let path = |name: &str| dir.join(name).to_str().unwrap().to_owned();
     let (plan, results, merged) = (path("plan.json"), path("results"), path("merged.json"));
     const STEPS: usize = 400;
-    let grid = [
-        "--preset",
-        "tiny",
-        "--modulus",
-        "7",
-        "--d-model",
-        "8",
-        "--d-mlp",
-        "16",
-        "--heads",
-        "2",
-        "--eval-every",
-        "20",
-        "--steps",
-        "400",
-        "--train-sizes",
-        "20",
-        "--seeds",
-        "0,1",
-    ];
+    // Long enough to be stopped mid-run: the tiny grid at one size, 400 steps.
+    let grid = grid_with(&[
+        ("--eval-every", "20"),
+        ("--steps", "400"),
+        ("--train-sizes", "20"),
+    ]);
     let mut args = vec!["plan"];
-    args.extend(grid);
+    args.extend(&grid);
     args.extend(["--batch-runs", "2", "--out", &plan]);
     let output = grokking(&args, &[]);
     assert!(
@@ -304,7 +303,7 @@ fn a_task_stopped_by_sigterm_mid_run_resumes_from_its_checkpoint_and_merges_as_a
 
     let local = path("local.json");
     let mut args = vec!["sweep"];
-    args.extend(grid);
+    args.extend(&grid);
     args.extend(["--out", &local]);
     assert!(grokking(&args, &[]).status.success());
     let (merged_runs, local_runs) = (runs(Path::new(&merged)), runs(Path::new(&local)));

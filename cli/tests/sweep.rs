@@ -73,8 +73,10 @@ fn a_batched_sweep_gives_the_histories_of_one_run_at_a_time() {
     assert!(one[0].history.last().unwrap().train_loss < one[0].history[0].train_loss);
 }
 
-fn tiny_sweep(out: &Path, extra: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_grokking"))
+/// `grokking sweep` of a tiny model on a + b mod 7, with `extra` settings, into `out`.
+fn tiny_sweep_command(out: &Path, extra: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_grokking"));
+    command
         .args([
             "sweep",
             "--preset",
@@ -92,7 +94,12 @@ fn tiny_sweep(out: &Path, extra: &[&str]) -> std::process::Output {
         ])
         .args(extra)
         .arg("--out")
-        .arg(out)
+        .arg(out);
+    command
+}
+
+fn tiny_sweep(out: &Path, extra: &[&str]) -> std::process::Output {
+    tiny_sweep_command(out, extra)
         .output()
         .expect("the binary runs")
 }
@@ -231,38 +238,9 @@ fn a_killed_sweep_recovers_its_finished_batches_from_the_journal() {
     let out = dir.join("sweep.json");
     let journal = dir.join(".sweep.json.journal");
     let args = |out: &Path| {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_grokking"));
-        command
-            .args([
-                "sweep",
-                "--preset",
-                "tiny",
-                "--modulus",
-                "7",
-                "--d-model",
-                "8",
-            ])
-            .args([
-                "--d-mlp",
-                "16",
-                "--heads",
-                "2",
-                "--eval-every",
-                "50",
-                "--steps",
-                "400",
-            ])
-            .args([
-                "--train-sizes",
-                "10,20",
-                "--batch-runs",
-                "1",
-                "--jobs",
-                "1",
-                "--out",
-            ])
-            .arg(out);
-        command
+        let batches = ["--steps", "400", "--train-sizes", "10,20"];
+        let one_at_a_time = ["--batch-runs", "1", "--jobs", "1"];
+        tiny_sweep_command(out, &[batches, one_at_a_time].concat())
     };
     let mut child = args(&out)
         .stdout(std::process::Stdio::null())

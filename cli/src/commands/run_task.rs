@@ -20,7 +20,7 @@ use indicatif::ProgressBar;
 
 use super::{Interrupted, interrupt_flag, step_bar};
 use crate::backend::{BackendJob, BackendKind, dispatch};
-use crate::files::{OutputLock, write_atomically};
+use crate::files::{OutputLock, hidden_sibling, write_atomically};
 use crate::memory::MemoryArgs;
 use crate::plan::{Plan, TaskResult};
 
@@ -118,7 +118,8 @@ pub fn run(args: RunTaskArgs) -> anyhow::Result<()> {
     }
     let item = &plan.items[index];
     args.memory.check(std::slice::from_ref(&item.runs), 1)?;
-    let checkpoint_path = checkpoint_path(&path)?;
+    // `.NAME.checkpoint` beside the result.
+    let checkpoint_path = hidden_sibling(&path, "checkpoint")?;
     let resume = read_checkpoint(&checkpoint_path, index);
     let stop = interrupt_flag();
     let bar = step_bar(item.runs[0].training.steps);
@@ -155,16 +156,6 @@ pub fn run(args: RunTaskArgs) -> anyhow::Result<()> {
         path.display()
     );
     Ok(())
-}
-
-/// `.NAME.checkpoint` beside the result `NAME` (hidden, like its lock: `results/` lists
-/// results only).
-fn checkpoint_path(result: &Path) -> anyhow::Result<PathBuf> {
-    let name = result
-        .file_name()
-        .context("the result path has no file name")?
-        .to_string_lossy();
-    Ok(result.with_file_name(format!(".{name}.checkpoint")))
 }
 
 /// The item's checkpoint, if one is there and readable; an unreadable one is reported and

@@ -262,8 +262,8 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
     args.memory.check(&queue, args.jobs)?;
     let outcome = run_jobs(queue, args.jobs, &stop, train, keep);
     // However it ended, the file now holds every finished run, and the journal goes.
-    if !finished.is_empty() {
-        let sweep = SweepRecord::new(finished.clone(), analysis.clone());
+    let sweep = SweepRecord::new(finished, analysis);
+    if !sweep.runs.is_empty() {
         write_atomically(&args.out, record::to_json(&sweep))?;
         journal.remove();
     }
@@ -276,16 +276,12 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
     if interrupted || stop.load(Ordering::SeqCst) {
         return Err(super::Interrupted(format!(
             "interrupted: {} finished runs are kept in {} (run the same command to resume)",
-            finished.len(),
+            sweep.runs.len(),
             args.out.display()
         ))
         .into());
     }
     overall.finish();
-    let sweep = SweepRecord::new(finished, analysis);
-    if sweep.runs.is_empty() {
-        write_atomically(&args.out, record::to_json(&sweep))?;
-    }
     print!("{}", crate::table::render(&sweep.analysis));
     let diverged: Vec<String> = sweep
         .runs
