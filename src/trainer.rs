@@ -406,6 +406,20 @@ impl<B: AutodiffBackend> BatchTrainer<B> {
         Ok(())
     }
 
+    /// Resolves once the device has run every step queued so far: reads back one number
+    /// (run 0's squared weight norm, which every step changes). For timing steps — far
+    /// cheaper than an evaluation, and it carries no result.
+    pub async fn settle(&self) -> Result<(), TrainError> {
+        let model = self.model().valid();
+        let norm_sq = grokking::squared_weight_norms(&model, self.runs(), &self.device);
+        norm_sq
+            .narrow(0, 0, 1)
+            .into_data_async()
+            .await
+            .map(|_| ())
+            .map_err(|e| TrainError::Readback(format!("{e:?}")))
+    }
+
     /// Queues an evaluation of every run on its training and test sets (and, when on,
     /// of what it learned: the same readback carries it).
     pub fn evaluate(&self) -> PendingEvals<B::InnerBackend> {

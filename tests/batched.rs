@@ -102,3 +102,29 @@ fn evaluating_in_small_chunks_gives_the_same_numbers() {
         assert!((a.test_loss - b.test_loss).abs() < 1e-5 * a.test_loss.abs().max(1.0));
     }
 }
+
+/// Waiting for queued steps (how the lab times a device) reads nothing the runs depend
+/// on: a batch settled after every step evaluates exactly as one never settled.
+#[test]
+fn settling_a_batch_leaves_its_training_untouched() {
+    let mut configs = vec![tiny_modular(11, 40, 30), tiny_modular(11, 60, 30)];
+    configs[1].seed = 2;
+    let data = datasets(&configs, None);
+    let data: Vec<&Dataset> = data.iter().collect();
+    let device = Default::default();
+    let train = |settle: bool| {
+        let mut trainer =
+            BatchTrainer::<CpuAutodiff>::new(configs.clone(), &data, &device).unwrap();
+        for _ in 0..30 {
+            trainer.step();
+            if settle {
+                pollster::block_on(trainer.settle()).unwrap();
+            }
+        }
+        let points = pollster::block_on(trainer.evaluate().read()).unwrap();
+        points.into_iter().map(Result::unwrap).collect::<Vec<_>>()
+    };
+    let (settled, plain) = (train(true), train(false));
+    assert_eq!(settled, plain);
+    assert!(settled.iter().all(|point| point.step == 30));
+}

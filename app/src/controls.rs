@@ -5,8 +5,8 @@ use grokking_lab::settings::{self, Group, Kind, SETTINGS, Setting};
 use leptos::prelude::*;
 
 use crate::settings::{
-    BATCH_RUNS_KEY, LabSettings, MAX_BATCH_RUNS, MAX_SEEDS, MAX_SIZES, MAX_WORKERS, SEEDS_KEY,
-    SIZES_KEY, WORKERS_KEY,
+    BATCH_RUNS_KEY, DEVICE_KEY, LabSettings, MAX_BATCH_RUNS, MAX_SEEDS, MAX_SIZES, MAX_WORKERS,
+    SEEDS_KEY, SIZES_KEY, WORKERS_KEY,
 };
 use crate::state::{Lab, Level, RunStatus};
 use crate::store;
@@ -94,18 +94,57 @@ fn status_line(lab: &Lab) -> String {
     } else {
         String::new()
     };
-    match (training.first(), lab.playing.get()) {
+    let warming = lab.perf.with(|p| {
+        p.workers
+            .iter()
+            .filter(|w| w.training)
+            .filter_map(|w| w.warming_since)
+            .reduce(f64::min)
+    });
+    let eta = lab.eta_seconds();
+    let left = eta.map_or(String::new(), |t| {
+        format!(" · {} left", crate::clock::describe(t))
+    });
+    let estimate = || {
+        let Some(t) = eta else {
+            return String::new();
+        };
+        let fits = lab
+            .lesson_preset()
+            .map_or(String::new(), |(preset, seconds)| {
+                format!(
+                    " — the “{}” preset fits a lesson ({})",
+                    preset.label,
+                    crate::clock::describe(seconds)
+                )
+            });
+        format!(
+            " · {} to train every size on this device{fits}",
+            crate::clock::describe(t)
+        )
+    };
+    let playing = lab.playing.get();
+    if let (Some(since), true) = (warming, playing) {
+        let seconds = ((lab.clock.get() - since) / 1000.0).max(0.0);
+        let step = training.first().map_or(0, |&(step, _)| step);
+        if step == 0 {
+            return format!(
+                "compiling kernels and taking the first steps… {seconds:.0} s{waiting}"
+            );
+        }
+    }
+    match (training.first(), playing) {
         (Some(&(step, steps)), true) if training.len() > 1 => format!(
-            "training {} runs together: step {step} / {steps} · {speed:.0} steps/s{workers} ({run_speed:.0} run-steps/s){waiting}",
+            "training {} runs together: step {step} / {steps} · {speed:.0} steps/s{workers} ({run_speed:.0} run-steps/s){left}{waiting}",
             training.len()
         ),
         (Some(&(step, steps)), true) => {
-            format!("training: step {step} / {steps} · {speed:.0} steps/s{waiting}")
+            format!("training: step {step} / {steps} · {speed:.0} steps/s{left}{waiting}")
         }
         (_, true) if queued == 0 => "all sizes are trained".into(),
-        (_, true) => "starting…".into(),
-        (_, false) if queued > 0 => format!("paused · {queued} waiting"),
-        _ => "paused".into(),
+        (_, true) => format!("starting…{}", estimate()),
+        (_, false) if queued > 0 => format!("paused · {queued} waiting{}", estimate()),
+        _ => format!("paused{}", estimate()),
     }
 }
 
@@ -199,7 +238,11 @@ fn Field(
     /// Choices for a select; a text field when empty.
     choices: Vec<(&'static str, &'static str)>,
     read: fn(&LabSettings, &'static str) -> Option<String>,
+    /// The element's id when the key's is taken (`device` is the badge's).
+    #[prop(optional)]
+    id: Option<&'static str>,
 ) -> impl IntoView {
+    let id = id.unwrap_or(key);
     let error = RwSignal::new(None::<String>);
     let on_change = move |ev| {
         let text = event_target_value(&ev);
@@ -216,20 +259,20 @@ fn Field(
     let hidden = move || lab.settings.with(|s| read(s, key).is_none());
     let input = if choices.is_empty() {
         view! {
-            <input id=key type="text" inputmode="decimal" prop:value=value on:change=on_change
+            <input id=id type="text" inputmode="decimal" prop:value=value on:change=on_change
                 class:invalid=move || error.with(Option::is_some) />
         }
         .into_any()
     } else {
         view! {
-            <select id=key on:change=on_change prop:value=value>
+            <select id=id on:change=on_change prop:value=value>
                 {choices.into_iter().map(|(name, label)| view! { <option value=name>{label}</option> }).collect_view()}
             </select>
         }
         .into_any()
     };
     view! {
-        <label class="field" for=key class:hidden=hidden>
+        <label class="field" for=id class:hidden=hidden>
             <span class="name">{label}</span>
             {input}
             <span class="help">{help}</span>
@@ -284,6 +327,10 @@ pub fn SettingsForm(lab: Lab) -> impl IntoView {
                 help=format!("Web Workers that train, off the page's thread. “auto”: one on a GPU; on the CPU one per core the page leaves free. 1 to {MAX_WORKERS}: that many (on the CPU each takes a core).")
                 choices=Vec::new()
                 read=|s, _| Some(s.workers_text()) />
+            <Field lab key=DEVICE_KEY id="device-select" label="Device"
+                help="“auto”: a few steps of the first batch are timed on WebGPU and on the CPU, and the faster trains (software GPUs such as SwiftShader are often slower than the CPU). “webgpu” or “cpu”: that one, unmeasured.".to_owned()
+                choices=vec![("auto", "auto (measure)"), ("webgpu", "WebGPU"), ("cpu", "CPU")]
+                read=|s, _| Some(s.device().as_str().to_owned()) />
             {groups.into_iter().map(|group| view! {
                 <details class="group" open>
                     <summary>{group.title()}</summary>

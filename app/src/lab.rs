@@ -254,6 +254,7 @@ async fn start(lab: Lab) {
     // Workers report after every evaluation; this only catches what nothing announced.
     loop {
         gloo_timers::future::TimeoutFuture::new(1000).await;
+        lab.clock.set(crate::pool::now_ms());
         workers.schedule();
     }
 }
@@ -331,23 +332,41 @@ fn watch_long_tasks(lab: Lab) {
 #[component]
 fn DeviceBadge(lab: Lab) -> impl IntoView {
     let text = move || match lab.device.get() {
-        None => "looking for a GPU…".to_owned(),
-        Some(device) if device.is_webgpu() => format!(
-            "WebGPU · {}",
-            if device.adapter.is_empty() {
-                "GPU"
+        None => "choosing a device…".to_owned(),
+        Some(device) => {
+            let kind = if device.is_webgpu() {
+                format!(
+                    "WebGPU · {}",
+                    if device.adapter.is_empty() {
+                        "GPU"
+                    } else {
+                        &device.adapter
+                    }
+                )
             } else {
-                &device.adapter
+                "CPU (WebAssembly)".to_owned()
+            };
+            // The measured comparison, without its numbers (the tooltip has them).
+            match device.reason.split_once(": ") {
+                Some((_, why)) if device.measured_run_steps_per_second.is_some() => {
+                    format!("{kind} · {}", why.split(" — ").next().unwrap_or(why))
+                }
+                _ if device.fallback_reason.is_some() => format!("{kind} · no WebGPU"),
+                _ => kind,
             }
-        ),
-        Some(_) => "CPU (WebAssembly) · no WebGPU".to_owned(),
+        }
     };
     let kind = move || {
         lab.device
             .get()
             .map_or_else(|| "pending".to_owned(), |d| d.backend)
     };
-    view! { <div id="device" class="device" data-backend=kind>{text}</div> }
+    let reason = move || lab.device.get().map(|d| d.reason).unwrap_or_default();
+    view! {
+        <div id="device" class="device" data-backend=kind data-choice-reason=reason title=reason>
+            {text}
+        </div>
+    }
 }
 
 #[component]
@@ -472,7 +491,8 @@ async fn import_runs(lab: &Lab, loaded: Loaded) {
     };
     lab.notify(level, plan.message(count));
     if let Some((settings, selected)) = plan.view {
-        lab.show(settings, Some(selected));
+        let device = lab.settings.with_untracked(LabSettings::device);
+        lab.show(settings.with_device(device), Some(selected));
     }
 }
 
@@ -525,7 +545,8 @@ fn PerfPanel(lab: Lab, wake_lock: RwSignal<WakeLock>) -> impl IntoView {
             data-warm-longest-task-ms=move || lab.perf.with(|p| format!("{:.0}", p.warm_longest_task_ms))
             data-longest-slice-ms=move || lab.perf.with(|p| format!("{:.1}", p.longest_slice_ms))
             data-device-ready-ms=move || lab.perf.with(|p| p.device_ready_ms.map_or(String::new(), |t| format!("{t:.0}")))
-            data-first-step-ms=move || lab.perf.with(|p| p.first_step_ms.map_or(String::new(), |t| format!("{t:.0}")))>
+            data-first-step-ms=move || lab.perf.with(|p| p.first_step_ms.map_or(String::new(), |t| format!("{t:.0}")))
+            data-eta-seconds=move || lab.eta_seconds().map_or(String::new(), |t| format!("{t:.0}"))>
             {move || lab.perf.with(|p| format!(
                 "{} · {:.0} steps/s ({:.0} run-steps/s) · {} steps trained · longest main-thread task while training: {:.0} ms (since loading: {:.0} ms) · load → first step: {}",
                 batch_text(p),

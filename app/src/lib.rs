@@ -3,6 +3,8 @@
 //! The two talk only through [`protocol`].
 
 mod charts;
+pub mod choice;
+mod clock;
 mod controls;
 mod crash;
 mod explain;

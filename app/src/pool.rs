@@ -19,7 +19,11 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use crate::protocol::{self, DeviceInfo, FromWorker, JobId, Report, Stop, ToWorker};
+use grokking_lab::trainer::batch_shape;
+
+use crate::protocol::{
+    self, DeviceInfo, DevicePreference, FromWorker, JobId, Report, Stop, ToWorker,
+};
 use crate::state::{Lab, Level, Recovery, RunEntry, RunStatus};
 use crate::store;
 
@@ -47,6 +51,8 @@ struct Slot {
     stepping: bool,
     /// Its GPU stopped: it waits for the user's [`Recovery`].
     lost: bool,
+    /// The device it was asked for (`Auto`: it measures, then chooses).
+    asked: DevicePreference,
 }
 
 /// A batch of runs a worker holds (training or parked).
@@ -64,6 +70,11 @@ pub struct Pool {
     restarts: u32,
     /// Every worker trains on the CPU (chosen after a GPU fault).
     force_cpu: bool,
+    /// The device the user asked for when the workers started (the settings' `device`).
+    preference: DevicePreference,
+    /// The device chosen for it (measured, or as asked), with the reason: later workers
+    /// take it without measuring again.
+    choice: Option<DeviceInfo>,
     /// Closures the workers call; kept alive for the page's life.
     handlers: Vec<Closure<dyn FnMut(web_sys::MessageEvent)>>,
     error_handlers: Vec<Closure<dyn FnMut(web_sys::ErrorEvent)>>,
@@ -83,6 +94,7 @@ impl Workers {
             pool: Rc::default(),
             lab,
         };
+        workers.pool.borrow_mut().preference = lab.settings.with_untracked(|s| s.device());
         workers.spawn(0);
         workers
     }
@@ -90,12 +102,17 @@ impl Workers {
     /// Creates (or replaces) worker `index`.
     fn spawn(&self, index: usize) {
         let options = web_sys::WorkerOptions::new();
-        let cpu = if self.pool.borrow().force_cpu {
-            protocol::CPU_WORKER_SUFFIX
-        } else {
-            ""
+        let asked = {
+            let pool = self.pool.borrow();
+            if pool.force_cpu {
+                DevicePreference::Cpu
+            } else {
+                pool.choice
+                    .as_ref()
+                    .map_or(pool.preference, DeviceInfo::preference)
+            }
         };
-        options.set_name(&format!("training-{}{cpu}", index + 1));
+        options.set_name(&format!("training-{}{}", index + 1, asked.worker_suffix()));
         let worker = match web_sys::Worker::new_with_options(WORKER_SCRIPT, &options) {
             Ok(worker) => worker,
             Err(error) => {
@@ -144,6 +161,7 @@ impl Workers {
             active: None,
             stepping: false,
             lost: false,
+            asked,
         };
         if index < pool.slots.len() {
             pool.slots[index] = slot;
@@ -198,7 +216,7 @@ impl Workers {
             FromWorker::Hello { build } if build != protocol::BUILD_ID => {
                 self.other_build(index, generation, Some(build));
             }
-            FromWorker::Hello { .. } => {}
+            FromWorker::Hello { .. } => self.hello(index),
             FromWorker::Ready(device) => self.ready(index, device),
             FromWorker::Notice { level, text } => lab.notify(level, text),
             FromWorker::Started { job, runs, bytes } => {
@@ -224,6 +242,7 @@ impl Workers {
                     perf.warm_since = None;
                     let worker = perf.worker(index);
                     worker.training = true;
+                    worker.warming_since = Some(now_ms());
                     worker.batch_runs = runs;
                     worker.batch_bytes = bytes;
                 });
@@ -291,20 +310,54 @@ impl Workers {
             .map_or_else(String::new, |d| d.backend.clone())
     }
 
+    /// A worker asked for `auto` is sent the first batch to time on each backend.
+    fn hello(&self, index: usize) {
+        if self.pool.borrow().slots[index].asked != DevicePreference::Auto {
+            return;
+        }
+        let (configs, cpu_workers) = self.lab.settings.with_untracked(|settings| {
+            (
+                first_batch(settings, self.lab.selected.get_untracked()),
+                settings.workers().unwrap_or_else(cpu_workers),
+            )
+        });
+        self.post(
+            index,
+            &ToWorker::Measure {
+                configs,
+                cpu_workers,
+            },
+        );
+    }
+
     fn ready(&self, index: usize, device: DeviceInfo) {
         let lab = self.lab;
-        self.pool.borrow_mut().slots[index].device = Some(device.clone());
+        let measured_cpu = !device.is_webgpu() && device.measured_run_steps_per_second.is_some();
+        let choice = {
+            let mut pool = self.pool.borrow_mut();
+            pool.choice.get_or_insert_with(|| device.clone()).clone()
+        };
+        if measured_cpu && self.pool.borrow().slots[index].asked == DevicePreference::Auto {
+            // The CPU measured faster: a CPU worker takes this one's place (the GPU this
+            // one holds may still be busy with a step it gave up on).
+            self.pool.borrow().slots[index].worker.terminate();
+            self.spawn(index);
+        } else {
+            self.pool.borrow_mut().slots[index].device = Some(device);
+        }
         if lab.device.get_untracked().is_none() {
             lab.perf.update(|p| {
                 p.device_ready_ms.get_or_insert_with(now_ms);
             });
-            if let Some(reason) = &device.fallback_reason {
+            if let Some(reason) = &choice.fallback_reason {
                 lab.notify(
                     Level::Info,
                     format!("WebGPU is not available ({reason}). Training runs on the CPU instead: slower, so prefer small setups like the “Tiny” preset."),
                 );
+            } else if choice.measured_run_steps_per_second.is_some() {
+                lab.notify(Level::Info, format!("Training on the {}.", choice.reason));
             }
-            lab.device.set(Some(device));
+            lab.device.set(Some(choice));
         }
     }
 
@@ -358,6 +411,7 @@ impl Workers {
             let worker = perf.worker(index);
             worker.steps += steps;
             worker.batch_runs = live;
+            worker.warming_since = None;
             if step > 0 {
                 worker.steps_per_second = steps_per_second;
                 perf.warm_since.get_or_insert_with(now_ms);
@@ -473,6 +527,14 @@ impl Workers {
         if how == Recovery::Cpu {
             // The badge and the worker count follow the new device.
             lab.device.set(None);
+            self.pool.borrow_mut().choice = Some(DeviceInfo {
+                backend: "cpu-wasm".into(),
+                adapter: String::new(),
+                fallback_reason: None,
+                reason: "CPU (WebAssembly): you chose to go on on the CPU after the GPU stopped"
+                    .into(),
+                measured_run_steps_per_second: None,
+            });
         }
         for index in respawn {
             self.release_jobs_of(index);
@@ -509,6 +571,7 @@ impl Workers {
             return;
         }
         self.forget_reset();
+        self.fit_device();
         self.fit_pool_size();
         let playing = lab.playing.get_untracked();
         let budget = lab.step_budget.get_untracked();
@@ -679,6 +742,32 @@ impl Workers {
         }
     }
 
+    /// Starts the workers again when the user asks for another device (`auto` measures
+    /// again). Runs go on from their last evaluation.
+    fn fit_device(&self) {
+        let wanted = self.lab.settings.with_untracked(|s| s.device());
+        let slots = {
+            let mut pool = self.pool.borrow_mut();
+            if pool.preference == wanted {
+                return;
+            }
+            pool.preference = wanted;
+            pool.choice = None;
+            pool.force_cpu = false;
+            pool.slots.len()
+        };
+        self.lab.device.set(None);
+        for index in (1..slots).rev() {
+            self.retire(index);
+        }
+        if slots > 0 {
+            self.release_jobs_of(0);
+            self.idle(0);
+            self.pool.borrow().slots[0].worker.terminate();
+            self.spawn(0);
+        }
+    }
+
     /// Starts or stops workers to match the setting, once the device's kind is known.
     fn fit_pool_size(&self) {
         let Some(device) = self.lab.device.get_untracked() else {
@@ -748,14 +837,32 @@ impl Workers {
     }
 }
 
-/// One worker on a GPU (workers would share it); on the CPU, one per core the page's own
-/// thread leaves free.
+/// One worker on a GPU (workers would share it); on the CPU, [`cpu_workers`].
 fn default_workers(device: &DeviceInfo) -> usize {
-    if device.is_webgpu() {
-        return 1;
-    }
+    if device.is_webgpu() { 1 } else { cpu_workers() }
+}
+
+/// On the CPU, one worker per core the page's own thread leaves free.
+fn cpu_workers() -> usize {
     let cores = web_sys::window().map_or(1.0, |w| w.navigator().hardware_concurrency());
     (cores as usize).saturating_sub(1).max(1)
+}
+
+/// The batch training will start with: the slider's size (its first seed) and every run
+/// of the same shape, up to the user's cap — what a device is timed on.
+fn first_batch(settings: &crate::settings::LabSettings, selected: usize) -> Vec<ExperimentConfig> {
+    let target = settings.config(selected);
+    let shape = batch_shape(&target);
+    let key = target.key();
+    let mut batch = vec![target];
+    batch.extend(
+        settings
+            .all_configs()
+            .into_iter()
+            .filter(|config| config.key() != key && batch_shape(config) == shape),
+    );
+    batch.truncate(settings.batch_runs().unwrap_or(usize::MAX).max(1));
+    batch
 }
 
 fn is_finished(lab: &Lab, key: &RunKey) -> bool {

@@ -8,9 +8,53 @@ use grokking_lab::learned::Snapshot;
 use grokking_lab::{EvalPoint, ExperimentConfig};
 use serde::{Deserialize, Serialize};
 
-/// The end of a worker's name that makes it train on the CPU without asking for a GPU
-/// (the user's choice after the GPU stopped).
-pub const CPU_WORKER_SUFFIX: &str = "-cpu";
+/// Where the user wants training to run (`device=` in the link and the form): `auto`
+/// measures the backends this browser has and trains on the faster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum DevicePreference {
+    #[default]
+    Auto,
+    WebGpu,
+    Cpu,
+}
+
+impl DevicePreference {
+    pub const ALL: [Self; 3] = [Self::Auto, Self::WebGpu, Self::Cpu];
+
+    /// As the link and the form write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::WebGpu => "webgpu",
+            Self::Cpu => "cpu",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim();
+        Self::ALL
+            .into_iter()
+            .find(|p| p.as_str().eq_ignore_ascii_case(text))
+    }
+
+    /// The end of a worker's name that tells it (a worker reads its name before anything
+    /// else arrives).
+    pub fn worker_suffix(self) -> &'static str {
+        match self {
+            Self::Auto => "",
+            Self::WebGpu => "-webgpu",
+            Self::Cpu => "-cpu",
+        }
+    }
+
+    /// What a worker called `name` was asked for.
+    pub fn of_worker(name: &str) -> Self {
+        [Self::WebGpu, Self::Cpu]
+            .into_iter()
+            .find(|p| name.ends_with(p.worker_suffix()))
+            .unwrap_or(Self::Auto)
+    }
+}
 
 /// This build's id (a hash of the sources page and worker are compiled from, `build.rs`):
 /// a worker says it first, and a page that hears another build's worker stops and says so
@@ -45,6 +89,14 @@ pub enum ToWorker {
     Pause,
     /// Drop these batches (their runs were reset or went to another worker).
     Forget { jobs: Vec<JobId> },
+    /// Before training: time a few steps of `configs` (the first batch the page will ask
+    /// for) on each backend this worker may use, and choose the faster. On the CPU the
+    /// batch is shared by `cpu_workers` workers. A worker that has nothing to choose
+    /// ignores it.
+    Measure {
+        configs: Vec<ExperimentConfig>,
+        cpu_workers: usize,
+    },
 }
 
 /// Where a worker trains.
@@ -56,11 +108,25 @@ pub struct DeviceInfo {
     pub adapter: String,
     /// Why there is no WebGPU, when there is not.
     pub fallback_reason: Option<String>,
+    /// Why training runs here, in the user's words (the device badge says it).
+    pub reason: String,
+    /// Run-steps per second measured on the first batch before choosing (every worker
+    /// of this kind together); `None` when nothing was measured.
+    pub measured_run_steps_per_second: Option<f64>,
 }
 
 impl DeviceInfo {
     pub fn is_webgpu(&self) -> bool {
         self.backend == "webgpu"
+    }
+
+    /// The preference that trains here again without measuring.
+    pub fn preference(&self) -> DevicePreference {
+        if self.is_webgpu() {
+            DevicePreference::WebGpu
+        } else {
+            DevicePreference::Cpu
+        }
     }
 }
 
@@ -211,6 +277,23 @@ mod tests {
             device_bytes: 1 << 20,
         };
         assert_eq!(parse::<FromWorker>(&evaluated.to_json()), Some(evaluated));
+    }
+
+    #[test]
+    fn a_worker_learns_the_device_asked_for_from_its_name() {
+        for preference in DevicePreference::ALL {
+            let name = format!("training-2{}", preference.worker_suffix());
+            assert_eq!(DevicePreference::of_worker(&name), preference);
+            assert_eq!(
+                DevicePreference::parse(preference.as_str()),
+                Some(preference)
+            );
+        }
+        assert_eq!(
+            DevicePreference::parse(" WebGPU "),
+            Some(DevicePreference::WebGpu)
+        );
+        assert_eq!(DevicePreference::parse("gpu"), None);
     }
 
     #[test]

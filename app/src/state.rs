@@ -124,6 +124,9 @@ pub struct WorkerPerf {
     pub device_bytes: u64,
     /// Parked batches it released to free device memory.
     pub released: usize,
+    /// `performance.now()` when its batch started, until its first evaluation: kernels
+    /// compile and the first steps run (the status line counts the seconds).
+    pub warming_since: Option<f64>,
 }
 
 impl WorkerPerf {
@@ -224,6 +227,8 @@ pub struct Lab {
     /// The step scrubber: the slider's run is shown as it was at this step (`None`: as it
     /// is now).
     pub scrub: RwSignal<Option<usize>>,
+    /// `performance.now()`, once a second: what the status line's elapsed seconds tick on.
+    pub clock: RwSignal<f64>,
 }
 
 /// Where training goes on after the GPU stopped.
@@ -254,6 +259,7 @@ impl Lab {
             present: RwSignal::new(false),
             map_widths: RwSignal::new(Vec::new()),
             scrub: RwSignal::new(None),
+            clock: RwSignal::new(0.0),
         }
     }
 
@@ -269,7 +275,11 @@ impl Lab {
     /// Shows a preset at its middle size and trains all of its sizes (a preset button, or
     /// its number key).
     pub fn choose_preset(&self, preset: &grokking_lab::presets::Preset) {
-        self.show(LabSettings::from_preset(preset), Some(preset.middle_size()));
+        let device = self.settings.with_untracked(LabSettings::device);
+        self.show(
+            LabSettings::from_preset(preset).with_device(device),
+            Some(preset.middle_size()),
+        );
         self.enqueue_all();
         self.playing.set(true);
     }
@@ -336,6 +346,73 @@ impl Lab {
         let seeds = self.settings.with(|s| s.seeds());
         let runs = self.runs_for(train_size);
         runs.len() == seeds && runs.iter().all(|r| r.status.is_finished())
+    }
+
+    /// Run-steps the current setup still has to train: every size, every seed (tracked).
+    pub fn remaining_run_steps(&self) -> usize {
+        let configs = self.settings.with(LabSettings::all_configs);
+        self.runs.with(|runs| {
+            configs
+                .iter()
+                .map(|config| match runs.get(&config.key()) {
+                    Some(run) if run.status.is_finished() => 0,
+                    Some(run) => config
+                        .training
+                        .steps
+                        .saturating_sub(run.history.last().map_or(0, |p| p.step)),
+                    None => config.training.steps,
+                })
+                .sum()
+        })
+    }
+
+    /// Run-steps per second here: as training last reported, else as measured when the
+    /// device was chosen (tracked). 0 when nothing is known yet.
+    pub fn run_speed(&self) -> f64 {
+        let trained = self.perf.with(PerfStats::run_steps_per_second);
+        if trained > 0.0 {
+            return trained;
+        }
+        self.device.with(|device| {
+            device
+                .as_ref()
+                .and_then(|d| d.measured_run_steps_per_second)
+                .unwrap_or(0.0)
+        })
+    }
+
+    /// Seconds to train what is left of the current setup here (tracked).
+    pub fn eta_seconds(&self) -> Option<f64> {
+        crate::clock::eta_seconds(self.remaining_run_steps(), self.run_speed())
+    }
+
+    /// When the current setup takes longer than a lesson here: the preset that fits, and
+    /// its estimate (scaled from this setup's speed by the work of each).
+    pub fn lesson_preset(&self) -> Option<(&'static grokking_lab::presets::Preset, f64)> {
+        let eta = self.eta_seconds()?;
+        if eta <= crate::clock::LESSON_SECONDS {
+            return None;
+        }
+        let configs = self.settings.with(LabSettings::all_configs);
+        let left = crate::clock::sweep_work(&configs) * self.remaining_run_steps() as f64
+            / configs
+                .iter()
+                .map(|c| c.training.steps)
+                .sum::<usize>()
+                .max(1) as f64;
+        let seconds_per_work = eta / left.max(1.0);
+        grokking_lab::presets::ALL
+            .into_iter()
+            .map(|preset| {
+                let configs: Vec<ExperimentConfig> =
+                    preset.sizes.iter().map(|&n| preset.config(n)).collect();
+                (
+                    preset,
+                    crate::clock::sweep_work(&configs) * seconds_per_work,
+                )
+            })
+            .filter(|&(_, seconds)| seconds <= crate::clock::LESSON_SECONDS)
+            .max_by(|a, b| a.1.total_cmp(&b.1))
     }
 
     /// Adds `config` to the queue unless it is trained, queued or training.

@@ -24,7 +24,8 @@ async function measure(backend, args, cap) {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", headless: true, args: [...BASE_ARGS, ...args] });
   try {
     const page = await browser.newPage();
-    const link = `preset=${preset}${cap ? `&batch-runs=${cap}` : ""}`;
+    const device = backend === "webgpu" ? "&device=webgpu" : "";
+    const link = `preset=${preset}${cap ? `&batch-runs=${cap}` : ""}${device}`;
     await page.goto(`${site.url}#${link}`);
     await page.waitForSelector(`#device[data-backend='${backend}']`, { timeout: 120_000 });
     await page.click("#play");

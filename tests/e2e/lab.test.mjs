@@ -68,14 +68,14 @@ async function exportedSweep(page) {
 
 await scenario("webgpu-train-slider-reload", WEBGPU_ARGS, async (page) => {
   const loaded = Date.now();
-  await page.goto(`${site.url}#${TINY}&n=60`);
+  await page.goto(`${site.url}#${TINY}&device=webgpu&n=60`);
   await waitForDevice(page, "webgpu");
   assert.match(await text(page, "#device"), /WebGPU/);
   // Play trains every size of the slider as one batch: both curves grow together, and both
   // phase points appear from the one batch.
   await page.click("#play");
   await page.waitForFunction(() => document.querySelector("#perf").dataset.batchRuns === "2", null, { timeout: 2 * MINUTE });
-  assert.match(await text(page, "#status"), /training 2 runs together|all sizes are trained/);
+  assert.match(await text(page, "#status"), /compiling kernels and taking the first steps… \d+ s|training 2 runs together|all sizes are trained/);
   assert.match(await text(page, "#perf"), /2 runs per batch · ≈ [\d.]+ MB on the device/);
   await waitForTrained(page, 2);
   metrics.webgpu_wall_to_both_sizes_s = (Date.now() - loaded) / 1000;
@@ -124,8 +124,8 @@ await scenario("webgpu-train-slider-reload", WEBGPU_ARGS, async (page) => {
 });
 
 await scenario("bad-url-state", WEBGPU_ARGS, async (page) => {
-  await page.goto(`${site.url}#%%%&&=&alpha=abc&p=99999&sizes=1:99999999:1&n=-4&zzz=1`);
-  await waitForDevice(page, "webgpu");
+  await page.goto(`${site.url}#%%%&&=&alpha=abc&p=99999&sizes=1:99999999:1&n=-4&zzz=1&device=gpu`);
+  await page.waitForSelector("#device:not([data-backend='pending'])", { timeout: 2 * MINUTE });
   const notice = await text(page, "#notices .notice.warning");
   assert.match(notice, /could not be used/);
   assert.match(notice, /alpha/);
@@ -148,13 +148,44 @@ await scenario("bad-url-state", WEBGPU_ARGS, async (page) => {
   crafted.history[0].train_loss = 1.7e308;
   await page.setInputFiles("#import-file", { name: "crafted.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(crafted)) });
   await page.waitForFunction(() => /not a real training run/.test(document.querySelector("#notices").textContent), null, { timeout: MINUTE });
+  // The bad `device=gpu` was reported and `auto` used; the CPU, chosen in the form, is in
+  // the link and taken after the reload without measuring.
+  assert.match(await text(page, "#notices"), /device/);
+  await page.selectOption("#device-select", "cpu");
   await page.reload();
-  await waitForDevice(page, "webgpu");
+  await waitForDevice(page, "cpu-wasm");
+  assert.match(await page.getAttribute("#device", "data-choice-reason"), /as asked/);
   assert.equal(await page.locator("#crash").count(), 0, "no crash banner");
 });
 
+await scenario("device-choice-measured", WEBGPU_ARGS, async (page) => {
+  // WebGPU here is SwiftShader, a software adapter: asked for `auto`, the lab times the
+  // first batch on both backends and trains on the faster — the CPU — and says why.
+  await page.goto(`${site.url}#${TINY}&n=60`);
+  await waitForDevice(page, "cpu-wasm");
+  const reason = await page.getAttribute("#device", "data-choice-reason");
+  assert.match(reason, /^CPU \(\d+ workers?\): .*software WebGPU \(.*swiftshader.*\)/i, reason);
+  assert.match(reason, /run-steps\/s/, "the reason carries the measured speeds");
+  metrics.device_choice_reason = reason;
+  assert.match(await text(page, "#device"), /CPU \(WebAssembly\) · /);
+  // An estimate before Train, from the measured speed; time left while training.
+  await page.waitForFunction(() => document.querySelector("#perf").dataset.etaSeconds !== "", null, { timeout: MINUTE });
+  metrics.eta_before_train_s = Number(await page.getAttribute("#perf", "data-eta-seconds"));
+  assert.ok(metrics.eta_before_train_s > 0, `an estimate before training: ${metrics.eta_before_train_s} s`);
+  assert.match(await text(page, "#status"), /≈ [\d h min s]+ to train every size on this device/);
+  await page.click("#play");
+  await page.waitForFunction(() => / left/.test(document.querySelector("#status").textContent), null, { timeout: 2 * MINUTE, polling: 100 });
+  await waitForTrained(page, 2, 3 * MINUTE);
+  assert.equal((await exportedSweep(page)).runs[0].meta.backend, "cpu-wasm");
+  // `device=webgpu` (the form's select) takes SwiftShader, unmeasured.
+  await page.selectOption("#device-select", "webgpu");
+  await waitForDevice(page, "webgpu");
+  assert.match(page.url(), /device=webgpu/);
+  assert.match(await page.getAttribute("#device", "data-choice-reason"), /as asked/);
+});
+
 await scenario("webgpu-imdb", WEBGPU_ARGS, async (page) => {
-  await page.goto(`${site.url}#${TINY_IMDB}&n=64`);
+  await page.goto(`${site.url}#${TINY_IMDB}&device=webgpu&n=64`);
   await waitForDevice(page, "webgpu");
   assert.equal(await page.inputValue("#task"), "imdb");
   assert.match(await text(page, "#imdb-citation"), /Maas/);
@@ -553,7 +584,7 @@ await scenario("webgpu-device-loss", WEBGPU_ARGS, async (page) => {
     const prelude = "if (self.GPUAdapter) { const request = GPUAdapter.prototype.requestDevice; GPUAdapter.prototype.requestDevice = async function (...args) { const device = await request.apply(this, args); self.__gpuDevice = device; return device; }; }\n";
     await route.fulfill({ response, body: prelude + await response.text() });
   });
-  await page.goto(`${site.url}#${TINY}&n=60`);
+  await page.goto(`${site.url}#${TINY}&device=webgpu&n=60`);
   await waitForDevice(page, "webgpu");
   await page.click("#play");
   await page.waitForFunction(() => Number((document.querySelector("#status").textContent.match(/step (\d+) \//) ?? [0, 0])[1]) >= 40, null, { timeout: 3 * MINUTE, polling: 100 });
@@ -576,7 +607,7 @@ await scenario("webgpu-soak-size-switches", WEBGPU_ARGS, async (page) => {
   // Six sizes, one run per batch: every slider move parks a batch (model, optimizer and
   // data stay on the GPU) and starts or resumes another. Three rounds over all six: the
   // worker releases the oldest parked batches, so device memory stays flat.
-  await page.goto(`${site.url}#modulus=11&d-model=16&heads=2&d-mlp=32&steps=20000&eval-every=20&eval-start=even&sizes=20,30,40,50,60,70&batch-runs=1&n=20`);
+  await page.goto(`${site.url}#modulus=11&d-model=16&heads=2&d-mlp=32&steps=20000&eval-every=20&eval-start=even&sizes=20,30,40,50,60,70&batch-runs=1&device=webgpu&n=20`);
   await waitForDevice(page, "webgpu");
   await page.click("#play");
   const steps = () => page.getAttribute("#perf", "data-steps").then(Number);

@@ -28,7 +28,8 @@ async function measure(backend, args) {
   try {
     const page = await browser.newPage();
     await page.addInitScript(RECORD_LONG_TASKS);
-    const link = `preset=${preset}${workers === "auto" ? "" : `&workers=${workers}`}`;
+    const device = backend === "webgpu" ? "&device=webgpu" : "";
+    const link = `preset=${preset}${workers === "auto" ? "" : `&workers=${workers}`}${device}`;
     await page.goto(`${site.url}#${link}`);
     await page.waitForSelector(`#device[data-backend='${backend}']`, { timeout: 120_000 });
     const ready = await page.evaluate(() => performance.now());

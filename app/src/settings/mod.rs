@@ -14,6 +14,8 @@ use grokking_lab::data;
 use grokking_lab::presets::{self, Preset};
 use grokking_lab::settings::{self as table, SettingError};
 
+use crate::protocol::DevicePreference;
+
 /// The slider stays usable and the phase diagram legible up to this many sizes.
 pub const MAX_SIZES: usize = 40;
 
@@ -31,6 +33,9 @@ pub const WORKERS_KEY: &str = "workers";
 
 /// The most training workers the user may ask for.
 pub const MAX_WORKERS: usize = 16;
+
+/// The key of the device training runs on (`auto`, `webgpu`, `cpu`).
+pub const DEVICE_KEY: &str = "device";
 
 /// The key of the number of seeds each size trains with.
 pub const SEEDS_KEY: &str = "seeds-per-size";
@@ -50,6 +55,9 @@ pub struct LabSettings {
     /// How many Web Workers train (`None`: one on WebGPU, one per spare core on the CPU).
     /// How the lab trains, not what.
     workers: Option<usize>,
+    /// Where training runs (`Auto`: the faster backend, measured). How the lab trains, not
+    /// what.
+    device: DevicePreference,
     /// Every size trains with seeds `seed`, `seed + 1`, … (this many, 1 ..= MAX_SEEDS); the
     /// phase diagram shows their mean and spread.
     seeds: usize,
@@ -72,6 +80,8 @@ pub enum EditError {
     Workers(String),
     #[error("a whole number from 1 to {MAX_SEEDS}; got {0:?}")]
     Seeds(String),
+    #[error("“auto”, “webgpu” or “cpu”; got {0:?}")]
+    Device(String),
 }
 
 impl Default for LabSettings {
@@ -107,6 +117,7 @@ impl LabSettings {
             sizes,
             batch_runs: None,
             workers: None,
+            device: DevicePreference::Auto,
             seeds: 1,
         }
     }
@@ -168,6 +179,17 @@ impl LabSettings {
     pub fn workers_text(&self) -> String {
         self.workers
             .map_or_else(|| "auto".to_owned(), |n| n.to_string())
+    }
+
+    /// Where the user wants training to run.
+    pub fn device(&self) -> DevicePreference {
+        self.device
+    }
+
+    /// These settings on `device` (a preset or an imported run keeps the user's device).
+    pub fn with_device(mut self, device: DevicePreference) -> Self {
+        self.device = device;
+        self
     }
 
     /// The size a fresh view of these settings starts on.
@@ -235,6 +257,8 @@ impl LabSettings {
             next.workers = parse_workers(text)?;
         } else if key == SEEDS_KEY {
             next.seeds = parse_seeds(text)?;
+        } else if key == DEVICE_KEY {
+            next.device = parse_device(text)?;
         } else {
             let setting = table::find(key)?;
             setting.apply(&mut next.template, text)?;
@@ -293,6 +317,11 @@ fn parse_auto(text: &str, max: usize) -> Result<Option<usize>, String> {
         Ok(n) if (1..=max).contains(&n) => Ok(Some(n)),
         _ => Err(text.to_owned()),
     }
+}
+
+/// `auto`, `webgpu` or `cpu`.
+fn parse_device(text: &str) -> Result<DevicePreference, EditError> {
+    DevicePreference::parse(text).ok_or_else(|| EditError::Device(text.trim().to_owned()))
 }
 
 /// 1 ..= [`MAX_SEEDS`].
@@ -396,6 +425,10 @@ pub(crate) mod tests {
             let seeds = 1 + rng.below(MAX_SEEDS);
             settings.set(SEEDS_KEY, &seeds.to_string()).unwrap();
         }
+        if rng.below(3) == 0 {
+            let device = DevicePreference::ALL[rng.below(3)];
+            settings.set(DEVICE_KEY, device.as_str()).unwrap();
+        }
         settings
     }
 
@@ -426,6 +459,7 @@ pub(crate) mod tests {
             let unbatched = LabSettings {
                 batch_runs: None,
                 workers: None,
+                device: DevicePreference::Auto,
                 seeds: 1,
                 ..settings
             };
@@ -511,6 +545,23 @@ pub(crate) mod tests {
         assert_eq!(settings.workers(), Some(2));
         settings.set(WORKERS_KEY, "auto").unwrap();
         assert_eq!(settings.workers(), None);
+    }
+
+    #[test]
+    fn the_device_is_auto_webgpu_or_cpu_and_is_not_part_of_the_experiment() {
+        let mut settings = LabSettings::default();
+        assert_eq!(settings.device(), DevicePreference::Auto);
+        settings.set(DEVICE_KEY, "cpu").unwrap();
+        assert_eq!(settings.device(), DevicePreference::Cpu);
+        assert_eq!(settings.preset().map(|p| p.name), Some("three-regimes"));
+        let error = settings.set(DEVICE_KEY, "gpu").unwrap_err();
+        assert!(
+            error.to_string().contains("“auto”, “webgpu” or “cpu”"),
+            "{error}"
+        );
+        assert_eq!(settings.device(), DevicePreference::Cpu);
+        let tiny = LabSettings::from_preset(&presets::TINY).with_device(settings.device());
+        assert_eq!(tiny.device(), DevicePreference::Cpu);
     }
 
     #[test]

@@ -8,7 +8,8 @@
 use grokking_lab::presets::{self, Preset};
 use grokking_lab::settings::{self as table, SETTINGS};
 
-use super::{BATCH_RUNS_KEY, LabSettings, SEEDS_KEY, SIZES_KEY, WORKERS_KEY};
+use super::{BATCH_RUNS_KEY, DEVICE_KEY, LabSettings, SEEDS_KEY, SIZES_KEY, WORKERS_KEY};
+use crate::protocol::DevicePreference;
 
 /// The selected training size.
 const SELECTED_KEY: &str = "n";
@@ -74,6 +75,9 @@ pub fn encode(settings: &LabSettings, selected: usize) -> String {
     }
     if settings.workers().is_some() {
         pairs.push(format!("{WORKERS_KEY}={}", settings.workers_text()));
+    }
+    if settings.device() != DevicePreference::Auto {
+        pairs.push(format!("{DEVICE_KEY}={}", settings.device().as_str()));
     }
     pairs.push(format!("{SELECTED_KEY}={selected}"));
     pairs.join("&")
@@ -150,6 +154,9 @@ pub fn decode(hash: &str) -> Decoded {
                 .map_err(|e| e.to_string()),
             WORKERS_KEY => super::parse_workers(value)
                 .map(|workers| settings.workers = workers)
+                .map_err(|e| e.to_string()),
+            DEVICE_KEY => super::parse_device(value)
+                .map(|device| settings.device = device)
                 .map_err(|e| e.to_string()),
             _ => table::find(key)
                 .and_then(|setting| setting.apply(&mut settings.template, value))

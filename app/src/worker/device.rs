@@ -1,14 +1,29 @@
-//! Choosing where a worker trains: burn's WebGPU backend when the browser offers an adapter,
-//! else burn's CPU backend compiled to wasm. Decided once, before any tensor exists.
+//! Choosing where a worker trains: burn's WebGPU backend or burn's CPU backend compiled to
+//! wasm. Asked for `auto`, a worker that has both times a few steps of the page's first
+//! batch on each ([`super::measure`]) and takes the faster ([`crate::choice`]); asked for
+//! one, it takes that one (the CPU when there is no WebGPU). Decided once, before training.
 
-use burn::backend::wgpu::{RuntimeOptions, WgpuDevice, graphics::WebGpu, init_setup_async};
+use burn::backend::Autodiff;
+use burn::backend::wgpu::{RuntimeOptions, Wgpu, WgpuDevice, graphics::WebGpu, init_setup_async};
+use gloo_timers::future::TimeoutFuture;
+use grokking_lab::ExperimentConfig;
 use grokking_lab::footprint::DeviceLimits;
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use super::scope;
-use crate::protocol::DeviceInfo;
+use super::scope::{self, post};
+use super::train::Inbox;
+use crate::choice;
+use crate::protocol::{DeviceInfo, DevicePreference, FromWorker, Level, ToWorker};
+
+/// The longest the first step on WebGPU may take while measuring (kernel compilation
+/// included); longer, and the CPU trains.
+const GPU_BUDGET_MS: f64 = 15_000.0;
+/// The same for the CPU (a step there blocks the worker: it is checked after the step).
+const CPU_BUDGET_MS: f64 = 20_000.0;
+/// How long a worker asked for `auto` waits for the page's batch to measure.
+const MEASURE_WAIT_MS: f64 = 5_000.0;
 
 /// Where training runs, and why.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,15 +32,26 @@ pub enum DeviceChoice {
         device: WgpuDevice,
         adapter: String,
         limits: DeviceLimits,
+        reason: String,
+        measured: Option<f64>,
     },
     Cpu {
+        /// Why there is no WebGPU, when there is none.
+        fallback: Option<String>,
         reason: String,
+        measured: Option<f64>,
     },
 }
 
 /// What one batch may use altogether. WebGPU does not say how much memory a device has; a
 /// gigabyte fits a laptop's integrated GPU and keeps a browser tab well-behaved.
 const BATCH_BUDGET: u64 = 1 << 30;
+
+/// The CPU backend's limits: WebAssembly memory is at most 4 GiB; one batch takes a quarter.
+const CPU_LIMITS: DeviceLimits = DeviceLimits {
+    max_buffer: BATCH_BUDGET,
+    budget: BATCH_BUDGET,
+};
 
 impl DeviceChoice {
     /// Short name stored in run files (`meta.backend`).
@@ -38,17 +64,25 @@ impl DeviceChoice {
 
     /// What the page is told.
     pub fn info(&self) -> DeviceInfo {
-        match self {
-            Self::WebGpu { adapter, .. } => DeviceInfo {
-                backend: self.backend_name().to_owned(),
-                adapter: adapter.clone(),
-                fallback_reason: None,
-            },
-            Self::Cpu { reason } => DeviceInfo {
-                backend: self.backend_name().to_owned(),
-                adapter: String::new(),
-                fallback_reason: Some(reason.clone()),
-            },
+        let (adapter, fallback_reason, reason, measured) = match self {
+            Self::WebGpu {
+                adapter,
+                reason,
+                measured,
+                ..
+            } => (adapter.clone(), None, reason, measured),
+            Self::Cpu {
+                fallback,
+                reason,
+                measured,
+            } => (String::new(), fallback.clone(), reason, measured),
+        };
+        DeviceInfo {
+            backend: self.backend_name().to_owned(),
+            adapter,
+            fallback_reason,
+            reason: reason.clone(),
+            measured_run_steps_per_second: *measured,
         }
     }
 
@@ -56,50 +90,139 @@ impl DeviceChoice {
     pub fn limits(&self) -> DeviceLimits {
         match self {
             Self::WebGpu { limits, .. } => *limits,
-            // WebAssembly memory is at most 4 GiB; one batch takes a quarter.
-            Self::Cpu { .. } => DeviceLimits {
-                max_buffer: BATCH_BUDGET,
-                budget: BATCH_BUDGET,
-            },
+            Self::Cpu { .. } => CPU_LIMITS,
         }
     }
 }
 
-/// Asks the browser for a WebGPU adapter, then initialises burn on it, watching the device
-/// for faults before burn uses it. A worker named `…-cpu` takes the CPU without asking.
-pub async fn choose() -> DeviceChoice {
-    if scope::name().ends_with(crate::protocol::CPU_WORKER_SUFFIX) {
+/// Picks the device as this worker was asked (its name says how: [`DevicePreference`]).
+pub async fn choose(inbox: &Inbox) -> DeviceChoice {
+    let preference = DevicePreference::of_worker(&scope::name());
+    if preference == DevicePreference::Cpu {
         return DeviceChoice::Cpu {
-            reason: "you chose to go on on the CPU after the GPU stopped".into(),
+            fallback: None,
+            reason: "CPU (WebAssembly), as asked".into(),
+            measured: None,
         };
     }
-    match find_adapter().await {
-        Ok(adapter) => {
-            let device = WgpuDevice::default();
-            let setup = init_setup_async::<WebGpu>(&device, runtime_options()).await;
-            super::faults::watch(&setup.device);
-            // What the device was granted, not what the adapter could offer.
-            let granted = setup.device.limits();
-            let limits = DeviceLimits {
-                max_buffer: granted
-                    .max_storage_buffer_binding_size
-                    .min(granted.max_buffer_size),
-                budget: BATCH_BUDGET,
+    let (adapter, software) = match find_adapter().await {
+        Ok(found) => found,
+        Err(reason) => {
+            return DeviceChoice::Cpu {
+                reason: format!("CPU (WebAssembly): no WebGPU here — {reason}"),
+                fallback: Some(reason),
+                measured: None,
             };
-            let info = setup.adapter.get_info();
-            let name = if info.name.is_empty() {
-                adapter
-            } else {
-                info.name
-            };
-            DeviceChoice::WebGpu {
-                device,
-                adapter: name,
-                limits,
-            }
         }
-        Err(reason) => DeviceChoice::Cpu { reason },
+    };
+    let software = software || choice::is_software_adapter(&adapter);
+    let measure = if preference == DevicePreference::Auto {
+        wait_for_measure(inbox).await
+    } else {
+        None
+    };
+    // Timed first, so that a software GPU still busy with an abandoned step cannot slow it.
+    let cpu_trial = match &measure {
+        Some((configs, cpu_workers)) => {
+            post(&FromWorker::Notice {
+                level: Level::Info,
+                text: format!(
+                    "Measuring where this setup trains faster: the CPU, then WebGPU ({adapter}) — a few steps each, at most {:.0} s.",
+                    (CPU_BUDGET_MS + GPU_BUDGET_MS) / 1000.0
+                ),
+            });
+            let share = configs.len().div_ceil((*cpu_workers).max(1)).max(1);
+            Some(
+                super::measure::time::<Autodiff<super::Cpu>>(
+                    &configs[..share],
+                    &Default::default(),
+                    &CPU_LIMITS,
+                    CPU_BUDGET_MS,
+                )
+                .await,
+            )
+        }
+        None => None,
+    };
+    let device = WgpuDevice::default();
+    let setup = init_setup_async::<WebGpu>(&device, runtime_options()).await;
+    super::faults::watch(&setup.device);
+    // What the device was granted, not what the adapter could offer.
+    let granted = setup.device.limits();
+    let limits = DeviceLimits {
+        max_buffer: granted
+            .max_storage_buffer_binding_size
+            .min(granted.max_buffer_size),
+        budget: BATCH_BUDGET,
+    };
+    let info = setup.adapter.get_info();
+    let adapter = if info.name.is_empty() {
+        adapter
+    } else {
+        info.name
+    };
+    let software = software || choice::is_software_adapter(&adapter);
+    let (Some(cpu_trial), Some((configs, cpu_workers))) = (cpu_trial, measure) else {
+        return DeviceChoice::WebGpu {
+            reason: if preference == DevicePreference::WebGpu {
+                format!("WebGPU ({adapter}), as asked")
+            } else {
+                format!("WebGPU ({adapter}): not measured (the page sent no batch)")
+            },
+            device,
+            adapter,
+            limits,
+            measured: None,
+        };
+    };
+    let gpu_trial =
+        super::measure::time::<Autodiff<Wgpu>>(&configs, &device, &limits, GPU_BUDGET_MS).await;
+    let verdict = choice::decide(&cpu_trial, cpu_workers, &gpu_trial, &adapter, software);
+    web_sys::console::info_1(
+        &format!(
+            "device timing: cpu {cpu_trial:?} × {cpu_workers}, webgpu {gpu_trial:?} → {verdict:?}"
+        )
+        .into(),
+    );
+    if verdict.webgpu {
+        DeviceChoice::WebGpu {
+            device,
+            adapter,
+            limits,
+            reason: verdict.reason,
+            measured: verdict.run_steps_per_second,
+        }
+    } else {
+        DeviceChoice::Cpu {
+            fallback: None,
+            reason: verdict.reason,
+            measured: verdict.run_steps_per_second,
+        }
     }
+}
+
+/// The page's `Measure`, taken out of the inbox (other commands stay for later); `None`
+/// when none came in time or it named no runs.
+async fn wait_for_measure(inbox: &Inbox) -> Option<(Vec<ExperimentConfig>, usize)> {
+    let since = scope::now_ms();
+    while scope::now_ms() - since < MEASURE_WAIT_MS {
+        let found = {
+            let mut inbox = inbox.borrow_mut();
+            let at = inbox
+                .iter()
+                .position(|c| matches!(c, ToWorker::Measure { .. }));
+            at.and_then(|at| inbox.remove(at))
+        };
+        if let Some(ToWorker::Measure {
+            configs,
+            cpu_workers,
+        }) = found
+        {
+            return (!configs.is_empty()).then_some((configs, cpu_workers));
+        }
+        TimeoutFuture::new(10).await;
+    }
+    None
 }
 
 /// burn's defaults (32 kernel launches per command buffer). Tuning `tasks_max` needs a real
@@ -110,7 +233,7 @@ fn runtime_options() -> RuntimeOptions {
 
 /// `navigator.gpu.requestAdapter()`, with a reason when there is none. Checked before burn is
 /// asked, because burn cannot report a missing adapter without panicking.
-async fn find_adapter() -> Result<String, String> {
+async fn find_adapter() -> Result<(String, bool), String> {
     let gpu =
         scope::gpu().ok_or("this browser does not offer WebGPU (try a recent Chrome or Edge)")?;
     let request: Function = Reflect::get(&gpu, &JsValue::from_str("requestAdapter"))
@@ -133,11 +256,17 @@ async fn find_adapter() -> Result<String, String> {
             .and_then(|v| v.as_string())
             .filter(|s| !s.is_empty())
     };
-    Ok(
-        [field("vendor"), field("architecture"), field("description")]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" "),
-    )
+    let description = [field("vendor"), field("architecture"), field("description")]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    // `info.isFallbackAdapter` (current Chrome), `isFallbackAdapter` (older).
+    let fallback = [&info, &adapter].iter().any(|object| {
+        Reflect::get(object, &JsValue::from_str("isFallbackAdapter"))
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false)
+    });
+    Ok((description, fallback))
 }

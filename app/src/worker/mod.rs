@@ -5,6 +5,7 @@
 mod device;
 mod faults;
 mod imdb;
+mod measure;
 mod scope;
 mod train;
 
@@ -60,7 +61,7 @@ pub fn start() {
         build: protocol::BUILD_ID.to_owned(),
     });
     wasm_bindgen_futures::spawn_local(async move {
-        let choice = device::choose().await;
+        let choice = device::choose(&inbox).await;
         scope::post(&FromWorker::Ready(choice.info()));
         let limits = choice.limits();
         match choice {

@@ -35,16 +35,24 @@ const MAX_PARKED: usize = 4;
 pub type Inbox = Rc<RefCell<VecDeque<ToWorker>>>;
 
 /// Why a batch could not start.
-enum StartError {
+pub(super) enum StartError {
     /// Its data could not be had (the IMDB download failed): its runs are untouched.
     Unavailable(String),
     /// It cannot train (a bad configuration, a device error).
     Failed(String),
 }
 
+impl StartError {
+    pub(super) fn message(self) -> String {
+        match self {
+            Self::Unavailable(message) | Self::Failed(message) => message,
+        }
+    }
+}
+
 /// The run's data; IMDB reviews are downloaded on first use (the page says so: 1.2 MB can
 /// take a moment on a classroom network).
-async fn dataset(config: &ExperimentConfig) -> Result<Dataset, StartError> {
+pub(super) async fn dataset(config: &ExperimentConfig) -> Result<Dataset, StartError> {
     let imdb = match config.task {
         TaskConfig::Imdb(_) => {
             if !super::imdb::is_loaded() {
@@ -299,6 +307,8 @@ async fn obey<B: AutodiffBackend>(
             jobs.activate(id, limits.budget);
         }
         ToWorker::Pause => jobs.park_active(),
+        // The device is chosen: nothing to measure any more.
+        ToWorker::Measure { .. } => {}
         ToWorker::Forget { jobs: ids } => {
             for id in ids {
                 jobs.remove(id);
