@@ -150,13 +150,17 @@ pub fn App() -> impl IntoView {
     let wake_lock = RwSignal::new(WakeLock::Released);
     wake::keep_awake_while_playing(lab, wake_lock);
     leptos::task::spawn_local(start(lab));
-    // The page is built in two tasks, each well under the 50 ms a long task takes: the
-    // controls first, the charts and the explanation right after.
-    let rest = RwSignal::new(false);
+    // The page is built in several tasks, each well under the 50 ms a long task takes:
+    // the transport and slider first, then the setup form, then the charts two by two,
+    // then the explanation — a task between each lets the browser paint and take input.
+    let stage = RwSignal::new(0_u8);
     leptos::task::spawn_local(async move {
-        gloo_timers::future::TimeoutFuture::new(0).await;
-        rest.set(true);
+        for next in 1..=BUILD_STAGES {
+            gloo_timers::future::TimeoutFuture::new(0).await;
+            stage.set(next);
+        }
     });
+    let at = move |n: u8| move || stage.get() >= n;
 
     view! {
         <header>
@@ -183,27 +187,36 @@ pub fn App() -> impl IntoView {
                 <Presets lab />
                 <Transport lab />
                 <SizeSlider lab />
-                <SettingsForm lab />
-                <ExportPanel lab />
-                <PerfPanel lab wake_lock />
+                <Show when=at(1)>
+                    <SettingsForm lab />
+                    <ExportPanel lab />
+                    <PerfPanel lab wake_lock />
+                </Show>
             </section>
             <section class="plots">
-                <Show when=move || rest.get()>
+                <Show when=at(2)>
                     <PhaseDiagram lab />
                     <AccuracyHeatmap lab />
+                </Show>
+                <Show when=at(3)>
                     <Curves lab />
                     <Scrubber lab />
+                </Show>
+                <Show when=at(4)>
                     <LearnedViews lab />
                     <ModelMap lab />
                     <ChartExports />
                 </Show>
             </section>
         </main>
-        <Show when=move || rest.get()>
+        <Show when=at(5)>
             <Explanation />
         </Show>
     }
 }
+
+/// Tasks the page is built in after the first (see `App`).
+const BUILD_STAGES: u8 = 5;
 
 /// How long the workers wait for saved runs before they start anyway (IndexedDB can hang
 /// on a blocked upgrade or a slow disk; training must not).
