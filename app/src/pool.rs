@@ -75,6 +75,9 @@ pub struct Pool {
     /// The device chosen for it (measured, or as asked), with the reason: later workers
     /// take it without measuring again.
     choice: Option<DeviceInfo>,
+    /// The batch shape the choice was measured on (`None`: not measured): another shape
+    /// may favour the other device, so it is measured again.
+    measured_shape: Option<ExperimentConfig>,
     /// Closures the workers call; kept alive for the page's life.
     handlers: Vec<Closure<dyn FnMut(web_sys::MessageEvent)>>,
     error_handlers: Vec<Closure<dyn FnMut(web_sys::ErrorEvent)>>,
@@ -321,6 +324,7 @@ impl Workers {
                 settings.workers().unwrap_or_else(cpu_workers),
             )
         });
+        self.pool.borrow_mut().measured_shape = Some(batch_shape(&configs[0]));
         self.post(
             index,
             &ToWorker::Measure {
@@ -744,15 +748,27 @@ impl Workers {
 
     /// Starts the workers again when the user asks for another device (`auto` measures
     /// again). Runs go on from their last evaluation.
+    /// So do other shapes once a measurement chose (a wider model may favour the GPU).
     fn fit_device(&self) {
-        let wanted = self.lab.settings.with_untracked(|s| s.device());
+        let (wanted, shape) = self.lab.settings.with_untracked(|s| {
+            (
+                s.device(),
+                batch_shape(&s.config(self.lab.selected.get_untracked())),
+            )
+        });
         let slots = {
             let mut pool = self.pool.borrow_mut();
-            if pool.preference == wanted {
+            let measured_elsewhere = pool
+                .choice
+                .as_ref()
+                .is_some_and(|c| c.measured_run_steps_per_second.is_some())
+                && pool.measured_shape.as_ref().is_some_and(|m| m != &shape);
+            if pool.preference == wanted && !measured_elsewhere {
                 return;
             }
             pool.preference = wanted;
             pool.choice = None;
+            pool.measured_shape = None;
             pool.force_cpu = false;
             pool.slots.len()
         };

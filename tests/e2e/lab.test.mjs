@@ -177,6 +177,12 @@ await scenario("device-choice-measured", WEBGPU_ARGS, async (page) => {
   await page.waitForFunction(() => / left/.test(document.querySelector("#status").textContent), null, { timeout: 2 * MINUTE, polling: 100 });
   await waitForTrained(page, 2, 3 * MINUTE);
   assert.equal((await exportedSweep(page)).runs[0].meta.backend, "cpu-wasm");
+  // Another model shape is measured again (a wider model may favour the GPU).
+  await page.fill("#d-model", "32");
+  await page.press("#d-model", "Enter");
+  await page.waitForSelector("#device[data-backend='pending']", { timeout: MINUTE });
+  await page.waitForSelector("#device:not([data-backend='pending'])", { timeout: 2 * MINUTE });
+  assert.match(await page.getAttribute("#device", "data-choice-reason"), /run-steps\/s/, "measured again");
   // `device=webgpu` (the form's select) takes SwiftShader, unmeasured.
   await page.selectOption("#device-select", "webgpu");
   await waitForDevice(page, "webgpu");
