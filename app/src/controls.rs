@@ -110,7 +110,7 @@ fn status_line(lab: &Lab) -> String {
             return String::new();
         };
         let fits = lab
-            .lesson_preset()
+            .lesson_preset(t)
             .map_or(String::new(), |(preset, seconds)| {
                 format!(
                     " — the “{}” preset fits a lesson ({})",

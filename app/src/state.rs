@@ -386,10 +386,10 @@ impl Lab {
         crate::clock::eta_seconds(self.remaining_run_steps(), self.run_speed())
     }
 
-    /// When the current setup takes longer than a lesson here: the preset that fits, and
-    /// its estimate (scaled from this setup's speed by the work of each).
-    pub fn lesson_preset(&self) -> Option<(&'static grokking_lab::presets::Preset, f64)> {
-        let eta = self.eta_seconds()?;
+    /// When the current setup takes `eta` seconds here ([`Lab::eta_seconds`]), longer than
+    /// a lesson: the preset that fits, and its estimate (scaled from this setup's speed by
+    /// the work of each).
+    pub fn lesson_preset(&self, eta: f64) -> Option<(&'static grokking_lab::presets::Preset, f64)> {
         if eta <= crate::clock::LESSON_SECONDS {
             return None;
         }
