@@ -4,6 +4,7 @@ use grokking_lab::presets;
 use grokking_lab::settings::{self, Group, Kind, SETTINGS, Setting};
 use leptos::prelude::*;
 
+use crate::protocol::DevicePreference;
 use crate::settings::{
     BATCH_RUNS_KEY, DEVICE_KEY, LabSettings, MAX_BATCH_RUNS, MAX_SEEDS, MAX_SIZES, MAX_WORKERS,
     SEEDS_KEY, SIZES_KEY, WORKERS_KEY,
@@ -328,8 +329,8 @@ pub fn SettingsForm(lab: Lab) -> impl IntoView {
                 choices=Vec::new()
                 read=|s, _| Some(s.workers_text()) />
             <Field lab key=DEVICE_KEY id="device-select" label="Device"
-                help="“auto”: a few steps of the first batch are timed on WebGPU and on the CPU, and the faster trains (software GPUs such as SwiftShader are often slower than the CPU). “webgpu” or “cpu”: that one, unmeasured.".to_owned()
-                choices=vec![("auto", "auto (measure)"), ("webgpu", "WebGPU"), ("cpu", "CPU")]
+                help="“auto”: a few steps of the first batch are timed on WebGPU and on the CPU, and the faster trains (software GPUs such as SwiftShader are often slower than the CPU). “webgpu” or “cpu”: that one, unmeasured. WebGPU fuses kernels (fewer GPU dispatches per step); “webgpu-unfused” does not, for a GPU driver that gives wrong numbers with fused kernels.".to_owned()
+                choices=DevicePreference::ALL.iter().map(|d| (d.as_str(), d.label())).collect()
                 read=|s, _| Some(s.device().as_str().to_owned()) />
             {groups.into_iter().map(|group| view! {
                 <details class="group" open>

@@ -559,12 +559,14 @@ fn PerfPanel(lab: Lab, wake_lock: RwSignal<WakeLock>) -> impl IntoView {
             data-longest-slice-ms=move || lab.perf.with(|p| format!("{:.1}", p.longest_slice_ms))
             data-device-ready-ms=move || lab.perf.with(|p| p.device_ready_ms.map_or(String::new(), |t| format!("{t:.0}")))
             data-first-step-ms=move || lab.perf.with(|p| p.first_step_ms.map_or(String::new(), |t| format!("{t:.0}")))
-            data-eta-seconds=move || lab.eta_seconds().map_or(String::new(), |t| format!("{t:.0}"))>
+            data-eta-seconds=move || lab.eta_seconds().map_or(String::new(), |t| format!("{t:.0}"))
+            data-kernels-per-step=move || lab.perf.with(|p| p.kernels_per_step.map_or(String::new(), |k| format!("{k:.0}")))>
             {move || lab.perf.with(|p| format!(
-                "{} · {:.0} steps/s ({:.0} run-steps/s) · {} steps trained · longest main-thread task while training: {:.0} ms (since loading: {:.0} ms) · load → first step: {}",
+                "{} · {:.0} steps/s ({:.0} run-steps/s){} · {} steps trained · longest main-thread task while training: {:.0} ms (since loading: {:.0} ms) · load → first step: {}",
                 batch_text(p),
                 p.steps_per_second(),
                 p.run_steps_per_second(),
+                p.kernels_per_step.map_or(String::new(), |k| format!(" · {k:.0} GPU kernels per step")),
                 p.total_steps,
                 p.warm_longest_task_ms,
                 p.longest_task_ms,

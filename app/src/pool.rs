@@ -253,6 +253,9 @@ impl Workers {
             FromWorker::FirstStep => lab.perf.update(|perf| {
                 perf.first_step_ms.get_or_insert_with(now_ms);
             }),
+            FromWorker::Dispatches { per_step, .. } => lab.perf.update(|perf| {
+                perf.kernels_per_step = Some(per_step);
+            }),
             FromWorker::Evaluated {
                 job,
                 reports,
@@ -538,6 +541,7 @@ impl Workers {
                 reason: "CPU (WebAssembly): you chose to go on on the CPU after the GPU stopped"
                     .into(),
                 measured_run_steps_per_second: None,
+                fused: false,
             });
         }
         for index in respawn {
@@ -773,6 +777,8 @@ impl Workers {
             pool.slots.len()
         };
         self.lab.device.set(None);
+        // Counted on the device being replaced.
+        self.lab.perf.update(|perf| perf.kernels_per_step = None);
         for index in (1..slots).rev() {
             self.retire(index);
         }

@@ -9,24 +9,38 @@ use grokking_lab::{EvalPoint, ExperimentConfig};
 use serde::{Deserialize, Serialize};
 
 /// Where the user wants training to run (`device=` in the link and the form): `auto`
-/// measures the backends this browser has and trains on the faster.
+/// measures the backends this browser has and trains on the faster. WebGPU fuses kernels
+/// (burn's fusion: fewer dispatches per step); `webgpu-unfused` is the escape hatch for a
+/// GPU driver that misbehaves with fused kernels, and the browser test's reference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum DevicePreference {
     #[default]
     Auto,
     WebGpu,
+    WebGpuUnfused,
     Cpu,
 }
 
 impl DevicePreference {
-    pub const ALL: [Self; 3] = [Self::Auto, Self::WebGpu, Self::Cpu];
+    pub const ALL: [Self; 4] = [Self::Auto, Self::WebGpu, Self::WebGpuUnfused, Self::Cpu];
 
     /// As the link and the form write it.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Auto => "auto",
             Self::WebGpu => "webgpu",
+            Self::WebGpuUnfused => "webgpu-unfused",
             Self::Cpu => "cpu",
+        }
+    }
+
+    /// As the form's menu says it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Auto => "Auto (the faster, measured)",
+            Self::WebGpu => "WebGPU",
+            Self::WebGpuUnfused => "WebGPU, unfused kernels",
+            Self::Cpu => "CPU (WebAssembly)",
         }
     }
 
@@ -43,13 +57,14 @@ impl DevicePreference {
         match self {
             Self::Auto => "",
             Self::WebGpu => "-webgpu",
+            Self::WebGpuUnfused => "-webgpu-unfused",
             Self::Cpu => "-cpu",
         }
     }
 
     /// What a worker called `name` was asked for.
     pub fn of_worker(name: &str) -> Self {
-        [Self::WebGpu, Self::Cpu]
+        [Self::WebGpu, Self::WebGpuUnfused, Self::Cpu]
             .into_iter()
             .find(|p| name.ends_with(p.worker_suffix()))
             .unwrap_or(Self::Auto)
@@ -113,6 +128,9 @@ pub struct DeviceInfo {
     /// Run-steps per second measured on the first batch before choosing (every worker
     /// of this kind together); `None` when nothing was measured.
     pub measured_run_steps_per_second: Option<f64>,
+    /// On WebGPU: whether burn fuses kernels (`false`: `device=webgpu-unfused`).
+    #[serde(default)]
+    pub fused: bool,
 }
 
 impl DeviceInfo {
@@ -122,10 +140,10 @@ impl DeviceInfo {
 
     /// The preference that trains here again without measuring.
     pub fn preference(&self) -> DevicePreference {
-        if self.is_webgpu() {
-            DevicePreference::WebGpu
-        } else {
-            DevicePreference::Cpu
+        match (self.is_webgpu(), self.fused) {
+            (true, true) => DevicePreference::WebGpu,
+            (true, false) => DevicePreference::WebGpuUnfused,
+            (false, _) => DevicePreference::Cpu,
         }
     }
 }
@@ -173,6 +191,13 @@ pub enum FromWorker {
     },
     /// The first training step of this worker finished on the device.
     FirstStep,
+    /// On WebGPU: the compute dispatches one training step of batch `job` submits, counted
+    /// once per batch over a few steps (the evaluations' excluded). On a GPU this small
+    /// model's speed is bound by this count more than by arithmetic.
+    Dispatches {
+        job: JobId,
+        per_step: f64,
+    },
     /// An evaluation of every run of `job` (one entry per run; `None`: frozen or replayed).
     /// `steps`: batch steps trained since the last message; `steps_per_second` since the
     /// batch (re)started; `longest_slice_ms`: the longest synchronous stretch of work;
@@ -294,6 +319,30 @@ mod tests {
             Some(DevicePreference::WebGpu)
         );
         assert_eq!(DevicePreference::parse("gpu"), None);
+    }
+
+    #[test]
+    fn a_later_worker_is_asked_for_the_device_and_fusion_the_first_one_chose() {
+        let chosen = |backend: &str, fused| DeviceInfo {
+            backend: backend.into(),
+            adapter: String::new(),
+            fallback_reason: None,
+            reason: String::new(),
+            measured_run_steps_per_second: None,
+            fused,
+        };
+        assert_eq!(
+            chosen("webgpu", true).preference(),
+            DevicePreference::WebGpu
+        );
+        assert_eq!(
+            chosen("webgpu", false).preference(),
+            DevicePreference::WebGpuUnfused
+        );
+        assert_eq!(
+            chosen("cpu-wasm", false).preference(),
+            DevicePreference::Cpu
+        );
     }
 
     #[test]

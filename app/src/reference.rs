@@ -155,21 +155,34 @@ async fn fetch_sweep(file: &str) -> Result<SweepRecord, String> {
     }
 }
 
-/// Downloads and analyses `reference` (and its model-wise grid).
+/// Downloads and analyses `reference` (and its model-wise grid). Each file's parsing and the
+/// analysis run in tasks of their own: together they would hold the page's thread past the
+/// 50 ms of a long task.
 pub async fn load(reference: Reference) -> Result<Loaded, String> {
     let sweep = fetch_sweep(reference.file).await?;
     let map_runs = match reference.map {
         Some(map) if map == reference.file => sweep.runs.clone(),
-        Some(map) => fetch_sweep(map).await?.runs,
+        Some(map) => {
+            next_task().await;
+            fetch_sweep(map).await?.runs
+        }
         None => Vec::new(),
     };
+    next_task().await;
     let runs = at_preset_width(&reference, sweep.runs);
+    let analysis = analyse(runs.clone());
+    next_task().await;
     Ok(Loaded {
         reference,
-        analysis: analyse(runs.clone()),
+        analysis,
         runs,
         map_runs,
     })
+}
+
+/// Lets the browser paint and take input before going on.
+async fn next_task() {
+    gloo_timers::future::TimeoutFuture::new(0).await;
 }
 
 #[cfg(test)]

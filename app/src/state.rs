@@ -155,6 +155,8 @@ pub struct PerfStats {
     pub device_ready_ms: Option<f64>,
     /// Milliseconds from navigation start to the first finished training step.
     pub first_step_ms: Option<f64>,
+    /// WebGPU compute dispatches per training step of the last batch counted.
+    pub kernels_per_step: Option<f64>,
     pub total_steps: usize,
 }
 

@@ -21,6 +21,11 @@ const TINY = "modulus=11&d-model=16&heads=2&d-mlp=32&steps=200&eval-every=20&eva
 const TINY_IMDB = "task=imdb&max-len=16&vocab-size=500&batch-size=16&test-size=64&d-model=8&heads=2&d-mlp=16&alpha=1&weight-decay=0.1&lr=0.003&steps=60&eval-every=20&sizes=32,64";
 const MINUTE = 60_000;
 
+// Fused and unfused kernels sum in different orders: float32 rounding, nothing more.
+const FUSION_TOLERANCE = 1e-3;
+// The fused runs' export (webgpu-train-slider-reload), compared with unfused ones.
+let fusedSweep;
+
 const site = await serve(dist);
 const metrics = {};
 let failures = 0;
@@ -92,6 +97,12 @@ await scenario("webgpu-train-slider-reload", WEBGPU_ARGS, async (page) => {
   assert.ok(history.at(-1).train_acc > history[0].train_acc + 0.3, `train accuracy rose: ${history[0].train_acc} → ${history.at(-1).train_acc}`);
   assert.ok(history.at(-1).train_loss < history[0].train_loss, "train loss fell");
 
+  // Dispatches per step, counted in the worker once per batch (burn's fusion on).
+  metrics.webgpu_fused_kernels_per_step = Number(await page.getAttribute("#perf", "data-kernels-per-step"));
+  assert.ok(metrics.webgpu_fused_kernels_per_step > 0, "the worker counted its dispatches per step");
+  assert.match(await text(page, "#perf"), /\d+ GPU kernels per step/);
+  fusedSweep = sweep;
+
   const perf = await page.locator("#perf");
   metrics.webgpu_steps_per_second = Number(await perf.getAttribute("data-steps-per-second"));
   metrics.webgpu_run_steps_per_second = Number(await perf.getAttribute("data-run-steps-per-second"));
@@ -121,6 +132,34 @@ await scenario("webgpu-train-slider-reload", WEBGPU_ARGS, async (page) => {
   await page.waitForFunction(() => document.querySelectorAll("#chart-phase .phase-point[data-regime]").length === 2, null, { timeout: MINUTE });
   assert.match(await text(page, "#size-label"), /N = 30 .*trained/);
   assert.equal(await page.inputValue("#modulus"), "11");
+});
+
+// Kernel fusion changes how the step is computed, not what: the same two runs trained
+// without it (`device=webgpu-unfused`) follow the fused histories above, in fewer dispatches.
+await scenario("webgpu-fused-equals-unfused", WEBGPU_ARGS, async (page) => {
+  assert.ok(fusedSweep, "needs the fused runs of webgpu-train-slider-reload (run both)");
+  await page.goto(`${site.url}#${TINY}&device=webgpu-unfused&n=60`);
+  await waitForDevice(page, "webgpu");
+  assert.match(await page.getAttribute("#device", "data-choice-reason"), /without kernel fusion, as asked/);
+  await page.click("#play");
+  await waitForTrained(page, 2);
+  metrics.webgpu_unfused_kernels_per_step = Number(await page.getAttribute("#perf", "data-kernels-per-step"));
+  assert.ok(metrics.webgpu_fused_kernels_per_step < metrics.webgpu_unfused_kernels_per_step,
+    `fusion cut dispatches: ${metrics.webgpu_fused_kernels_per_step} fused vs ${metrics.webgpu_unfused_kernels_per_step} unfused per step`);
+  const unfused = await exportedSweep(page);
+  let worst = 0;
+  for (const run of unfused.runs) {
+    const fused = fusedSweep.runs.find((r) => r.config.task.train_size === run.config.task.train_size);
+    assert.deepEqual(run.history.map((p) => p.step), fused.history.map((p) => p.step));
+    run.history.forEach((point, i) => {
+      const other = fused.history[i];
+      for (const key of ["train_loss", "test_loss", "train_acc", "test_acc", "weight_norm"]) {
+        worst = Math.max(worst, Math.abs(point[key] - other[key]) / Math.max(1, Math.abs(other[key])));
+      }
+    });
+  }
+  metrics.webgpu_fused_vs_unfused_worst_difference = worst;
+  assert.ok(worst < FUSION_TOLERANCE, `fused and unfused histories agree: worst relative difference ${worst}`);
 });
 
 await scenario("bad-url-state", WEBGPU_ARGS, async (page) => {

@@ -80,7 +80,7 @@ pub enum EditError {
     Workers(String),
     #[error("a whole number from 1 to {MAX_SEEDS}; got {0:?}")]
     Seeds(String),
-    #[error("“auto”, “webgpu” or “cpu”; got {0:?}")]
+    #[error("“auto”, “webgpu”, “webgpu-unfused” or “cpu”; got {0:?}")]
     Device(String),
 }
 
@@ -319,7 +319,7 @@ fn parse_auto(text: &str, max: usize) -> Result<Option<usize>, String> {
     }
 }
 
-/// `auto`, `webgpu` or `cpu`.
+/// `auto`, `webgpu`, `webgpu-unfused` or `cpu`.
 fn parse_device(text: &str) -> Result<DevicePreference, EditError> {
     DevicePreference::parse(text).ok_or_else(|| EditError::Device(text.trim().to_owned()))
 }
@@ -426,7 +426,7 @@ pub(crate) mod tests {
             settings.set(SEEDS_KEY, &seeds.to_string()).unwrap();
         }
         if rng.below(3) == 0 {
-            let device = DevicePreference::ALL[rng.below(3)];
+            let device = DevicePreference::ALL[rng.below(DevicePreference::ALL.len())];
             settings.set(DEVICE_KEY, device.as_str()).unwrap();
         }
         settings
@@ -556,7 +556,9 @@ pub(crate) mod tests {
         assert_eq!(settings.preset().map(|p| p.name), Some("three-regimes"));
         let error = settings.set(DEVICE_KEY, "gpu").unwrap_err();
         assert!(
-            error.to_string().contains("“auto”, “webgpu” or “cpu”"),
+            error
+                .to_string()
+                .contains("“auto”, “webgpu”, “webgpu-unfused” or “cpu”"),
             "{error}"
         );
         assert_eq!(settings.device(), DevicePreference::Cpu);

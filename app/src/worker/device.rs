@@ -30,6 +30,8 @@ const MEASURE_WAIT_MS: f64 = 5_000.0;
 pub enum DeviceChoice {
     WebGpu {
         device: WgpuDevice,
+        /// burn's kernel fusion on (all but `device=webgpu-unfused`).
+        fused: bool,
         adapter: String,
         limits: DeviceLimits,
         reason: String,
@@ -64,18 +66,19 @@ impl DeviceChoice {
 
     /// What the page is told.
     pub fn info(&self) -> DeviceInfo {
-        let (adapter, fallback_reason, reason, measured) = match self {
+        let (adapter, fallback_reason, reason, measured, fused) = match self {
             Self::WebGpu {
                 adapter,
                 reason,
                 measured,
+                fused,
                 ..
-            } => (adapter.clone(), None, reason, measured),
+            } => (adapter.clone(), None, reason, measured, *fused),
             Self::Cpu {
                 fallback,
                 reason,
                 measured,
-            } => (String::new(), fallback.clone(), reason, measured),
+            } => (String::new(), fallback.clone(), reason, measured, false),
         };
         DeviceInfo {
             backend: self.backend_name().to_owned(),
@@ -83,6 +86,7 @@ impl DeviceChoice {
             fallback_reason,
             reason: reason.clone(),
             measured_run_steps_per_second: *measured,
+            fused,
         }
     }
 
@@ -164,11 +168,14 @@ pub async fn choose(inbox: &Inbox) -> DeviceChoice {
     let software = software || choice::is_software_adapter(&adapter);
     let (Some(cpu_trial), Some((configs, cpu_workers))) = (cpu_trial, measure) else {
         return DeviceChoice::WebGpu {
-            reason: if preference == DevicePreference::WebGpu {
-                format!("WebGPU ({adapter}), as asked")
-            } else {
-                format!("WebGPU ({adapter}): not measured (the page sent no batch)")
+            reason: match preference {
+                DevicePreference::WebGpu => format!("WebGPU ({adapter}), as asked"),
+                DevicePreference::WebGpuUnfused => {
+                    format!("WebGPU ({adapter}) without kernel fusion, as asked")
+                }
+                _ => format!("WebGPU ({adapter}): not measured (the page sent no batch)"),
             },
+            fused: preference != DevicePreference::WebGpuUnfused,
             device,
             adapter,
             limits,
@@ -187,6 +194,7 @@ pub async fn choose(inbox: &Inbox) -> DeviceChoice {
     if verdict.webgpu {
         DeviceChoice::WebGpu {
             device,
+            fused: true,
             adapter,
             limits,
             reason: verdict.reason,

@@ -3,13 +3,15 @@
 //! ([`crate::protocol`]). Deliberately absent: storage, the queue, settings — the page's.
 
 mod device;
+mod dispatches;
 mod faults;
 mod imdb;
 mod measure;
 mod scope;
 mod train;
 
-use burn::backend::{Autodiff, Wgpu};
+use burn::backend::Autodiff;
+use burn::backend::wgpu::{CubeBackend, Wgpu, WgpuRuntime};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
@@ -21,6 +23,9 @@ use device::DeviceChoice;
 type Cpu = burn::backend::Flex;
 #[cfg(not(feature = "flex"))]
 type Cpu = burn::backend::NdArray;
+
+/// WebGPU without burn's kernel fusion (`device=webgpu-unfused`); [`Wgpu`] fuses.
+type WgpuUnfused = CubeBackend<WgpuRuntime, f32, i32, u32>;
 
 /// Bytes of the WebGPU device's memory that tensors use now (not what its pools reserve).
 fn webgpu_bytes_in_use(device: &burn::backend::wgpu::WgpuDevice) -> u64 {
@@ -60,16 +65,33 @@ pub fn start() {
     scope::post(&FromWorker::Hello {
         build: protocol::BUILD_ID.to_owned(),
     });
+    // Before burn creates a device: its compute passes must be the counted ones.
+    let counting = dispatches::start_counting();
     wasm_bindgen_futures::spawn_local(async move {
         let choice = device::choose(&inbox).await;
         scope::post(&FromWorker::Ready(choice.info()));
         let limits = choice.limits();
         match choice {
+            DeviceChoice::WebGpu {
+                device,
+                fused: true,
+                ..
+            } => {
+                train::run::<Autodiff<Wgpu>>(inbox, device, limits, webgpu_bytes_in_use, counting)
+                    .await
+            }
             DeviceChoice::WebGpu { device, .. } => {
-                train::run::<Autodiff<Wgpu>>(inbox, device, limits, webgpu_bytes_in_use).await
+                train::run::<Autodiff<WgpuUnfused>>(
+                    inbox,
+                    device,
+                    limits,
+                    webgpu_bytes_in_use,
+                    counting,
+                )
+                .await
             }
             DeviceChoice::Cpu { .. } => {
-                train::run::<Autodiff<Cpu>>(inbox, Default::default(), limits, |_| 0).await
+                train::run::<Autodiff<Cpu>>(inbox, Default::default(), limits, |_| 0, false).await
             }
         }
     });

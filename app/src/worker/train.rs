@@ -18,6 +18,7 @@ use grokking_lab::footprint::{self, DeviceLimits, Footprint};
 use grokking_lab::run::{BatchRun, Progress};
 use grokking_lab::{ExperimentConfig, TrainError};
 
+use super::dispatches::dispatched;
 use super::scope::{self, now_ms, post};
 use crate::protocol::{FromWorker, JobId, Level, Report, Stop, ToWorker};
 
@@ -82,6 +83,8 @@ struct Job<B: AutodiffBackend> {
     /// Evaluations still to train before parking (`None`: to the end).
     evaluations: Option<usize>,
     speed: Speed,
+    /// Whether its dispatches per step still want counting (WebGPU only).
+    count_dispatches: bool,
 }
 
 impl<B: AutodiffBackend> Job<B> {
@@ -121,6 +124,7 @@ impl<B: AutodiffBackend> Job<B> {
             replay_until,
             evaluations: None,
             speed: Speed::default(),
+            count_dispatches: false,
         })
     }
 
@@ -202,12 +206,14 @@ fn to_release(held: &[(JobId, u64)], active: JobId, max_parked: usize, budget: u
 }
 
 /// Runs until the device fails: the worker's single consumer of the page's commands.
-/// `memory` reads the device memory in use (reported with every evaluation).
+/// `memory` reads the device memory in use (reported with every evaluation);
+/// `counts_dispatches`: each batch's dispatches per step are counted and reported.
 pub async fn run<B: AutodiffBackend>(
     inbox: Inbox,
     device: B::Device,
     limits: DeviceLimits,
     memory: fn(&B::Device) -> u64,
+    counts_dispatches: bool,
 ) {
     let mut jobs = Jobs::<B> {
         all: Vec::new(),
@@ -221,7 +227,7 @@ pub async fn run<B: AutodiffBackend>(
         }
         let commands: Vec<ToWorker> = inbox.borrow_mut().drain(..).collect();
         for command in commands {
-            obey(command, &mut jobs, &limits, &device).await;
+            obey(command, &mut jobs, &limits, &device, counts_dispatches).await;
         }
         let Some(index) = jobs.active.and_then(|id| jobs.position(id)) else {
             TimeoutFuture::new(IDLE_POLL_MS).await;
@@ -268,6 +274,7 @@ async fn obey<B: AutodiffBackend>(
     jobs: &mut Jobs<B>,
     limits: &DeviceLimits,
     device: &B::Device,
+    counts_dispatches: bool,
 ) {
     match command {
         ToWorker::Train {
@@ -288,7 +295,10 @@ async fn obey<B: AutodiffBackend>(
                     return;
                 }
                 match Job::start(id, configs, replay_until, limits, device).await {
-                    Ok(job) => jobs.all.push(job),
+                    Ok(mut job) => {
+                        job.count_dispatches = counts_dispatches;
+                        jobs.all.push(job);
+                    }
                     Err(StartError::Unavailable(message)) => {
                         post(&FromWorker::Unavailable { job: id, message });
                         return;
@@ -324,6 +334,16 @@ async fn advance<B: AutodiffBackend>(
     first_step_done: &mut bool,
     memory: impl Fn() -> u64,
 ) -> Result<Option<Stop>, TrainError> {
+    if *first_step_done
+        && job.count_dispatches
+        && let Some(per_step) = count_dispatches(job).await?
+    {
+        job.count_dispatches = false;
+        post(&FromWorker::Dispatches {
+            job: job.id,
+            per_step,
+        });
+    }
     let started = now_ms();
     // The very first step is timed alone, to completion: load → first step is a number the
     // docs record.
@@ -375,6 +395,32 @@ async fn advance<B: AutodiffBackend>(
         }
     }
     Ok(None)
+}
+
+/// Steps over which dispatches are counted: the count is the same every step; a few
+/// smooth out where burn's fusion happens to flush its queue.
+const COUNTED_STEPS: usize = 3;
+
+/// Trains up to [`COUNTED_STEPS`] steps (those before the next evaluation), counting the
+/// dispatches they submit: settled before and after, and the settling's own dispatches
+/// (counted by settling once more) taken off. `None` when no step was due.
+async fn count_dispatches<B: AutodiffBackend>(job: &mut Job<B>) -> Result<Option<f64>, TrainError> {
+    let due = job.run.steps_until_eval().min(COUNTED_STEPS);
+    if due == 0 {
+        return Ok(None);
+    }
+    job.run.trainer().settle().await?;
+    let before = dispatched();
+    let mut trained = 0;
+    while trained < due && job.run.step() {
+        trained += 1;
+    }
+    job.run.trainer().settle().await?;
+    let after = dispatched();
+    job.run.trainer().settle().await?;
+    let settling = dispatched() - after;
+    job.speed.steps += trained;
+    Ok((trained > 0).then(|| (after - before).saturating_sub(settling) as f64 / trained as f64))
 }
 
 /// Steps per second over the evaluations since the batch (re)started.
