@@ -3,6 +3,7 @@
 //! contents, so a corrupt or foreign file is refused with a reason instead of half-loaded.
 
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 use crate::analysis::{AnalysisConfig, RunSummary, RunView, SweepAnalysis, analyze, summarize};
 use crate::config::{ConfigError, ExperimentConfig, TaskConfig};
@@ -63,6 +64,8 @@ pub enum FormatError {
     TooNew { found: u32 },
     #[error("run {index}: {reason}")]
     InvalidRun { index: usize, reason: RunError },
+    #[error("this is a single run, not a sweep")]
+    NotASweep,
 }
 
 /// What is wrong with a run's contents.
@@ -288,14 +291,7 @@ pub fn load(json: &str) -> Result<Loaded, FormatError> {
         version: Option<u32>,
     }
     let header: Header = serde_json::from_str(json)?;
-    let format = header.format.unwrap_or_default();
-    if format != RUN_FORMAT && format != SWEEP_FORMAT {
-        return Err(FormatError::UnknownFormat(format));
-    }
-    let version = header.version.unwrap_or(0);
-    if version > FORMAT_VERSION {
-        return Err(FormatError::TooNew { found: version });
-    }
+    let format = checked_format(header.format, header.version)?;
     let loaded = if format == RUN_FORMAT {
         Loaded::Run(Box::new(serde_json::from_str(json)?))
     } else {
@@ -306,6 +302,45 @@ pub fn load(json: &str) -> Result<Loaded, FormatError> {
             .map_err(|reason| FormatError::InvalidRun { index, reason })?;
     }
     Ok(loaded)
+}
+
+/// A sweep file's runs, each still its JSON text, after its header is checked: parse them
+/// one at a time with [`parse_sweep_run`] to read a large sweep in small pieces (the lab
+/// does so between frames). Together they give the runs [`load`] gives.
+pub fn sweep_runs(json: &str) -> Result<Vec<&RawValue>, FormatError> {
+    #[derive(Deserialize)]
+    struct Unparsed<'a> {
+        format: Option<String>,
+        version: Option<u32>,
+        #[serde(borrow, default)]
+        runs: Vec<&'a RawValue>,
+    }
+    let file: Unparsed = serde_json::from_str(json)?;
+    if checked_format(file.format, file.version)? == RUN_FORMAT {
+        return Err(FormatError::NotASweep);
+    }
+    Ok(file.runs)
+}
+
+/// Parses and checks run `index` of [`sweep_runs`].
+pub fn parse_sweep_run(raw: &RawValue, index: usize) -> Result<RunRecord, FormatError> {
+    let run: RunRecord = serde_json::from_str(raw.get())?;
+    run.check()
+        .map_err(|reason| FormatError::InvalidRun { index, reason })?;
+    Ok(run)
+}
+
+/// The file's format, if it is one of ours at a version this build reads.
+fn checked_format(format: Option<String>, version: Option<u32>) -> Result<String, FormatError> {
+    let format = format.unwrap_or_default();
+    if format != RUN_FORMAT && format != SWEEP_FORMAT {
+        return Err(FormatError::UnknownFormat(format));
+    }
+    let version = version.unwrap_or(0);
+    if version > FORMAT_VERSION {
+        return Err(FormatError::TooNew { found: version });
+    }
+    Ok(format)
 }
 
 pub fn to_json<T: Serialize>(value: &T) -> String {

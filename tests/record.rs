@@ -269,3 +269,59 @@ fn a_malformed_learned_history_is_refused_with_a_reason() {
     let error = refused(&|run| run.config = common::tiny_imdb(600, 1000));
     assert!(error.contains("modular-arithmetic runs only"), "{error}");
 }
+
+/// A sweep read run by run (as the lab does between frames) gives the runs `load` gives,
+/// and a broken run is named by its index.
+#[test]
+fn a_sweep_parsed_run_by_run_equals_the_sweep_loaded_whole() {
+    let json = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/results/mod31-tiny-pre-ln-3seeds.json"
+    ))
+    .unwrap();
+    let Loaded::Sweep(whole) = record::load(&json).unwrap() else {
+        panic!("a sweep file")
+    };
+    let parts = record::sweep_runs(&json).unwrap();
+    let runs: Vec<RunRecord> = parts
+        .iter()
+        .enumerate()
+        .map(|(index, raw)| record::parse_sweep_run(raw, index).unwrap())
+        .collect();
+    assert_eq!(runs, whole.runs);
+
+    let mut broken = sample_run();
+    broken.history[2].test_acc = 1.5;
+    let sweep = SweepRecord::new(
+        vec![sample_run(), sample_run()],
+        AnalysisConfig::for_task(&common::tiny_modular(47, 1, 1).task),
+    );
+    let mut json: serde_json::Value = serde_json::from_str(&record::to_json(&sweep)).unwrap();
+    json["runs"][1] = serde_json::to_value(&broken).unwrap();
+    let json = json.to_string();
+    let parts = record::sweep_runs(&json).unwrap();
+    assert!(record::parse_sweep_run(parts[0], 0).is_ok());
+    assert_eq!(
+        record::parse_sweep_run(parts[1], 1)
+            .unwrap_err()
+            .to_string(),
+        "run 1: an accuracy lies outside [0, 1] at step 200"
+    );
+}
+
+#[test]
+fn reading_a_single_run_or_a_foreign_file_as_a_sweep_is_refused() {
+    let run = record::to_json(&sample_run());
+    assert!(matches!(
+        record::sweep_runs(&run),
+        Err(FormatError::NotASweep)
+    ));
+    assert!(matches!(
+        record::sweep_runs(r#"{"format": "other", "runs": []}"#),
+        Err(FormatError::UnknownFormat(_))
+    ));
+    assert!(matches!(
+        record::sweep_runs(&run.replace("\"version\": 2", "\"version\": 99")),
+        Err(FormatError::TooNew { found: 99 })
+    ));
+}

@@ -156,7 +156,7 @@ pub fn App() -> impl IntoView {
     let stage = RwSignal::new(0_u8);
     leptos::task::spawn_local(async move {
         for next in 1..=BUILD_STAGES {
-            gloo_timers::future::TimeoutFuture::new(0).await;
+            crate::tasks::next_task().await;
             stage.set(next);
         }
     });
@@ -267,7 +267,7 @@ async fn start(lab: Lab) {
     // Workers report after every evaluation; this only catches what nothing announced.
     loop {
         gloo_timers::future::TimeoutFuture::new(1000).await;
-        lab.clock.set(crate::pool::now_ms());
+        lab.clock.set(crate::tasks::now_ms());
         workers.schedule();
     }
 }
@@ -317,14 +317,12 @@ fn watch_long_tasks(lab: Lab) {
                 let duration = entry.duration();
                 let warm = lab.playing.get_untracked()
                     && warm_since.is_some_and(|since| entry.start_time() >= since);
-                let (known, warm_known) = lab
-                    .perf
-                    .with_untracked(|p| (p.longest_task_ms, p.warm_longest_task_ms));
-                if duration > known || (warm && duration > warm_known) {
-                    lab.perf.update(|p| {
-                        p.longest_task_ms = p.longest_task_ms.max(duration);
+                let known = lab.long_tasks.get_untracked();
+                if duration > known.longest_ms || (warm && duration > known.warm_longest_ms) {
+                    lab.long_tasks.update(|t| {
+                        t.longest_ms = t.longest_ms.max(duration);
                         if warm {
-                            p.warm_longest_task_ms = p.warm_longest_task_ms.max(duration);
+                            t.warm_longest_ms = t.warm_longest_ms.max(duration);
                         }
                     });
                 }
@@ -554,24 +552,29 @@ fn PerfPanel(lab: Lab, wake_lock: RwSignal<WakeLock>) -> impl IntoView {
             data-device-bytes=move || per_worker(|w| w.device_bytes.to_string())
             data-released=move || lab.perf.with(|p| p.workers.iter().map(|w| w.released).sum::<usize>())
             data-wake-lock=move || wake_lock.get().as_str()
-            data-longest-task-ms=move || lab.perf.with(|p| format!("{:.0}", p.longest_task_ms))
-            data-warm-longest-task-ms=move || lab.perf.with(|p| format!("{:.0}", p.warm_longest_task_ms))
+            data-longest-task-ms=move || format!("{:.0}", lab.long_tasks.get().longest_ms)
+            data-warm-longest-task-ms=move || format!("{:.0}", lab.long_tasks.get().warm_longest_ms)
             data-longest-slice-ms=move || lab.perf.with(|p| format!("{:.1}", p.longest_slice_ms))
             data-device-ready-ms=move || lab.perf.with(|p| p.device_ready_ms.map_or(String::new(), |t| format!("{t:.0}")))
             data-first-step-ms=move || lab.perf.with(|p| p.first_step_ms.map_or(String::new(), |t| format!("{t:.0}")))
             data-eta-seconds=move || lab.eta_seconds().map_or(String::new(), |t| format!("{t:.0}"))
             data-kernels-per-step=move || lab.perf.with(|p| p.kernels_per_step.map_or(String::new(), |k| format!("{k:.0}")))>
             {move || lab.perf.with(|p| format!(
-                "{} · {:.0} steps/s ({:.0} run-steps/s){} · {} steps trained · longest main-thread task while training: {:.0} ms (since loading: {:.0} ms) · load → first step: {}",
+                "{} · {:.0} steps/s ({:.0} run-steps/s){} · {} steps trained · load → first step: {}",
                 batch_text(p),
                 p.steps_per_second(),
                 p.run_steps_per_second(),
                 p.kernels_per_step.map_or(String::new(), |k| format!(" · {k:.0} GPU kernels per step")),
                 p.total_steps,
-                p.warm_longest_task_ms,
-                p.longest_task_ms,
                 p.first_step_ms.map_or("—".to_owned(), |t| format!("{:.1} s", t / 1000.0)),
             ))}
+            {move || {
+                let t = lab.long_tasks.get();
+                format!(
+                    " · longest main-thread task while training: {:.0} ms (since loading: {:.0} ms)",
+                    t.warm_longest_ms, t.longest_ms,
+                )
+            }}
         </div>
     }
 }

@@ -19,6 +19,7 @@ mod scrubber;
 mod settings;
 mod state;
 mod store;
+mod tasks;
 mod wake;
 pub mod worker;
 

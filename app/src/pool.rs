@@ -26,17 +26,12 @@ use crate::protocol::{
 };
 use crate::state::{Lab, Level, Recovery, RunEntry, RunStatus};
 use crate::store;
+use crate::tasks::now_ms;
 
 /// The worker script trunk writes (`data-type="worker"`, `data-loader-shim`).
 const WORKER_SCRIPT: &str = "./grokking-worker_loader.js";
 /// A worker that crashes more often than this in a page's life is not restarted.
 const MAX_RESTARTS: u32 = 3;
-
-pub fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
-}
 
 /// One training worker.
 struct Slot {

@@ -9,6 +9,8 @@ use grokking_lab::{Regime, presets};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::tasks::{Slice, next_task};
+
 /// A preset's reference sweep and the command that measured it, and the model-wise grid
 /// of the same setup where one was measured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,8 +135,10 @@ pub fn analyse(runs: Vec<RunRecord>) -> ReferenceAnalysis {
     }
 }
 
-/// Downloads `file` (relative to the site) and reads it as a sweep.
-async fn fetch_sweep(file: &str) -> Result<SweepRecord, String> {
+/// Downloads `file` (relative to the site) and reads its runs. The runs are parsed a few at
+/// a time with the page's thread given back in between: a reference is 0.2–5 MB of JSON, and
+/// parsing one whole holds the page for a long task (73 ms measured for the default preset's).
+async fn fetch_runs(file: &str) -> Result<Vec<RunRecord>, String> {
     let window = web_sys::window().ok_or("no window")?;
     let response: web_sys::Response = JsFuture::from(window.fetch_with_str(file))
         .await
@@ -149,27 +153,30 @@ async fn fetch_sweep(file: &str) -> Result<SweepRecord, String> {
         .map_err(|e| format!("{e:?}"))?
         .as_string()
         .ok_or("not text")?;
-    match record::load(&text).map_err(|e| format!("{file}: {e}"))? {
-        record::Loaded::Sweep(sweep) => Ok(*sweep),
-        record::Loaded::Run(_) => Err(format!("{file}: a single run, not a sweep")),
+    next_task().await;
+    let unparsed = record::sweep_runs(&text).map_err(|e| format!("{file}: {e}"))?;
+    let mut runs = Vec::with_capacity(unparsed.len());
+    let mut slice = Slice::start();
+    for (index, raw) in unparsed.into_iter().enumerate() {
+        runs.push(record::parse_sweep_run(raw, index).map_err(|e| format!("{file}: {e}"))?);
+        slice.yield_if_spent().await;
     }
+    Ok(runs)
 }
 
-/// Downloads and analyses `reference` (and its model-wise grid). Each file's parsing and the
-/// analysis run in tasks of their own: together they would hold the page's thread past the
-/// 50 ms of a long task.
+/// Downloads and analyses `reference` (and its model-wise grid), between frames.
 pub async fn load(reference: Reference) -> Result<Loaded, String> {
-    let sweep = fetch_sweep(reference.file).await?;
+    let all_runs = fetch_runs(reference.file).await?;
     let map_runs = match reference.map {
-        Some(map) if map == reference.file => sweep.runs.clone(),
+        Some(map) if map == reference.file => all_runs.clone(),
         Some(map) => {
             next_task().await;
-            fetch_sweep(map).await?.runs
+            fetch_runs(map).await?
         }
         None => Vec::new(),
     };
     next_task().await;
-    let runs = at_preset_width(&reference, sweep.runs);
+    let runs = at_preset_width(&reference, all_runs);
     let analysis = analyse(runs.clone());
     next_task().await;
     Ok(Loaded {
@@ -178,11 +185,6 @@ pub async fn load(reference: Reference) -> Result<Loaded, String> {
         runs,
         map_runs,
     })
-}
-
-/// Lets the browser paint and take input before going on.
-async fn next_task() {
-    gloo_timers::future::TimeoutFuture::new(0).await;
 }
 
 #[cfg(test)]

@@ -135,18 +135,23 @@ impl WorkerPerf {
     }
 }
 
-/// Speed and responsiveness, measured as the lab runs.
+/// The page's responsiveness: its longest main-thread tasks (PerformanceObserver
+/// "longtask"). A signal of its own, so that a report re-runs only what shows these numbers.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct LongTasks {
+    /// Since the page loaded: start-up included.
+    pub longest_ms: f64,
+    /// Counting only tasks that start while training is warm ([`PerfStats::warm_since`]).
+    pub warm_longest_ms: f64,
+}
+
+/// Speed, measured as the lab runs.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PerfStats {
     /// Per training worker, in the pool's order.
     pub workers: Vec<WorkerPerf>,
-    /// Longest main-thread task since the page loaded (PerformanceObserver "longtask"):
-    /// start-up included.
-    pub longest_task_ms: f64,
-    /// The same, counting only tasks that start while training is warm: every worker's
-    /// batch past its first evaluation interval (kernels compiled, data built).
-    pub warm_longest_task_ms: f64,
-    /// `performance.now()` when training became warm; `None` while it warms up.
+    /// `performance.now()` when training became warm (every worker's batch past its first
+    /// evaluation interval: kernels compiled, data built); `None` while it warms up.
     pub warm_since: Option<f64>,
     /// Longest synchronous stretch of training work in a worker (between two looks at the
     /// page's commands).
@@ -214,6 +219,7 @@ pub struct Lab {
     pub device: RwSignal<Option<DeviceInfo>>,
     pub notices: RwSignal<Vec<Notice>>,
     pub perf: RwSignal<PerfStats>,
+    pub long_tasks: RwSignal<LongTasks>,
     /// Set when training can no longer continue (workers failed too often).
     pub halted: RwSignal<Option<String>>,
     /// What the GPU reported when it stopped; training waits for the user's [`Recovery`].
@@ -254,6 +260,7 @@ impl Lab {
             device: RwSignal::new(None),
             notices: RwSignal::new(Vec::new()),
             perf: RwSignal::new(PerfStats::default()),
+            long_tasks: RwSignal::new(LongTasks::default()),
             halted: RwSignal::new(None),
             gpu_fault: RwSignal::new(None),
             recovery: RwSignal::new(None),

@@ -55,8 +55,41 @@ try {
     }
   });
   const own = [...ownMs.entries()].sort((a, b) => b[1] - a[1]).slice(0, 30).map(([name, ms]) => [name, Number(ms.toFixed(1))]);
+  // The same per task: a task is a stretch of samples with no idle one between them; the
+  // longest few, each with where its time went.
+  const tasks = [];
+  let current = null;
+  profile.samples.forEach((id, i) => {
+    const name = byId.get(id).callFrame.functionName;
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    if (name === "(idle)") {
+      current = null;
+      return;
+    }
+    if (current === null) {
+      current = { ms: 0, own: new Map() };
+      tasks.push(current);
+    }
+    current.ms += ms;
+    let owner = `${name || "(anonymous)"} (self)`;
+    for (let at = id; at !== undefined; at = parent.get(at)) {
+      const outer = byId.get(at).callFrame.functionName;
+      if (/^grokking_(app|lab)::/.test(outer)) {
+        owner = outer.replace(/::h[0-9a-f]{16}$/, "");
+        break;
+      }
+    }
+    current.own.set(owner, (current.own.get(owner) ?? 0) + ms);
+  });
+  const longest = tasks
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 4)
+    .map((task) => ({
+      ms: Number(task.ms.toFixed(1)),
+      own_ms: [...task.own.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([name, ms]) => [name, Number(ms.toFixed(1))]),
+    }));
   const longTasks = await page.evaluate(() => window.__longTasks);
-  console.log(JSON.stringify({ link, long_tasks: longTasks, own_ms: own, self_ms: heaviest }));
+  console.log(JSON.stringify({ link, long_tasks: longTasks, longest_profiled_tasks: longest, own_ms: own, self_ms: heaviest }));
 } finally {
   await browser.close();
   site.close();
