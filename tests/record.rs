@@ -5,6 +5,16 @@ use grokking_lab::analysis::AnalysisConfig;
 use grokking_lab::learned::{Cell, Snapshot};
 use grokking_lab::record::{self, FormatError, Loaded, RunMeta, RunRecord, SweepRecord};
 
+/// The text of a committed result file in `docs/results/`.
+fn committed_result(name: &str) -> String {
+    std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("docs/results")
+            .join(name),
+    )
+    .unwrap_or_else(|e| panic!("docs/results/{name}: {e}"))
+}
+
 fn sample_run() -> RunRecord {
     let config = common::tiny_modular(47, 600, 1000);
     // Memorized from step 100, never generalized.
@@ -130,11 +140,7 @@ fn corrupt_and_foreign_files_are_refused_with_a_reason() {
 
 #[test]
 fn a_version_1_sweep_still_loads_and_keeps_its_old_smoothing() {
-    let json = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/docs/results/mod31-tiny-sample-wise.json"
-    ))
-    .unwrap();
+    let json = committed_result("mod31-tiny-sample-wise.json");
     let Loaded::Sweep(sweep) = record::load(&json).unwrap() else {
         panic!("a sweep file")
     };
@@ -274,11 +280,7 @@ fn a_malformed_learned_history_is_refused_with_a_reason() {
 /// and a broken run is named by its index.
 #[test]
 fn a_sweep_parsed_run_by_run_equals_the_sweep_loaded_whole() {
-    let json = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/docs/results/mod31-tiny-pre-ln-3seeds.json"
-    ))
-    .unwrap();
+    let json = committed_result("mod31-tiny-pre-ln-3seeds.json");
     let Loaded::Sweep(whole) = record::load(&json).unwrap() else {
         panic!("a sweep file")
     };

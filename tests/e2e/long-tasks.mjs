@@ -5,9 +5,8 @@
 //
 // Usage: node long-tasks.mjs <dist-dir> [loads per link, default 3] [link after #]...
 
-import { chromium } from "playwright-core";
 import { serve } from "./serve.mjs";
-import { BASE_ARGS } from "./chromium.mjs";
+import { launchChromium, observeLongTasks } from "./chromium.mjs";
 
 const [dist, loads = "3", ...given] = process.argv.slice(2);
 const links = given.length > 0 ? given : [
@@ -15,18 +14,13 @@ const links = given.length > 0 ? given : [
   "preset=three-regimes",
 ];
 const site = await serve(dist);
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", headless: true, args: BASE_ARGS });
+const browser = await launchChromium();
 const results = [];
 try {
   for (const link of links) {
     for (let i = 0; i < Number(loads); i++) {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      await page.addInitScript(() => {
-        window.__longTasks = [];
-        new PerformanceObserver((list) => {
-          for (const entry of list.getEntries()) window.__longTasks.push([Math.round(entry.startTime), Math.round(entry.duration)]);
-        }).observe({ type: "longtask", buffered: true });
-      });
+      await observeLongTasks(page);
       await page.goto(`${site.url}#${link}`);
       // The workers are ready (their wasm compiled) and a reference, if any, is on screen.
       await page.waitForSelector("#device[data-ready='true'], #device[data-kind]", { timeout: 60000 }).catch(() => {});

@@ -5,21 +5,15 @@
 //
 // Usage: node profile-startup.mjs <dist-dir> [link after #, default the lab's] [seconds, default 4]
 
-import { chromium } from "playwright-core";
 import { serve } from "./serve.mjs";
-import { BASE_ARGS } from "./chromium.mjs";
+import { launchChromium, observeLongTasks } from "./chromium.mjs";
 
 const [dist, link = "", seconds = "4"] = process.argv.slice(2);
 const site = await serve(dist);
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", headless: true, args: BASE_ARGS });
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.addInitScript(() => {
-    window.__longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) window.__longTasks.push([Math.round(entry.startTime), Math.round(entry.duration)]);
-    }).observe({ type: "longtask", buffered: true });
-  });
+  await observeLongTasks(page);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send("Profiler.enable");
   await cdp.send("Profiler.setSamplingInterval", { interval: 200 });

@@ -5,12 +5,11 @@
 //
 // Usage: node trace-startup.mjs <dist-dir> [link after #]
 
-import { chromium } from "playwright-core";
 import { serve } from "./serve.mjs";
-import { BASE_ARGS } from "./chromium.mjs";
+import { launchChromium } from "./chromium.mjs";
 const [dist, link = ""] = process.argv.slice(2);
 const site = await serve(dist);
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", headless: true, args: BASE_ARGS });
+const browser = await launchChromium();
 const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 const cdp = await page.context().newCDPSession(page);
 const events = [];
