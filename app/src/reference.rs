@@ -23,32 +23,48 @@ pub struct Reference {
     /// is in docs/results/README.md beside the file). It may be `file` itself: the phase
     /// diagram then reads the preset's width of it.
     pub map: Option<&'static str>,
+    /// A sweep still running (`docs/results/partial/`, resumed across sessions): its sizes
+    /// so far, a subset of the slider's stops. The others cover every stop.
+    pub growing: bool,
 }
 
-pub const REFERENCES: [Reference; 4] = [
+pub const REFERENCES: [Reference; 5] = [
     Reference {
         preset: "three-regimes",
         file: "reference/mod47-sample-wise.json",
         command: "grokking sweep --task mod-add --arch pre-ln --eval-start even --modulus 47 --d-model 64 --d-mlp 256 --heads 4 --steps 6000 --eval-every 50 --train-sizes 600:1600:100 --jobs 2",
         map: None,
+        growing: false,
     },
     Reference {
         preset: "tiny",
         file: "reference/mod31-tiny-pre-ln-3seeds.json",
         command: "grokking sweep --preset tiny --arch pre-ln --eval-start even --seeds 0:2:1 --jobs 2",
         map: None,
+        growing: false,
     },
     Reference {
         preset: "model-wise",
         file: "reference/mod37-model-wise.json",
         command: "grokking sweep --preset model-wise --d-models 16,32,64,128 --seeds 0:2:1",
         map: Some("reference/mod37-model-wise.json"),
+        growing: false,
     },
     Reference {
         preset: "imdb",
         file: "reference/imdb-a3-sample-wise.json",
         command: "grokking sweep --preset imdb --seeds 0:2:1",
         map: Some("reference/imdb-a3-model-wise.json"),
+        growing: false,
+    },
+    // The paper's own size on the CPU: 6,000 steps (the window the authors analyse, all the
+    // phase diagram reads of the preset's 100k), N = 1,000 … 5,500 so far.
+    Reference {
+        preset: "paper",
+        file: "reference/mod113-paper.json",
+        command: "grokking sweep --preset paper --arch openai-gpt --subsets independent --split shared --steps 6000 --train-sizes 1000:5500:500 --seeds 0,1 --jobs 2",
+        map: None,
+        growing: true,
     },
 ];
 
@@ -193,11 +209,19 @@ mod tests {
     use grokking_lab::config::{EvalStart, ExperimentConfig, SplitDraw, Subsets};
     use std::collections::BTreeSet;
 
-    fn committed(file: &str) -> SweepRecord {
+    /// The file `index.html` copies to `file`: from `docs/results/`, or `partial/` for a
+    /// sweep still growing.
+    fn source(file: &str) -> std::path::PathBuf {
         let name = file.trim_start_matches("reference/");
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../docs/results")
-            .join(name);
+        let results = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/results");
+        [results.join(name), results.join("partial").join(name)]
+            .into_iter()
+            .find(|path| path.exists())
+            .unwrap_or_else(|| panic!("{file} is not in docs/results"))
+    }
+
+    fn committed(file: &str) -> SweepRecord {
+        let path = source(file);
         match record::load(&std::fs::read_to_string(path).unwrap()).unwrap() {
             record::Loaded::Sweep(sweep) => *sweep,
             record::Loaded::Run(_) => panic!("{file} is a sweep"),
@@ -206,9 +230,11 @@ mod tests {
 
     /// The settings that make a run a preset's experiment: all but the seed, how subsets and
     /// split are drawn and where evaluations start (the older references predate those
-    /// settings, which move the draw, not the experiment) — and, on a map, the width.
+    /// settings, which move the draw, not the experiment), and steps beyond the analysis
+    /// window (nothing reads them) — and, on a map, the width.
     fn experiment(config: &ExperimentConfig, any_width: bool) -> ExperimentConfig {
         let mut c = config.clone();
+        c.training.steps = AnalysisConfig::for_task(&c.task).analysed_steps(c.training.steps);
         c.seed = 0;
         c.subsets = Subsets::default();
         c.split = SplitDraw::default();
@@ -238,11 +264,19 @@ mod tests {
             }
             let sizes: BTreeSet<usize> = runs.iter().map(|r| r.config.train_size()).collect();
             let wanted: BTreeSet<usize> = preset.sizes.iter().copied().collect();
-            assert_eq!(
-                sizes, wanted,
-                "{}: a reference point per slider stop",
-                preset.name
-            );
+            if reference.growing {
+                assert!(
+                    sizes.is_subset(&wanted) && sizes.len() > 1,
+                    "{}: slider stops so far, {sizes:?}",
+                    preset.name
+                );
+            } else {
+                assert_eq!(
+                    sizes, wanted,
+                    "{}: a reference point per slider stop",
+                    preset.name
+                );
+            }
             assert!(!analyse(runs).points.is_empty(), "{}", reference.preset);
             if let Some(map) = reference.map {
                 let grid = committed(map).runs;
@@ -276,6 +310,45 @@ mod tests {
         assert!(regimes.contains(&Regime::Insufficiency));
         assert!(regimes.contains(&Regime::Sufficiency));
         assert!(regimes.contains(&Regime::Surplus));
+    }
+
+    /// The site ships every reference: `index.html` copies its file into `reference/`.
+    #[test]
+    fn index_html_copies_every_reference_into_the_site() {
+        let index = include_str!("../../index.html");
+        for reference in REFERENCES {
+            let path = source(reference.file);
+            let relative = path
+                .strip_prefix(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let link = format!(
+                r#"<link data-trunk rel="copy-file" href="{relative}" data-target-path="reference" />"#
+            );
+            assert!(index.contains(&link), "index.html lacks {link}");
+        }
+    }
+
+    /// The paper's own size (p = 113, the authors' GPT) reads as docs/results says: 1,000 and
+    /// 1,500 only memorize, the critical data size is 2,000, the largest sizes generalize as
+    /// they memorize — all three regimes, with the seeds measured so far.
+    #[test]
+    fn the_paper_reference_has_a_cds_of_2000_and_all_three_regimes() {
+        let paper = for_preset("paper").unwrap();
+        let analysis = analyse(committed(paper.file).runs);
+        assert_eq!(analysis.critical_data_size, Some(2000));
+        let regime_at = |size: usize| {
+            analysis
+                .points
+                .iter()
+                .find(|p| p.size == size)
+                .map(|p| p.regime)
+        };
+        assert_eq!(regime_at(1000), Some(Regime::Insufficiency));
+        assert_eq!(regime_at(1500), Some(Regime::Insufficiency));
+        assert_eq!(regime_at(2000), Some(Regime::Sufficiency));
+        assert_eq!(regime_at(5500), Some(Regime::Surplus));
     }
 
     /// IMDB's reference shows the transition issue 24 asked for: a size that memorizes and

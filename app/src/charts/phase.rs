@@ -387,11 +387,19 @@ pub fn PhaseDiagram(lab: Lab) -> impl IntoView {
             <text x=LEFT y="12" font-size="12" font-weight="600" fill="#222">"Phase diagram"</text>
             {move || lab.reference.with(|r| r.as_ref().map(|loaded| {
                 let command = loaded.reference.command;
+                // A sweep still running says how far it has come.
+                let caption = match loaded.analysis.points.last() {
+                    Some(last) if loaded.reference.growing => format!(
+                        "faint: the CLI's sweep so far (N ≤ {}) — hover for its command",
+                        last.size
+                    ),
+                    _ => "faint: the CLI's sweep (docs/results) — hover for its command".to_owned(),
+                };
                 // In the title row, never under the points.
                 view! {
                     <text class="phase-reference-label" x=WIDTH - 4.0 y="12" text-anchor="end" font-size="9" fill="#777">
                         <title>{command}</title>
-                        "faint: the CLI's sweep (docs/results) — hover for its command"
+                        {caption}
                     </text>
                 }
             }))}
