@@ -196,10 +196,18 @@ pub fn SizeSlider(lab: Lab) -> impl IntoView {
                 aria-describedby="size-label" aria-keyshortcuts="ArrowLeft ArrowRight"
                 on:input=on_input />
             <div class="ticks">
-                {move || sizes().into_iter().map(|n| {
-                    let trained = move || lab.is_trained(n);
-                    view! { <span class:trained=trained on:click=move |_| lab.selected.set(n)>{n}</span> }
-                }).collect_view()}
+                {move || {
+                    let sizes = sizes();
+                    // Up to 9 numbers fit the column; beyond, every k-th stop (and the last)
+                    // is labelled and the others are dots that still click and say their N.
+                    let every = sizes.len().div_ceil(9).max(1);
+                    let last = sizes.len().saturating_sub(1);
+                    sizes.into_iter().enumerate().map(|(i, n)| {
+                        let trained = move || lab.is_trained(n);
+                        let label = if i % every == 0 || i == last { n.to_string() } else { "·".to_owned() };
+                        view! { <span class:trained=trained title=format!("N = {n}") on:click=move |_| lab.selected.set(n)>{label}</span> }
+                    }).collect_view()
+                }}
             </div>
             <div id="size-label" class="size-label">{describe}</div>
             <p class="help keys-help">"Keys: space ▶/❚❚ · ← → size · 1–6 presets · P present"</p>
