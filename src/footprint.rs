@@ -8,9 +8,13 @@
 
 use crate::config::{ExperimentConfig, GptArch, TaskConfig};
 use crate::data::Dataset;
-use crate::trainer::EVAL_CHUNK;
 
 const F32: u64 = 4;
+
+/// Evaluation runs over at most this many sequences at a time (all runs of a batch
+/// together), to bound device memory. The trainer sizes its chunks from here, so the
+/// estimate and the trainer cannot disagree, and this module needs nothing from the trainer.
+const EVAL_CHUNK: usize = 4096;
 
 /// Device memory of a batch, in bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -23,9 +23,6 @@ use crate::model::{Batch, Classifier};
 use crate::rng::SplitMix64;
 use serde::{Deserialize, Serialize};
 
-/// Evaluation runs over at most this many sequences at a time, to bound device memory.
-pub(crate) const EVAL_CHUNK: usize = 4096;
-
 #[derive(Debug, thiserror::Error)]
 pub enum TrainError {
     #[error("invalid configuration: {0}")]

@@ -9,6 +9,8 @@
 //!   cluster test (below), the core on WebGPU in headless Chromium, and the built lab driven
 //!   in headless Chromium.
 //! - `bench`  records training speed on the CPU backend.
+//! - `screenshots` builds the site and photographs the real lab for the README
+//!   (`tests/e2e/screenshots.mjs`: trains *Tiny* in headless Chromium) into `docs/images/`.
 //! - `gpu-sweep [--out DIR]` builds the CLI for a GPU, benchmarks it and runs the paper's
 //!   sweep with both GPT forms (see `gpu.rs`): run it whenever a GPU is lent.
 //! - `cluster-test` brings up a single-node Slurm cluster here (`deploy/slurm/local-cluster.sh`),
@@ -29,7 +31,7 @@ use std::process::ExitCode;
 
 use tools::{Tools, root, run};
 
-const USAGE: &str = "usage: cargo xtask <setup | lab [--port N] | dist | test | bench | gpu-sweep [--out DIR] | cluster-test | data [--check]>";
+const USAGE: &str = "usage: cargo xtask <setup | lab [--port N] | dist | test | bench | screenshots | gpu-sweep [--out DIR] | cluster-test | data [--check]>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -39,6 +41,7 @@ fn main() -> ExitCode {
         Some("dist") => dist(),
         Some("test") => test(),
         Some("bench") => bench(),
+        Some("screenshots") => screenshots(),
         Some("gpu-sweep") => gpu::gpu_sweep(&args[1..]),
         Some("cluster-test") => cluster::cluster_test(),
         Some("data") => data(&args[1..]),
@@ -91,6 +94,18 @@ fn dist() -> Result<(), String> {
         dist.display()
     );
     Ok(())
+}
+
+/// The README's pictures: the release site, trained and photographed in headless Chromium.
+fn screenshots() -> Result<(), String> {
+    dist()?;
+    let tools = Tools::ensure()?;
+    run(tools
+        .command("node")
+        .arg("screenshots.mjs")
+        .arg(root().join("dist"))
+        .arg(root().join("docs/images"))
+        .current_dir(root().join("tests/e2e")))
 }
 
 fn test() -> Result<(), String> {

@@ -15,6 +15,24 @@ const RIGHT_AXIS: f64 = 48.0;
 const STEPS_COLOR: &str = "#444";
 const SELECTED_COLOR: &str = "#1f77b4";
 
+/// A CDS line's label sits right of the line, or left of it in the plot's right half, so it
+/// never runs past the frame (a CDS at the largest size would).
+fn beside(px: f64) -> f64 {
+    if px > (LEFT + WIDTH - RIGHT_AXIS) / 2.0 {
+        px - 4.0
+    } else {
+        px + 4.0
+    }
+}
+
+fn anchor(px: f64) -> &'static str {
+    if px > (LEFT + WIDTH - RIGHT_AXIS) / 2.0 {
+        "end"
+    } else {
+        "start"
+    }
+}
+
 /// One size on the diagram (the mean over its seeds).
 #[derive(Debug, Clone, PartialEq)]
 struct Point {
@@ -269,7 +287,7 @@ pub fn PhaseDiagram(lab: Lab) -> impl IntoView {
                         view! {
                             <line class="cds-reference" data-size=n x1=px x2=px y1=TOP y2=HEIGHT - BOTTOM
                                 stroke="#888" stroke-width="3" stroke-opacity="0.35" />
-                            <text x=px + 4.0 y=TOP + 22.0 font-size="9" fill="#777">{format!("CLI: CDS ≈ {n}")}</text>
+                            <text x=beside(px) y=TOP + 22.0 text-anchor=anchor(px) font-size="9" fill="#777">{format!("CLI: CDS ≈ {n}")}</text>
                         }
                     });
                 view! {
@@ -288,7 +306,7 @@ pub fn PhaseDiagram(lab: Lab) -> impl IntoView {
                 let px = x.map(n as f64);
                 view! {
                     <line class="cds" x1=px x2=px y1=TOP y2=HEIGHT - BOTTOM stroke="#222" stroke-dasharray="6 4" />
-                    <text x=px + 4.0 y=TOP + 10.0 font-size="10" fill="#222">{format!("CDS ≈ {n}")}</text>
+                    <text x=beside(px) y=TOP + 10.0 text-anchor=anchor(px) font-size="10" fill="#222">{format!("CDS ≈ {n}")}</text>
                 }
             })}
             <path d=line fill="none" stroke=STEPS_COLOR stroke-width="1.2" stroke-dasharray="3 2" />
