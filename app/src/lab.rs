@@ -34,11 +34,13 @@ fn apply_hash(lab: &Lab, hash: &str) {
         settings,
         selected,
         present,
+        embed,
         ignored,
     } = url::decode(hash);
     let selected = selected.unwrap_or_else(|| settings.middle_size());
     lab.show(settings, Some(selected));
     lab.present.set(present);
+    lab.embed.set(embed);
     if !ignored.is_empty() {
         let list: Vec<String> = ignored.iter().map(ToString::to_string).collect();
         lab.notify(
@@ -62,6 +64,9 @@ pub fn App() -> impl IntoView {
         let mut hash = lab.settings.with(|s| url::encode(s, lab.selected.get()));
         if lab.present.get() {
             hash.push_str(&format!("&{}=1", url::PRESENT_KEY));
+        }
+        if lab.embed.get() {
+            hash.push_str(&format!("&{}=1", url::EMBED_KEY));
         }
         last_hash.set_value(hash.clone());
         if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
@@ -136,20 +141,25 @@ pub fn App() -> impl IntoView {
     });
 
     keys::listen(lab);
-    // Projector mode styles the whole page (public/style.css, `body.present`).
+    // Projector and embed modes style the whole page (public/style.css, `body.present`,
+    // `body.embed`).
     Effect::new(move |_| {
-        let present = lab.present.get();
+        let (present, embed) = (lab.present.get(), lab.embed.get());
         if let Some(body) = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.body())
         {
             let _ = body.class_list().toggle_with_force("present", present);
+            let _ = body.class_list().toggle_with_force("embed", embed);
         }
     });
     watch_long_tasks(lab);
     let wake_lock = RwSignal::new(WakeLock::Released);
     wake::keep_awake_while_playing(lab, wake_lock);
     leptos::task::spawn_local(start(lab));
+    if lab.embed.get_untracked() {
+        return embedded(lab).into_any();
+    }
     // The page is built in several tasks, each well under the 50 ms a long task takes:
     // the transport and slider first, then the setup form, then the charts two by two,
     // then the explanation — a task between each lets the browser paint and take input.
@@ -212,6 +222,40 @@ pub fn App() -> impl IntoView {
         <Show when=at(5)>
             <Explanation />
         </Show>
+    }
+    .into_any()
+}
+
+/// The lab in a course page's frame (`embed=1`): the slider, Train and the two charts that
+/// tell the story, and a link to the whole lab with the same setup. The setup form, the
+/// other charts and the explanation are not built at all.
+fn embedded(lab: Lab) -> impl IntoView {
+    let full_lab = move || {
+        let page = web_sys::window()
+            .and_then(|w| w.location().href().ok())
+            .unwrap_or_default();
+        let base = page.split('#').next().unwrap_or_default().to_owned();
+        let hash = lab.settings.with(|s| url::encode(s, lab.selected.get()));
+        format!("{base}#{hash}")
+    };
+    view! {
+        <header>
+            <h1>"Grokking Lab"</h1>
+            <DeviceBadge lab />
+            <a class="full-lab" href=full_lab target="_blank" rel="noopener">"Open the full lab ↗"</a>
+        </header>
+        <Notices lab />
+        <GpuFault lab />
+        <main>
+            <section class="controls">
+                <Transport lab />
+                <SizeSlider lab />
+            </section>
+            <section class="plots">
+                <PhaseDiagram lab />
+                <Curves lab />
+            </section>
+        </main>
     }
 }
 

@@ -230,6 +230,8 @@ pub struct Lab {
     pub reference: RwSignal<Option<crate::reference::Loaded>>,
     /// Projector mode: large type, the setup hidden, the charts enlarged.
     pub present: RwSignal<bool>,
+    /// Embed mode (`embed=1`, fixed by the link): the lab inside a course page's frame.
+    pub embed: RwSignal<bool>,
     /// The widths the model-wise map was asked to train (their runs stay queued).
     pub map_widths: RwSignal<Vec<usize>>,
     /// The step scrubber: the slider's run is shown as it was at this step (`None`: as it
@@ -266,6 +268,7 @@ impl Lab {
             recovery: RwSignal::new(None),
             reference: RwSignal::new(None),
             present: RwSignal::new(false),
+            embed: RwSignal::new(false),
             map_widths: RwSignal::new(Vec::new()),
             scrub: RwSignal::new(None),
             clock: RwSignal::new(0.0),

@@ -360,6 +360,25 @@ await scenario("reference-before-training", [], async (page) => {
   await page.waitForFunction(() => document.querySelectorAll("#chart-phase .phase-reference").length === 0, null, { timeout: MINUTE });
 });
 
+await scenario("embed-mode", [], async (page) => {
+  // A course page's <iframe>: the slider, Train, the phase diagram and the curves; no setup
+  // form; a link out to the whole lab with the same setup; nothing wider than the frame.
+  await page.setViewportSize({ width: 480, height: 720 });
+  await page.goto(`${site.url}#${TINY}&embed=1`);
+  await waitForDevice(page, "cpu-wasm");
+  assert.equal(await page.locator("fieldset.settings").count(), 0, "no setup form");
+  for (const selector of ["#play", "#size-slider", "#chart-phase", "#chart-accuracy"]) {
+    assert.ok(await page.locator(selector).isVisible(), `${selector} shown`);
+  }
+  const href = await page.getAttribute("a.full-lab", "href");
+  assert.match(href, /#.*modulus=11/, "the full lab opens on the same setup");
+  assert.doesNotMatch(href, /embed=/);
+  assert.match(page.url(), /embed=1/, "the frame's own link keeps the mode");
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), "nothing wider than the frame");
+  await page.click("#play");
+  await waitForTrained(page, 2);
+});
+
 await scenario("learned-views-scrubber", [], async (page) => {
   // What a tiny modular run learned: its embedding's Fourier spectrum and its answer grid,
   // live, then replayed with the step scrubber.

@@ -17,6 +17,9 @@ const SELECTED_KEY: &str = "n";
 const PRESET_KEY: &str = "preset";
 /// Opens the lab in projector mode (`present=1`): a teacher's link straight to the big view.
 pub const PRESENT_KEY: &str = "present";
+/// Embed mode (`embed=1`): one preset's phase diagram, curves, slider and Train button, for
+/// an `<iframe>` in a course page, with a link out to the full lab.
+pub const EMBED_KEY: &str = "embed";
 
 /// Keys of links made before the settings table, and what they mean now.
 const LEGACY_KEYS: &[(&str, &str)] = &[
@@ -54,6 +57,8 @@ pub struct Decoded {
     pub selected: Option<usize>,
     /// Projector mode (`present=1`).
     pub present: bool,
+    /// Embed mode (`embed=1`).
+    pub embed: bool,
     pub ignored: Vec<Ignored>,
 }
 
@@ -117,19 +122,18 @@ pub fn decode(hash: &str) -> Decoded {
     let mut settings = LabSettings::from_preset(preset);
     let mut selected = None;
     let mut present = false;
+    let mut embed = false;
     // The task first: it decides which other settings apply.
     let (tasks, others): (Vec<_>, Vec<_>) = pairs.iter().partition(|(k, _)| k == "task");
     for (key, value) in tasks.into_iter().chain(others) {
         let result = match key.as_str() {
             PRESET_KEY => Ok(()),
-            PRESENT_KEY => match value.as_str() {
-                "1" | "true" | "" => {
-                    present = true;
-                    Ok(())
-                }
-                "0" | "false" => Ok(()),
-                _ => Err("present=1 opens the projector mode, present=0 does not".into()),
-            },
+            PRESENT_KEY => switch(value)
+                .map(|on| present = on)
+                .ok_or_else(|| "present=1 opens the projector mode, present=0 does not".into()),
+            EMBED_KEY => switch(value)
+                .map(|on| embed = on)
+                .ok_or_else(|| "embed=1 shows the lab for a frame, embed=0 does not".into()),
             "task" if (value == "imdb") != preset.is_imdb() => Err(format!(
                 "the “{}” preset is for {}",
                 preset.label,
@@ -184,7 +188,17 @@ pub fn decode(hash: &str) -> Decoded {
         settings,
         selected,
         present,
+        embed,
         ignored,
+    }
+}
+
+/// A page-mode switch's value: `1`, `true` or nothing turn it on, `0` or `false` off.
+fn switch(value: &str) -> Option<bool> {
+    match value {
+        "1" | "true" | "" => Some(true),
+        "0" | "false" => Some(false),
+        _ => None,
     }
 }
 
@@ -249,6 +263,19 @@ mod tests {
         assert!(!bad.present);
         assert_eq!(bad.ignored.len(), 1);
         assert_eq!(bad.ignored[0].key, PRESENT_KEY);
+    }
+
+    #[test]
+    fn a_link_can_ask_for_the_embed_mode_and_a_bad_value_is_reported() {
+        let embedded = decode("preset=tiny&embed=1");
+        assert!(embedded.embed && !embedded.present);
+        assert!(embedded.ignored.is_empty());
+        assert!(!decode("preset=tiny").embed);
+        assert!(!decode("embed=0").embed);
+        let bad = decode("embed=yes");
+        assert!(!bad.embed);
+        assert_eq!(bad.ignored.len(), 1);
+        assert_eq!(bad.ignored[0].key, EMBED_KEY);
     }
     use crate::settings::tests::random_settings;
     use grokking_lab::rng::SplitMix64;
