@@ -35,12 +35,14 @@ fn apply_hash(lab: &Lab, hash: &str) {
         selected,
         present,
         embed,
+        callouts,
         ignored,
     } = url::decode(hash);
     let selected = selected.unwrap_or_else(|| settings.middle_size());
     lab.show(settings, Some(selected));
     lab.present.set(present);
     lab.embed.set(embed);
+    lab.callouts.set(callouts);
     if !ignored.is_empty() {
         let list: Vec<String> = ignored.iter().map(ToString::to_string).collect();
         lab.notify(
@@ -67,6 +69,9 @@ pub fn App() -> impl IntoView {
         }
         if lab.embed.get() {
             hash.push_str(&format!("&{}=1", url::EMBED_KEY));
+        }
+        if !lab.callouts.get() {
+            hash.push_str(&format!("&{}=0", url::CALLOUTS_KEY));
         }
         last_hash.set_value(hash.clone());
         if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {

@@ -2,6 +2,7 @@
 //! schedules, and training workers (`grokking-worker`) that run burn on WebGPU or the CPU.
 //! The two talk only through [`protocol`].
 
+mod callouts;
 mod charts;
 pub mod choice;
 mod clock;

@@ -232,6 +232,8 @@ pub struct Lab {
     pub present: RwSignal<bool>,
     /// Embed mode (`embed=1`, fixed by the link): the lab inside a course page's frame.
     pub embed: RwSignal<bool>,
+    /// Live callouts on the accuracy chart and their timeline (`callouts=0` turns them off).
+    pub callouts: RwSignal<bool>,
     /// The widths the model-wise map was asked to train (their runs stay queued).
     pub map_widths: RwSignal<Vec<usize>>,
     /// The step scrubber: the slider's run is shown as it was at this step (`None`: as it
@@ -269,6 +271,7 @@ impl Lab {
             reference: RwSignal::new(None),
             present: RwSignal::new(false),
             embed: RwSignal::new(false),
+            callouts: RwSignal::new(true),
             map_widths: RwSignal::new(Vec::new()),
             scrub: RwSignal::new(None),
             clock: RwSignal::new(0.0),

@@ -379,6 +379,30 @@ await scenario("embed-mode", [], async (page) => {
   await waitForTrained(page, 2);
 });
 
+await scenario("live-callouts", [], async (page) => {
+  // A run that memorizes gets a callout at that step, on the accuracy chart and in the
+  // timeline; the scrubber replays them; one switch turns them off (and the link says so).
+  // TINY with more steps, a larger step size and less decay, so that N = 60 memorizes
+  // (at step 160 when measured) and stays there.
+  await page.goto(`${site.url}#${TINY}&steps=1000&lr=0.01&weight-decay=0.1&n=60`);
+  await waitForDevice(page, "cpu-wasm");
+  await page.click("#play");
+  await waitForTrained(page, 2);
+  await page.waitForSelector("#callouts .callout[data-moment='memorized']", { timeout: MINUTE });
+  const note = await text(page, "#callouts .callout[data-moment='memorized']");
+  assert.match(note, /^N = 60 memorized at step \d+;/);
+  const step = Number(await page.getAttribute("#callouts .callout[data-moment='memorized']", "data-step"));
+  assert.equal(await page.getAttribute("#chart-accuracy .callout-mark[data-moment='memorized']", "data-step"), String(step));
+  assert.ok(await page.locator("#callouts .callout[data-moment='classified']").count() === 1, "the finished size is classified");
+  await page.locator("#scrubber").fill("0");
+  assert.equal(await page.locator("#callouts .callout").count(), 0, "step 20: nothing has happened yet");
+  await page.click("#scrub-latest");
+  await page.waitForSelector("#callouts .callout[data-moment='memorized']");
+  await page.uncheck("#callouts-on");
+  assert.equal(await page.locator("#chart-accuracy .callout-mark").count(), 0);
+  await page.waitForFunction(() => location.hash.includes("callouts=0"));
+});
+
 await scenario("learned-views-scrubber", [], async (page) => {
   // What a tiny modular run learned: its embedding's Fourier spectrum and its answer grid,
   // live, then replayed with the step scrubber.

@@ -5,9 +5,11 @@
 use grokking_lab::EvalPoint;
 use leptos::prelude::*;
 
-use super::line::{LineChart, Series, YAxis};
+use super::line::{LineChart, Mark, Series, YAxis};
 use super::{NORM_COLOR, TEST_COLOR, TRAIN_COLOR};
+use crate::callouts::{Callout, callouts};
 use crate::state::Lab;
+use grokking_lab::analysis::AnalysisConfig;
 
 /// Whose curves are on screen.
 #[derive(Debug, Clone, PartialEq)]
@@ -123,11 +125,60 @@ pub fn Curves(lab: Lab) -> impl IntoView {
             )]
         })
     });
+    // The moments of the run on screen, from the history on screen: the scrubber replays
+    // them. A size's regime is said once all its seeds finished (and not while replaying).
+    let notes = Memo::new(move |_| {
+        if !lab.callouts.get() {
+            return Vec::<Callout>::new();
+        }
+        let size = lab.selected.get();
+        let config = lab
+            .settings
+            .with(|s| AnalysisConfig::for_task(&s.template().task));
+        let regime = if lab.scrub.get().is_some() {
+            None
+        } else if reference() {
+            lab.reference.with(|r| {
+                r.as_ref()
+                    .and_then(|l| l.analysis.points.iter().find(|p| p.size == size))
+                    .map(|p| p.regime)
+            })
+        } else if lab.run_for(size).is_some_and(|r| r.is_complete()) {
+            super::phase::classified(&lab, size)
+        } else {
+            None
+        };
+        history.with(|h| callouts(size, h, &config, regime))
+    });
+    let marks = Signal::derive(move || {
+        notes
+            .get()
+            .into_iter()
+            .map(|c| Mark {
+                step: c.step,
+                value: c.accuracy,
+                label: c.moment.name(),
+                title: c.text,
+            })
+            .collect::<Vec<_>>()
+    });
     view! {
         <div class="curves">
-            <LineChart id="chart-accuracy" title="Accuracy" series=accuracy steps=steps y_axis=YAxis::Fixed(0.0, 1.0) />
+            <LineChart id="chart-accuracy" title="Accuracy" series=accuracy steps=steps y_axis=YAxis::Fixed(0.0, 1.0) marks=marks />
             <LineChart id="chart-loss" title="Loss (cross-entropy, log scale)" series=loss steps=steps y_axis=YAxis::Log />
             <LineChart id="chart-norm" title="Weight norm" series=norm steps=steps y_axis=YAxis::Linear />
+            <div id="callouts" class="callouts" aria-live="polite">
+                <label class="callouts-switch">
+                    <input id="callouts-on" type="checkbox" prop:checked=move || lab.callouts.get()
+                        on:change=move |ev| lab.callouts.set(event_target_checked(&ev)) />
+                    " Callouts: what happened, and when"
+                </label>
+                <ol>
+                    {move || notes.get().into_iter().map(|c| view! {
+                        <li class="callout" data-moment=c.moment.name() data-step=c.step>{c.text}</li>
+                    }).collect_view()}
+                </ol>
+            </div>
         </div>
     }
 }

@@ -98,6 +98,16 @@ fn nearest(series: &[Series], step: f64) -> Option<(f64, Vec<Reading>)> {
     Some((x, values))
 }
 
+/// A moment marked on a line chart: a ring at (step, value), a one-word label, the whole
+/// sentence on hover.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mark {
+    pub step: usize,
+    pub value: f64,
+    pub label: &'static str,
+    pub title: String,
+}
+
 #[component]
 pub fn LineChart(
     /// Element id (exports and tests find the chart by it).
@@ -108,6 +118,9 @@ pub fn LineChart(
     #[prop(into)]
     steps: Signal<usize>,
     y_axis: YAxis,
+    /// Moments marked on the chart (the live callouts), if any.
+    #[prop(optional, into)]
+    marks: Option<Signal<Vec<Mark>>>,
 ) -> impl IntoView {
     let hover = RwSignal::new(None::<f64>);
     let x_scale = move || Scale::log(1.0, steps.get().max(10) as f64, LEFT, WIDTH - RIGHT);
@@ -201,6 +214,23 @@ pub fn LineChart(
             {y_ticks}
             <rect x=LEFT y=TOP width=WIDTH - LEFT - RIGHT height=HEIGHT - TOP - BOTTOM fill="none" stroke="#bbb" />
             {lines}
+            {move || marks.map(|marks| {
+                let (x, y) = (x_scale(), y_of());
+                marks.get().into_iter().enumerate().map(|(i, m)| {
+                    let (px, py) = (x.map(m.step.max(1) as f64), y.map(m.value));
+                    let anchor = if px > WIDTH / 2.0 { "end" } else { "start" };
+                    let tx = if px > WIDTH / 2.0 { px - 6.0 } else { px + 6.0 };
+                    // Alternately below and above: neighbouring moments' labels do not meet.
+                    let ty = if i % 2 == 0 { py + 14.0 } else { py - 8.0 };
+                    view! {
+                        <g class="callout-mark" data-moment=m.label data-step=m.step>
+                            <title>{m.title}</title>
+                            <circle cx=px cy=py r="4" fill="white" stroke="#222" stroke-width="1.5" />
+                            <text x=tx y=ty text-anchor=anchor font-size="9" fill="#222">{m.label}</text>
+                        </g>
+                    }
+                }).collect_view()
+            })}
             {legend}
             <text x=(LEFT + WIDTH - RIGHT) / 2.0 y=HEIGHT - 6.0 text-anchor="middle" font-size="10" fill="#444">"optimizer step (log scale)"</text>
             {readout}

@@ -57,6 +57,15 @@ struct Diagram {
     pool: usize,
 }
 
+/// The regime the phase diagram gives `size`, once its every seed finished.
+pub fn classified(lab: &Lab, size: usize) -> Option<Regime> {
+    diagram(lab)
+        .points
+        .into_iter()
+        .find(|p| p.size == size)?
+        .regime
+}
+
 /// One sample-wise analysis per redraw of the sizes whose every seed finished (the core
 /// averages a size's seeds); sizes still training show their latest mean test accuracy,
 /// without a regime.

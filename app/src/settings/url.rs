@@ -20,6 +20,8 @@ pub const PRESENT_KEY: &str = "present";
 /// Embed mode (`embed=1`): one preset's phase diagram, curves, slider and Train button, for
 /// an `<iframe>` in a course page, with a link out to the full lab.
 pub const EMBED_KEY: &str = "embed";
+/// The live callouts (`callouts=0`: off; on by default).
+pub const CALLOUTS_KEY: &str = "callouts";
 
 /// Keys of links made before the settings table, and what they mean now.
 const LEGACY_KEYS: &[(&str, &str)] = &[
@@ -59,6 +61,8 @@ pub struct Decoded {
     pub present: bool,
     /// Embed mode (`embed=1`).
     pub embed: bool,
+    /// Live callouts (on unless `callouts=0`).
+    pub callouts: bool,
     pub ignored: Vec<Ignored>,
 }
 
@@ -123,6 +127,7 @@ pub fn decode(hash: &str) -> Decoded {
     let mut selected = None;
     let mut present = false;
     let mut embed = false;
+    let mut callouts = true;
     // The task first: it decides which other settings apply.
     let (tasks, others): (Vec<_>, Vec<_>) = pairs.iter().partition(|(k, _)| k == "task");
     for (key, value) in tasks.into_iter().chain(others) {
@@ -134,6 +139,9 @@ pub fn decode(hash: &str) -> Decoded {
             EMBED_KEY => switch(value)
                 .map(|on| embed = on)
                 .ok_or_else(|| "embed=1 shows the lab for a frame, embed=0 does not".into()),
+            CALLOUTS_KEY => switch(value)
+                .map(|on| callouts = on)
+                .ok_or_else(|| "callouts=0 turns the live callouts off, callouts=1 on".into()),
             "task" if (value == "imdb") != preset.is_imdb() => Err(format!(
                 "the “{}” preset is for {}",
                 preset.label,
@@ -189,6 +197,7 @@ pub fn decode(hash: &str) -> Decoded {
         selected,
         present,
         embed,
+        callouts,
         ignored,
     }
 }
@@ -272,6 +281,8 @@ mod tests {
         assert!(embedded.ignored.is_empty());
         assert!(!decode("preset=tiny").embed);
         assert!(!decode("embed=0").embed);
+        assert!(decode("preset=tiny").callouts);
+        assert!(!decode("preset=tiny&callouts=0").callouts);
         let bad = decode("embed=yes");
         assert!(!bad.embed);
         assert_eq!(bad.ignored.len(), 1);
