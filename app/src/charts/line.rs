@@ -221,7 +221,7 @@ pub fn LineChart(
                     let anchor = if px > WIDTH / 2.0 { "end" } else { "start" };
                     let tx = if px > WIDTH / 2.0 { px - 6.0 } else { px + 6.0 };
                     // Alternately below and above: neighbouring moments' labels do not meet.
-                    let ty = if i % 2 == 0 { py + 14.0 } else { py - 8.0 };
+                    let ty = if i.is_multiple_of(2) { py + 14.0 } else { py - 8.0 };
                     view! {
                         <g class="callout-mark" data-moment=m.label data-step=m.step>
                             <title>{m.title}</title>
