@@ -416,6 +416,16 @@ impl ExperimentConfig {
         }
     }
 
+    /// What runs of one batched model must share: everything but N, the seed and α (see
+    /// `trainer::BatchTrainer`). Front ends group runs by it before they batch them.
+    pub fn batch_shape(&self) -> ExperimentConfig {
+        let mut shape = self.clone();
+        shape.set_train_size(0);
+        shape.seed = 0;
+        shape.grokking.alpha = 1.0;
+        shape
+    }
+
     /// This run's identity (see [`RunKey`]).
     pub fn key(&self) -> RunKey {
         RunKey(serde_json::to_string(self).expect("configurations serialize"))

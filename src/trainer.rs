@@ -136,15 +136,6 @@ pub enum BatchError {
     DataCount { configs: usize, datasets: usize },
 }
 
-/// What runs of one batch must share: everything but N, the seed and α.
-pub fn batch_shape(config: &ExperimentConfig) -> ExperimentConfig {
-    let mut shape = config.clone();
-    shape.set_train_size(0);
-    shape.seed = 0;
-    shape.grokking.alpha = 1.0;
-    shape
-}
-
 /// `R` runs of one shape trained as one batched model: one forward, backward and AdamW step
 /// advance all of them, and one readback evaluates all of them. Run `r` is exactly the
 /// single run of `configs[r]`: its own initial weights (its seed), α, training set, loss
@@ -184,10 +175,10 @@ impl<B: AutodiffBackend> BatchTrainer<B> {
             }
             .into());
         }
-        let shape = batch_shape(first);
+        let shape = first.batch_shape();
         for (index, config) in configs.iter().enumerate() {
             config.validate()?;
-            if batch_shape(config) != shape {
+            if config.batch_shape() != shape {
                 return Err(BatchError::Mismatched { index }.into());
             }
         }

@@ -19,8 +19,6 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use grokking_lab::trainer::batch_shape;
-
 use crate::protocol::{
     self, DeviceInfo, DevicePreference, FromWorker, JobId, Report, Stop, ToWorker,
 };
@@ -322,7 +320,7 @@ impl Workers {
                 settings.workers().unwrap_or_else(cpu_workers),
             )
         });
-        self.pool.borrow_mut().measured_shape = Some(batch_shape(&configs[0]));
+        self.pool.borrow_mut().measured_shape = Some(configs[0].batch_shape());
         self.post(
             index,
             &ToWorker::Measure {
@@ -752,7 +750,7 @@ impl Workers {
         let (wanted, shape) = self.lab.settings.with_untracked(|s| {
             (
                 s.device(),
-                batch_shape(&s.config(self.lab.selected.get_untracked())),
+                s.config(self.lab.selected.get_untracked()).batch_shape(),
             )
         });
         let slots = {
@@ -869,14 +867,14 @@ fn cpu_workers() -> usize {
 /// of the same shape, up to the user's cap — what a device is timed on.
 fn first_batch(settings: &crate::settings::LabSettings, selected: usize) -> Vec<ExperimentConfig> {
     let target = settings.config(selected);
-    let shape = batch_shape(&target);
+    let shape = target.batch_shape();
     let key = target.key();
     let mut batch = vec![target];
     batch.extend(
         settings
             .all_configs()
             .into_iter()
-            .filter(|config| config.key() != key && batch_shape(config) == shape),
+            .filter(|config| config.key() != key && config.batch_shape() == shape),
     );
     batch.truncate(settings.batch_runs().unwrap_or(usize::MAX).max(1));
     batch

@@ -6,7 +6,6 @@ use grokking_lab::analysis::RunView;
 use grokking_lab::config::RunKey;
 use grokking_lab::learned::SnapshotHistory;
 use grokking_lab::record::{RunMeta, RunRecord};
-use grokking_lab::trainer::batch_shape;
 use grokking_lab::{EvalPoint, ExperimentConfig};
 use leptos::prelude::*;
 
@@ -504,13 +503,13 @@ impl Lab {
         taken: impl Fn(&RunKey) -> bool,
         cap: usize,
     ) -> Vec<ExperimentConfig> {
-        let shape = batch_shape(target);
+        let shape = target.batch_shape();
         let target_key = target.key();
         let joins = |config: &ExperimentConfig| {
             let key = config.key();
             key != target_key
                 && !taken(&key)
-                && batch_shape(config) == shape
+                && config.batch_shape() == shape
                 && self.is_unfinished(config)
         };
         let mut batch = vec![target.clone()];

@@ -12,7 +12,6 @@ use grokking_lab::run::RunError;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 use grokking_lab::ExperimentConfig;
-use grokking_lab::trainer::batch_shape;
 
 use super::{BatchJob, interrupt_flag, step_bar};
 use crate::args::{ExperimentArgs, List, parse_list};
@@ -131,7 +130,7 @@ pub fn batches(todo: Vec<ExperimentConfig>, cap: usize, jobs: usize) -> Vec<Vec<
     for config in todo {
         match groups
             .iter_mut()
-            .find(|group| batch_shape(&group[0]) == batch_shape(&config))
+            .find(|group| group[0].batch_shape() == config.batch_shape())
         {
             Some(group) => group.push(config),
             None => groups.push(vec![config]),
