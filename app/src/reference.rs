@@ -1,5 +1,5 @@
 //! Reference results: the CLI's own measured sweeps (`docs/results/`), shipped with the
-//! site (`reference/`), so the phase diagram shows what a preset does before anything has
+//! site (`reference/`; the largest as their `grokking slim` copies in `docs/results/site/`), so the phase diagram shows what a preset does before anything has
 //! trained. Fetched when a preset with one is on screen; analysed here as `grokking
 //! analyze` would (the file's stored analysis may predate today's rules).
 
@@ -23,9 +23,9 @@ pub struct Reference {
     /// is in docs/results/README.md beside the file). It may be `file` itself: the phase
     /// diagram then reads the preset's width of it.
     pub map: Option<&'static str>,
-    /// A sweep still running (`docs/results/partial/`, resumed across sessions): its sizes
-    /// so far, a subset of the slider's stops. The others cover every stop.
-    pub growing: bool,
+    /// The sweep covers only the slider's first stops (the CPU could afford them; the rest
+    /// wait for a GPU), which the caption says. The others cover every stop.
+    pub first_stops_only: bool,
 }
 
 pub const REFERENCES: [Reference; 5] = [
@@ -34,37 +34,38 @@ pub const REFERENCES: [Reference; 5] = [
         file: "reference/mod47-sample-wise.json",
         command: "grokking sweep --task mod-add --arch pre-ln --eval-start even --modulus 47 --d-model 64 --d-mlp 256 --heads 4 --steps 6000 --eval-every 50 --train-sizes 600:1600:100 --jobs 2",
         map: None,
-        growing: false,
+        first_stops_only: false,
     },
     Reference {
         preset: "tiny",
         file: "reference/mod31-tiny-pre-ln-3seeds.json",
         command: "grokking sweep --preset tiny --arch pre-ln --eval-start even --seeds 0:2:1 --jobs 2",
         map: None,
-        growing: false,
+        first_stops_only: false,
     },
     Reference {
         preset: "model-wise",
         file: "reference/mod37-model-wise.json",
         command: "grokking sweep --preset model-wise --d-models 16,32,64,128 --seeds 0:2:1",
         map: Some("reference/mod37-model-wise.json"),
-        growing: false,
+        first_stops_only: false,
     },
     Reference {
         preset: "imdb",
         file: "reference/imdb-a3-sample-wise.json",
         command: "grokking sweep --preset imdb --seeds 0:2:1",
         map: Some("reference/imdb-a3-model-wise.json"),
-        growing: false,
+        first_stops_only: false,
     },
     // The paper's own size on the CPU: 6,000 steps (the window the authors analyse, all the
-    // phase diagram reads of the preset's 100k), N = 1,000 … 5,500 so far.
+    // phase diagram reads of the preset's 100k), N = 1,000 … 5,500 of the slider's 1,000 …
+    // 9,500 (about 18 h of two cores; `cargo xtask gpu-sweep` extends it).
     Reference {
         preset: "paper",
         file: "reference/mod113-paper.json",
         command: "grokking sweep --preset paper --arch openai-gpt --subsets independent --split shared --steps 6000 --train-sizes 1000:5500:500 --seeds 0,1 --jobs 2",
         map: None,
-        growing: true,
+        first_stops_only: true,
     },
 ];
 
@@ -209,15 +210,44 @@ mod tests {
     use grokking_lab::config::{EvalStart, ExperimentConfig, SplitDraw, Subsets};
     use std::collections::BTreeSet;
 
-    /// The file `index.html` copies to `file`: from `docs/results/`, or `partial/` for a
-    /// sweep still growing.
+    fn results() -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/results")
+    }
+
+    /// The file `index.html` copies to `file`: its slim copy in `docs/results/site/` where
+    /// it has one, else the sweep itself.
     fn source(file: &str) -> std::path::PathBuf {
         let name = file.trim_start_matches("reference/");
-        let results = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/results");
-        [results.join(name), results.join("partial").join(name)]
+        [results().join("site").join(name), results().join(name)]
             .into_iter()
             .find(|path| path.exists())
             .unwrap_or_else(|| panic!("{file} is not in docs/results"))
+    }
+
+    /// Each slim copy the site ships is its committed sweep, run for run, without the
+    /// `learned` snapshots (`grokking slim`): nothing the lab reads differs.
+    #[test]
+    fn every_site_copy_is_its_sweep_without_the_snapshots() {
+        let site = results().join("site");
+        let mut copies = 0;
+        for entry in std::fs::read_dir(&site).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let slim = committed(&format!("reference/{name}"));
+            let full = std::fs::read_to_string(results().join(&name)).unwrap();
+            let record::Loaded::Sweep(full) = record::load(&full).unwrap() else {
+                panic!("{name} is a sweep");
+            };
+            assert!(slim.runs.iter().all(|r| r.learned.is_empty()), "{name}");
+            let mut stripped = *full;
+            stripped.runs.iter_mut().for_each(|r| r.learned.clear());
+            assert_eq!(
+                slim, stripped,
+                "docs/results/site/{name} is stale: run grokking slim"
+            );
+            copies += 1;
+        }
+        assert!(copies >= 1);
     }
 
     fn committed(file: &str) -> SweepRecord {
@@ -264,7 +294,7 @@ mod tests {
             }
             let sizes: BTreeSet<usize> = runs.iter().map(|r| r.config.train_size()).collect();
             let wanted: BTreeSet<usize> = preset.sizes.iter().copied().collect();
-            if reference.growing {
+            if reference.first_stops_only {
                 assert!(
                     sizes.is_subset(&wanted) && sizes.len() > 1,
                     "{}: slider stops so far, {sizes:?}",
@@ -332,11 +362,13 @@ mod tests {
 
     /// The paper's own size (p = 113, the authors' GPT) reads as docs/results says: 1,000 and
     /// 1,500 only memorize, the critical data size is 2,000, the largest sizes generalize as
-    /// they memorize — all three regimes, with the seeds measured so far.
+    /// they memorize — all three regimes, with both seeds at every size.
     #[test]
     fn the_paper_reference_has_a_cds_of_2000_and_all_three_regimes() {
         let paper = for_preset("paper").unwrap();
-        let analysis = analyse(committed(paper.file).runs);
+        let runs = committed(paper.file).runs;
+        assert_eq!(runs.len(), 20, "2 seeds × N = 1,000 … 5,500");
+        let analysis = analyse(runs);
         assert_eq!(analysis.critical_data_size, Some(2000));
         let regime_at = |size: usize| {
             analysis

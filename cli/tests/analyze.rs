@@ -126,3 +126,42 @@ fn imdb_runs_are_read_with_the_authors_twelve_levels_over_the_whole_run() {
     assert_eq!(levels[2], 0.575);
     assert!(analysis["config"]["window"].is_null());
 }
+
+/// `grokking slim` (the lab's reference copies) drops the `learned` snapshots, keeps every
+/// run otherwise, and refuses to write over the file it reads.
+#[test]
+fn slim_keeps_everything_but_the_snapshots_and_never_overwrites_its_source() {
+    let full =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/results/mod113-paper-exact-gelu.json");
+    let out = scratch("slim.json");
+    let slim = |from: &Path, to: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_grokking"))
+            .arg("slim")
+            .arg(from)
+            .arg("--out")
+            .arg(to)
+            .output()
+            .expect("the binary runs")
+    };
+    let output = slim(&full, &out);
+    assert!(output.status.success(), "{output:?}");
+    let load = |path: &Path| match record::load(&std::fs::read_to_string(path).unwrap()).unwrap() {
+        record::Loaded::Sweep(sweep) => *sweep,
+        record::Loaded::Run(_) => panic!("a sweep"),
+    };
+    let (mut expected, copy) = (load(&full), load(&out));
+    assert!(
+        expected.runs.iter().any(|r| !r.learned.is_empty()),
+        "the source has snapshots"
+    );
+    expected.runs.iter_mut().for_each(|r| r.learned.clear());
+    assert_eq!(copy, expected);
+    assert!(std::fs::metadata(&out).unwrap().len() * 2 < std::fs::metadata(&full).unwrap().len());
+
+    let refused = slim(&out, &out);
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("the file itself"),
+        "{refused:?}"
+    );
+}

@@ -344,11 +344,11 @@ await scenario("reference-before-training", [], async (page) => {
   await page.waitForFunction(() => document.querySelectorAll("#chart-phase .phase-reference").length === 7, null, { timeout: MINUTE });
   const mapWidths = await page.$$eval("#chart-model-wise .model-cell", (cells) => [...new Set(cells.map((c) => c.dataset.width))]);
   assert.deepEqual(mapWidths.sort((a, b) => a - b), ["16", "32", "64", "128"]);
-  // The paper's own size: the CPU sweep of p = 113 (docs/results/partial, still growing)
-  // covers the slider's first stops, says how far it has come, and reads CDS 2,000.
+  // The paper's own size: the CPU sweep of p = 113 covers the slider's first ten stops,
+  // says where it ends, and reads CDS 2,000.
   await page.goto(`${site.url}#preset=paper`);
   await page.waitForFunction(() => document.querySelectorAll("#chart-phase .phase-reference").length >= 10, null, { timeout: MINUTE });
-  assert.match(await text(page, "#chart-phase .phase-reference-label"), /the CLI's sweep so far \(N ≤ \d+\)/);
+  assert.match(await text(page, "#chart-phase .phase-reference-label"), /the CLI's sweep of N ≤ 5500/);
   assert.equal(await page.getAttribute("#chart-phase .cds-reference", "data-size"), "2000");
   const paperRegimes = await page.$$eval("#chart-phase .phase-reference", (dots) => dots.map((d) => d.dataset.regime));
   assert.ok(["insufficiency", "sufficiency", "surplus"].every((r) => paperRegimes.includes(r)), `all three regimes at p = 113: ${paperRegimes}`);

@@ -2,7 +2,7 @@
 //!
 //! Builds the CLI (its wgpu backend takes Vulkan there), records `grokking bench` on it, then
 //! runs the paper's sample-wise sweep at p = 113 with the authors' GPT — exactly the CPU
-//! sweep of docs/results (`partial/mod113-paper.json` while it grows: independent subsets, one split for every seed,
+//! sweep of docs/results (`mod113-paper.json`: independent subsets, one split for every seed,
 //! 6,000 steps, the preset's evaluations), extended to N = 1000 … 9500 and 2 seeds, every run
 //! of the sweep in one batched model; it starts from the CPU's file, so it trains only what
 //! that lacks — and the same with our pre-LN GPT, each analysed over the authors' 6,000-step
@@ -22,7 +22,7 @@ const SEEDS: &str = "0,1";
 /// The window the authors analyse, and the CPU sweep's length.
 const STEPS: &str = "6000";
 /// The CPU sweep this one extends.
-const CPU_SWEEP: &str = "docs/results/partial/mod113-paper.json";
+const CPU_SWEEP: &str = "docs/results/mod113-paper.json";
 
 pub fn gpu_sweep(args: &[String]) -> Result<(), String> {
     let out = match args {

@@ -414,10 +414,10 @@ pub fn PhaseDiagram(lab: Lab) -> impl IntoView {
             <text x=LEFT y="12" font-size="12" font-weight="600" fill="#222">"Phase diagram"</text>
             {move || lab.reference.with(|r| r.as_ref().map(|loaded| {
                 let command = loaded.reference.command;
-                // A sweep still running says how far it has come.
+                // A sweep of the first stops only says where it ends.
                 let caption = match loaded.analysis.points.last() {
-                    Some(last) if loaded.reference.growing => format!(
-                        "faint: the CLI's sweep so far (N ≤ {}) — hover for its command",
+                    Some(last) if loaded.reference.first_stops_only => format!(
+                        "faint: the CLI's sweep of N ≤ {} — hover for its command",
                         last.size
                     ),
                     _ => "faint: the CLI's sweep (docs/results) — hover for its command".to_owned(),

@@ -6,6 +6,7 @@ pub mod prepare_imdb;
 pub mod presets;
 pub mod run_task;
 pub mod save_init;
+pub mod slim;
 pub mod sweep;
 pub mod train;
 
