@@ -64,3 +64,286 @@ fn analysis_knows_no_run_format() {
         );
     }
 }
+
+/// Which module of the core uses which (`a` → `b`: `a` names `crate::b`), outside tests and
+/// comments (a doc link is no dependency). The list is what *is*: a new arrow fails
+/// [`the_core_modules_depend_only_as_allowed`], so it is a decision, not a drift — add it
+/// here, and to ARCHITECTURE.md if it changes a layer; a removed one must go too. Together
+/// the arrows run one way: data → model → trainer → run → record, the analysis beside.
+const CORE_ARROWS: &[(&str, &str)] = &[
+    ("analysis", "config"),
+    ("analysis", "metrics"),
+    ("checkpoint", "config"),
+    ("checkpoint", "learned"),
+    ("checkpoint", "metrics"),
+    ("checkpoint", "rng"),
+    ("checkpoint", "trainer"),
+    ("data", "config"),
+    ("data", "rng"),
+    ("footprint", "config"),
+    ("footprint", "data"),
+    ("learned", "data"),
+    ("model", "config"),
+    ("model", "data"),
+    ("model", "rng"),
+    ("presets", "config"),
+    ("presets", "data"),
+    ("record", "analysis"),
+    ("record", "config"),
+    ("record", "learned"),
+    ("record", "metrics"),
+    ("run", "checkpoint"),
+    ("run", "config"),
+    ("run", "data"),
+    ("run", "learned"),
+    ("run", "metrics"),
+    ("run", "record"),
+    ("run", "trainer"),
+    ("settings", "config"),
+    ("settings", "presets"),
+    ("trainer", "config"),
+    ("trainer", "data"),
+    ("trainer", "footprint"),
+    ("trainer", "grokking"),
+    ("trainer", "learned"),
+    ("trainer", "metrics"),
+    ("trainer", "model"),
+    ("trainer", "rng"),
+];
+
+/// The same for the lab (`app/src`). Of note: `worker` knows only the protocol and the
+/// device choice, never the page's state; the pure modules (`callouts`, `clock`, `tour`,
+/// `choice`, `protocol`) use no view.
+const APP_ARROWS: &[(&str, &str)] = &[
+    ("charts", "callouts"),
+    ("charts", "reference"),
+    ("charts", "settings"),
+    ("charts", "state"),
+    ("controls", "clock"),
+    ("controls", "protocol"),
+    ("controls", "settings"),
+    ("controls", "state"),
+    ("controls", "store"),
+    ("export", "charts"),
+    ("export", "state"),
+    ("import", "settings"),
+    ("keys", "state"),
+    ("lab", "charts"),
+    ("lab", "controls"),
+    ("lab", "explain"),
+    ("lab", "export"),
+    ("lab", "import"),
+    ("lab", "keys"),
+    ("lab", "pool"),
+    ("lab", "reference"),
+    ("lab", "scrubber"),
+    ("lab", "settings"),
+    ("lab", "state"),
+    ("lab", "store"),
+    ("lab", "tasks"),
+    ("lab", "tour_view"),
+    ("lab", "wake"),
+    ("pool", "protocol"),
+    ("pool", "settings"),
+    ("pool", "state"),
+    ("pool", "store"),
+    ("pool", "tasks"),
+    ("reference", "tasks"),
+    ("scrubber", "charts"),
+    ("scrubber", "state"),
+    ("settings", "protocol"),
+    ("state", "clock"),
+    ("state", "protocol"),
+    ("state", "reference"),
+    ("state", "settings"),
+    ("state", "tour"),
+    ("tour", "callouts"),
+    ("tour", "clock"),
+    ("tour_view", "charts"),
+    ("tour_view", "settings"),
+    ("tour_view", "state"),
+    ("tour_view", "tour"),
+    ("wake", "state"),
+    ("worker", "choice"),
+    ("worker", "protocol"),
+];
+
+type Arrows = std::collections::BTreeSet<(String, String)>;
+
+/// A source directory's modules: its `.rs` files and folders, but the crate roots and `bin/`.
+fn modules(dir: &str) -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let mut modules: Vec<String> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter_map(|path| {
+            let name = path.file_name()?.to_string_lossy().into_owned();
+            match name.strip_suffix(".rs") {
+                Some("lib" | "main") => None,
+                Some(module) => Some(module.to_owned()),
+                None if path.is_dir() && name != "bin" => Some(name),
+                None => None,
+            }
+        })
+        .collect();
+    modules.sort();
+    modules
+}
+
+/// The files of a module: itself, or every `.rs` file under its folder.
+fn module_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    if dir.with_extension("rs").is_file() {
+        return vec![dir.with_extension("rs")];
+    }
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(module_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+    files
+}
+
+/// The first name after each `crate::` in `code`, a `use crate::{a, b::c}` group's too.
+fn crate_references(code: &str) -> std::collections::BTreeSet<String> {
+    let ident = |s: &str| -> String {
+        s.trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect()
+    };
+    let mut names = std::collections::BTreeSet::new();
+    for (at, _) in code.match_indices("crate::") {
+        let rest = &code[at + "crate::".len()..];
+        let Some(group) = rest.strip_prefix('{') else {
+            names.insert(ident(rest));
+            continue;
+        };
+        // The group's top-level items, each led by a module name.
+        let (mut depth, mut start) = (0, 0);
+        for (i, c) in group.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' if depth == 0 => {
+                    names.insert(ident(&group[start..i]));
+                    break;
+                }
+                '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    names.insert(ident(&group[start..i]));
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    names.remove("");
+    names
+}
+
+/// Who uses whom among `dir`'s modules, outside tests and comments.
+fn arrows(dir: &str) -> Arrows {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let modules = modules(dir);
+    let mut arrows = Arrows::new();
+    for module in &modules {
+        for file in module_files(&root.join(module)) {
+            let text = std::fs::read_to_string(&file).unwrap();
+            let text = text.split("#[cfg(test)]").next().unwrap_or_default();
+            let code: String = text
+                .lines()
+                .map(|line| line.split("//").next().unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join("\n");
+            for used in crate_references(&code) {
+                if &used != module && modules.contains(&used) {
+                    arrows.insert((module.clone(), used));
+                }
+            }
+        }
+    }
+    arrows
+}
+
+fn check_arrows(dir: &str, allowed: &[(&str, &str)]) {
+    let found = arrows(dir);
+    let allowed: Arrows = allowed
+        .iter()
+        .map(|&(a, b)| (a.to_owned(), b.to_owned()))
+        .collect();
+    let new: Vec<_> = found.difference(&allowed).collect();
+    assert!(
+        new.is_empty(),
+        "{dir}: new module dependencies {new:?}; if intended, allow them in tests/architecture.rs (and say so in ARCHITECTURE.md)"
+    );
+    let gone: Vec<_> = allowed.difference(&found).collect();
+    assert!(
+        gone.is_empty(),
+        "{dir}: allowed dependencies no longer in the code {gone:?}: remove them from the list"
+    );
+}
+
+/// A cycle among `arrows`, if any (depth-first search).
+fn cycle(arrows: &[(&str, &str)]) -> Option<Vec<String>> {
+    fn visit<'a>(
+        node: &'a str,
+        arrows: &[(&'a str, &'a str)],
+        path: &mut Vec<&'a str>,
+        done: &mut std::collections::BTreeSet<&'a str>,
+    ) -> Option<Vec<String>> {
+        if let Some(at) = path.iter().position(|&n| n == node) {
+            return Some(path[at..].iter().map(|s| s.to_string()).collect());
+        }
+        if !done.insert(node) {
+            return None;
+        }
+        path.push(node);
+        for &(from, to) in arrows {
+            if from == node
+                && let Some(found) = visit(to, arrows, path, done)
+            {
+                return Some(found);
+            }
+        }
+        path.pop();
+        None
+    }
+    let mut done = std::collections::BTreeSet::new();
+    arrows
+        .iter()
+        .find_map(|&(from, _)| visit(from, arrows, &mut Vec::new(), &mut done))
+}
+
+#[test]
+fn the_core_modules_depend_only_as_allowed() {
+    assert!(modules("src").contains(&"trainer".to_owned()));
+    check_arrows("src", CORE_ARROWS);
+}
+
+#[test]
+fn the_app_modules_depend_only_as_allowed() {
+    assert!(modules("app/src").contains(&"pool".to_owned()));
+    check_arrows("app/src", APP_ARROWS);
+}
+
+#[test]
+fn module_dependencies_run_one_way() {
+    for (name, arrows) in [("src", CORE_ARROWS), ("app/src", APP_ARROWS)] {
+        assert_eq!(cycle(arrows), None, "{name}: a dependency cycle");
+    }
+    // The check finds one where there is one.
+    assert_eq!(
+        cycle(&[("a", "b"), ("b", "c"), ("c", "b")]),
+        Some(vec!["b".to_owned(), "c".to_owned()])
+    );
+}
+
+#[test]
+fn grouped_imports_count_each_module() {
+    let code = "use crate::{config::{A, B}, data::Dataset};\nlet x = crate::rng::seed();";
+    let found: Vec<String> = crate_references(code).into_iter().collect();
+    assert_eq!(found, ["config", "data", "rng"]);
+}

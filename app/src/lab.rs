@@ -20,6 +20,7 @@ use crate::scrubber::Scrubber;
 use crate::settings::{LabSettings, url};
 use crate::state::{Lab, Level, PerfStats, Recovery, RunEntry, WorkerPerf};
 use crate::store;
+use crate::tour_view::{TourCard, TourStart};
 use crate::wake::{self, WakeLock};
 
 fn location_hash() -> String {
@@ -182,6 +183,7 @@ pub fn App() -> impl IntoView {
             <h1>"Grokking Lab"</h1>
             <p class="tagline">"Watch a transformer cross its critical data size, trained live in your browser."</p>
             <DeviceBadge lab />
+            <TourStart lab />
             <button id="present" class="present-toggle" aria-keyshortcuts="P"
                 aria-pressed=move || lab.present.get().to_string()
                 title="Projector mode: large type, the setup hidden, the charts enlarged (key P; Escape leaves)"
@@ -197,6 +199,7 @@ pub fn App() -> impl IntoView {
         </header>
         <Notices lab />
         <GpuFault lab />
+        <TourCard lab />
         <main>
             <section class="controls">
                 <Presets lab />

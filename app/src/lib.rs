@@ -21,6 +21,8 @@ mod settings;
 mod state;
 mod store;
 mod tasks;
+mod tour;
+mod tour_view;
 mod wake;
 pub mod worker;
 

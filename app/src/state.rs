@@ -233,6 +233,8 @@ pub struct Lab {
     pub embed: RwSignal<bool>,
     /// Live callouts on the accuracy chart and their timeline (`callouts=0` turns them off).
     pub callouts: RwSignal<bool>,
+    /// The guided tour, while one is under way (`tour.rs`).
+    pub tour: RwSignal<Option<crate::tour::Tour>>,
     /// The widths the model-wise map was asked to train (their runs stay queued).
     pub map_widths: RwSignal<Vec<usize>>,
     /// The step scrubber: the slider's run is shown as it was at this step (`None`: as it
@@ -271,6 +273,7 @@ impl Lab {
             present: RwSignal::new(false),
             embed: RwSignal::new(false),
             callouts: RwSignal::new(true),
+            tour: RwSignal::new(None),
             map_widths: RwSignal::new(Vec::new()),
             scrub: RwSignal::new(None),
             clock: RwSignal::new(0.0),
@@ -427,6 +430,21 @@ impl Lab {
             })
             .filter(|&(_, seconds)| seconds <= crate::clock::LESSON_SECONDS)
             .max_by(|a, b| a.1.total_cmp(&b.1))
+    }
+
+    /// Seconds to train every size of `preset` here, scaled from this setup's speed by the
+    /// work of each (tracked); `None` before a speed is known.
+    pub fn preset_seconds(&self, preset: &grokking_lab::presets::Preset) -> Option<f64> {
+        let speed = self.run_speed();
+        if !(speed > 0.0 && speed.is_finite()) {
+            return None;
+        }
+        let configs = self.settings.with(LabSettings::all_configs);
+        let work_per_run_step =
+            configs.iter().map(crate::clock::step_work).sum::<f64>() / configs.len().max(1) as f64;
+        let theirs: Vec<ExperimentConfig> =
+            preset.sizes.iter().map(|&n| preset.config(n)).collect();
+        Some(crate::clock::sweep_work(&theirs) / (speed * work_per_run_step).max(f64::MIN_POSITIVE))
     }
 
     /// Adds `config` to the queue unless it is trained, queued or training.

@@ -403,6 +403,62 @@ await scenario("live-callouts", [], async (page) => {
   await page.waitForFunction(() => location.hash.includes("callouts=0"));
 });
 
+await scenario("guided-tour", [], async (page) => {
+  // The guided tour start to end on the CPU fallback: it takes Tiny (the default preset
+  // takes hours here) and says why, outlines what each step talks about, and moves on only
+  // when the step's event shows in the lab; it can be left at any step, and the classroom
+  // keys and projector mode work during it. Tiny's five sizes train in ≈ 5 min here.
+  await page.goto(site.url);
+  await waitForDevice(page, "cpu-wasm");
+  await page.click("[data-tour='start']");
+  await page.waitForSelector("#tour[data-step='preset']");
+  assert.equal(await page.getAttribute("#tour", "data-preset"), "tiny");
+  assert.match(await text(page, "#tour"), /Step 1 of 6.*“Tiny \(CPU-friendly\)”/s);
+  assert.equal(await page.locator(".presets.tour-target").count(), 1, "the preset row is outlined");
+  // Left at the first step: no card, no outline.
+  await page.click("#tour-leave");
+  assert.equal(await page.locator("#tour").count(), 0);
+  assert.equal(await page.locator(".tour-target").count(), 0);
+
+  await page.click("[data-tour='start']");
+  await page.click("#tour-preset");
+  const shown = Date.now();
+  await page.waitForSelector("#tour[data-step='train']");
+  assert.equal(await page.locator(".preset[data-preset='tiny'].active").count(), 1);
+  assert.equal(await text(page, "#play"), "▶ Train", "showing the preset does not train it");
+  assert.equal(await page.locator("#play.tour-target").count(), 1);
+  // The classroom keys: P for the projector, space to train.
+  await page.keyboard.press("p");
+  await page.waitForSelector("body.present");
+  assert.ok(await page.locator("#tour").isVisible(), "the card stays in projector mode");
+  await page.keyboard.press(" ");
+  await page.waitForSelector("#tour[data-step='memorize']");
+  assert.match(await text(page, "#tour .tour-seen"), /Training: all 5 sizes at once/);
+  // Memorizing: the tour quotes the moment; the callout is on the chart.
+  await page.waitForSelector("#tour[data-step='grok']", { timeout: 4 * MINUTE });
+  assert.match(await text(page, "#tour .tour-seen"), /N = 500 memorized at step \d+ while test accuracy was \d+%/);
+  await page.waitForSelector("#chart-accuracy .callout-mark[data-moment='memorized']");
+  // A size that only memorizes does not pass the grokking step…
+  await page.locator("#size-slider").fill("0");
+  await page.waitForFunction(() => document.querySelector("#size-label").textContent.includes("300"));
+  await page.waitForTimeout(3000);
+  assert.equal(await page.getAttribute("#tour", "data-step"), "grok", "N = 300 never generalizes");
+  // …N = 500 does, when its test accuracy jumps (it grokked in every Tiny sweep here).
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("ArrowRight");
+  await page.waitForSelector("#tour[data-step='critical-size']", { timeout: 6 * MINUTE });
+  assert.match(await text(page, "#tour .tour-seen"), /N = 500 generalized at step [\d,]+, [\d,]+ steps after it memorized/);
+  assert.equal(await page.locator("#chart-phase.tour-target").count(), 1);
+  await page.waitForSelector("#tour[data-step='learned']", { timeout: 6 * MINUTE });
+  const cds = await page.getAttribute("#chart-phase line.cds", "data-size");
+  assert.match(await text(page, "#tour .tour-seen"), new RegExp(`critical data size here is N = ${cds}\\.`));
+  await page.hover("#chart-fourier");
+  await page.waitForSelector("#tour[data-step='done']");
+  await page.click("#tour-close");
+  assert.equal(await page.locator("#tour").count(), 0);
+  metrics.tour_tiny_seconds = (Date.now() - shown) / 1000;
+});
+
 await scenario("learned-views-scrubber", [], async (page) => {
   // What a tiny modular run learned: its embedding's Fourier spectrum and its answer grid,
   // live, then replayed with the step scrubber.

@@ -66,6 +66,11 @@ pub fn classified(lab: &Lab, size: usize) -> Option<Regime> {
         .regime
 }
 
+/// The critical data size of the sizes trained here (tracked).
+pub fn critical_data_size(lab: &Lab) -> Option<usize> {
+    diagram(lab).critical_data_size
+}
+
 /// One sample-wise analysis per redraw of the sizes whose every seed finished (the core
 /// averages a size's seeds); sizes still training show their latest mean test accuracy,
 /// without a regime.
@@ -314,7 +319,7 @@ pub fn PhaseDiagram(lab: Lab) -> impl IntoView {
             {cds.map(|n| {
                 let px = x.map(n as f64);
                 view! {
-                    <line class="cds" x1=px x2=px y1=TOP y2=HEIGHT - BOTTOM stroke="#222" stroke-dasharray="6 4" />
+                    <line class="cds" data-size=n x1=px x2=px y1=TOP y2=HEIGHT - BOTTOM stroke="#222" stroke-dasharray="6 4" />
                     <text x=beside(px) y=TOP + 10.0 text-anchor=anchor(px) font-size="10" fill="#222">{format!("CDS ≈ {n}")}</text>
                 }
             })}
