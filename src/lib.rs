@@ -28,4 +28,4 @@ pub use analysis::{AnalysisConfig, Regime};
 pub use config::ExperimentConfig;
 pub use metrics::EvalPoint;
 pub use record::RunRecord;
-pub use trainer::{TrainError, Trainer};
+pub use trainer::{BatchTrainer, TrainError};

@@ -1,9 +1,9 @@
 //! Runs' lifecycle: train toward the next evaluation, evaluate (one async readback for every
 //! run), keep the histories, stop at the budget, freeze a run that diverges, summarize.
 //!
-//! [`BatchRun`] drives `R` runs of one shape as one batched model; [`Run`] is the one-run
-//! case. Both are driven piecewise so that every front end shares them: the CLI runs them to
-//! the end ([`train_run`], [`train_batch`]); the lab advances them in short time slices
+//! [`BatchRun`] drives `R` runs of one shape as one batched model (a single run is a batch
+//! of one), piecewise, so that every front end shares it: the CLI runs batches to the end
+//! ([`train_batch`]); the lab advances them in short time slices
 //! between browser frames, parks them when the slider moves and resumes them later.
 //! On modular tasks each evaluation also says what a run learned ([`Snapshot`]); a thinned
 //! history of those goes into the run's record.
@@ -25,7 +25,7 @@ use crate::trainer::{BatchTrainer, TrainError};
 pub enum Progress {
     /// A new point of the history, and what the run learned by then (modular tasks, unless
     /// switched off: [`BatchRun::set_learned`]). The run may now be finished
-    /// ([`Run::is_done`]).
+    /// ([`BatchRun::is_done`]).
     Evaluated(EvalPoint, Option<Snapshot>),
     /// The loss stopped being a finite number at this step: the run is over, and its
     /// history up to the last finite evaluation is kept.
@@ -225,88 +225,6 @@ impl<B: AutodiffBackend> BatchRun<B> {
     }
 }
 
-/// One run: a batch of one.
-pub struct Run<B: AutodiffBackend> {
-    batch: BatchRun<B>,
-}
-
-impl<B: AutodiffBackend> Run<B> {
-    /// A fresh run; its first evaluation (of the untrained model, step 0) is due at once.
-    pub fn new(
-        config: ExperimentConfig,
-        data: &Dataset,
-        device: &B::Device,
-    ) -> Result<Self, TrainError> {
-        Ok(Self {
-            batch: BatchRun::new(vec![config], &[data], device)?,
-        })
-    }
-
-    pub fn config(&self) -> &ExperimentConfig {
-        &self.batch.configs()[0]
-    }
-
-    pub fn trainer(&self) -> &BatchTrainer<B> {
-        self.batch.trainer()
-    }
-
-    pub fn history(&self) -> &[EvalPoint] {
-        &self.batch.histories()[0]
-    }
-
-    /// See [`BatchRun::set_learned`].
-    pub fn set_learned(&mut self, on: bool) {
-        self.batch.set_learned(on);
-    }
-
-    /// The kept snapshots of what the run learned, oldest first.
-    pub fn learned(&self) -> &[Snapshot] {
-        self.batch.learned(0)
-    }
-
-    pub fn diverged_at(&self) -> Option<usize> {
-        self.batch.diverged_at()[0]
-    }
-
-    /// Steps to train before [`Run::evaluate`] is due; `0` when it is due now (or the run
-    /// is done).
-    pub fn steps_until_eval(&self) -> usize {
-        self.batch.steps_until_eval()
-    }
-
-    /// Diverged, or trained its whole budget and evaluated at the last step.
-    pub fn is_done(&self) -> bool {
-        self.batch.is_done()
-    }
-
-    /// Queues one training step if one is due before the next evaluation; returns whether
-    /// it did. Reads nothing back.
-    pub fn step(&mut self) -> bool {
-        self.batch.step()
-    }
-
-    /// Queues up to `n` steps, stopping where an evaluation is due. Returns how many.
-    pub fn train(&mut self, n: usize) -> usize {
-        self.batch.train(n)
-    }
-
-    /// Evaluates the model now and records the point (see [`BatchRun::evaluate`]).
-    pub async fn evaluate(&mut self) -> Result<Progress, TrainError> {
-        self.batch
-            .evaluate()
-            .await?
-            .into_iter()
-            .next()
-            .flatten()
-            .ok_or_else(|| TrainError::Readback("the run was already over".into()))
-    }
-
-    /// The run in the file format, summarized with its task's analysis.
-    pub fn record(&self, meta: RunMeta) -> RunRecord {
-        self.batch.record(0, meta)
-    }
-}
-
 /// Why a run ended early on request.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
@@ -314,23 +232,6 @@ pub enum RunError {
     Train(#[from] TrainError),
     #[error("stopped on request at step {step}")]
     Stopped { step: usize },
-}
-
-/// Trains `config` on `data` to its step budget. `on_eval` sees every evaluation and may
-/// stop the run. A run that diverges keeps its history up to the last finite evaluation
-/// and records where it diverged.
-pub async fn train_run<B: AutodiffBackend>(
-    config: ExperimentConfig,
-    data: &Dataset,
-    device: &B::Device,
-    meta: RunMeta,
-    mut on_eval: impl FnMut(&EvalPoint) -> ControlFlow<()>,
-) -> Result<RunRecord, RunError> {
-    let mut records = train_batch::<B>(vec![config], &[data], device, meta, |_, point| {
-        on_eval(point)
-    })
-    .await?;
-    Ok(records.remove(0))
 }
 
 /// Trains `configs` as one batch (see [`BatchRun`]) to their step budget. `on_eval` sees

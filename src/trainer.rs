@@ -1,8 +1,9 @@
 //! The training loop, drivable one step at a time from sync or async code.
 //!
-//! Steps never read from the device; [`Trainer::evaluate`] queues the evaluation on the
-//! device and hands back a [`PendingEval`] whose single async read brings all numbers home
-//! together. This is what lets the browser train on WebGPU, where a synchronous read panics.
+//! [`BatchTrainer`] trains `R` runs of one shape as one batched model; a single run is a
+//! batch of one (there is no other training API). Steps never read from the device;
+//! [`BatchTrainer::evaluate`] queues the evaluation on the device and hands back a
+//! [`PendingEvals`] whose single async read brings every run's numbers home together. This is what lets the browser train on WebGPU, where a synchronous read panics.
 //! On modular tasks the same read also brings what each run learned ([`crate::learned`]).
 
 use burn::module::{AutodiffModule, Module};
@@ -443,59 +444,6 @@ impl<B: AutodiffBackend> BatchTrainer<B> {
     }
 }
 
-/// A single run: a batch of one.
-pub struct Trainer<B: AutodiffBackend> {
-    batch: BatchTrainer<B>,
-}
-
-impl<B: AutodiffBackend> Trainer<B> {
-    /// Builds the model at its standard initialisation, applies the α rescale, uploads data.
-    pub fn new(
-        config: ExperimentConfig,
-        data: &Dataset,
-        device: &B::Device,
-    ) -> Result<Self, TrainError> {
-        Ok(Self {
-            batch: BatchTrainer::new(vec![config], &[data], device)?,
-        })
-    }
-
-    pub fn config(&self) -> &ExperimentConfig {
-        &self.batch.configs()[0]
-    }
-
-    /// Optimizer steps taken so far.
-    pub fn step_count(&self) -> usize {
-        self.batch.step_count()
-    }
-
-    pub fn is_finished(&self) -> bool {
-        self.batch.is_finished()
-    }
-
-    pub fn model(&self) -> &Classifier<B> {
-        self.batch.model()
-    }
-
-    /// One AdamW step on the full training set or the next mini-batch. Queues device work
-    /// only: nothing is read back.
-    pub fn step(&mut self) {
-        self.batch.step();
-    }
-
-    /// Runs up to `n` steps, stopping at the configured budget. Returns how many ran.
-    pub fn train_steps(&mut self, n: usize) -> usize {
-        self.batch.train_steps(n)
-    }
-
-    /// Queues an evaluation of the current model on the training and test sets.
-    pub fn evaluate(&self) -> PendingEval<B::InnerBackend> {
-        PendingEval {
-            runs: self.batch.evaluate(),
-        }
-    }
-}
-
 /// One run's evaluation: its point of the history, and what it learned when that is
 /// measured ([`BatchTrainer::set_learned`]).
 #[derive(Debug, Clone, PartialEq)]
@@ -566,28 +514,6 @@ impl<B: Backend> PendingEvals<B> {
                 Ok(Evaluation { point, learned })
             })
             .collect())
-    }
-}
-
-/// A single run's evaluation, still on the device.
-pub struct PendingEval<B: Backend> {
-    runs: PendingEvals<B>,
-}
-
-impl<B: Backend> PendingEval<B> {
-    /// Reads the numbers back in one transfer. Non-finite or absurd numbers mean divergence.
-    pub async fn read(self) -> Result<EvalPoint, TrainError> {
-        Ok(self.read_all().await?.point)
-    }
-
-    /// [`PendingEval::read`], with what the run learned: still one transfer.
-    pub async fn read_all(self) -> Result<Evaluation, TrainError> {
-        self.runs
-            .read_all()
-            .await?
-            .into_iter()
-            .next()
-            .ok_or_else(|| TrainError::Readback("no run in the evaluation".into()))?
     }
 }
 
@@ -729,14 +655,14 @@ mod tests {
 
     type Cpu = burn::backend::NdArray;
 
-    fn pending(values: [f32; 5]) -> PendingEval<Cpu> {
-        PendingEval {
-            runs: PendingEvals {
-                step: 7,
-                values: Tensor::from_data(TensorData::from([values]), &Default::default()),
-                learned: None,
-            },
-        }
+    /// One run's evaluation at step 7, read back.
+    fn read_one(values: [f32; 5]) -> Result<EvalPoint, TrainError> {
+        let pending = PendingEvals::<Cpu> {
+            step: 7,
+            values: Tensor::from_data(TensorData::from([values]), &Default::default()),
+            learned: None,
+        };
+        pollster::block_on(pending.read()).unwrap().remove(0)
     }
 
     #[test]
@@ -756,22 +682,22 @@ mod tests {
 
     #[test]
     fn a_non_finite_evaluation_is_divergence() {
-        let result = pollster::block_on(pending([f32::NAN, 1.0, 0.5, 0.5, 4.0]).read());
+        let result = read_one([f32::NAN, 1.0, 0.5, 0.5, 4.0]);
         assert!(
             matches!(result, Err(TrainError::Diverged { step: 7 })),
             "{result:?}"
         );
-        let result = pollster::block_on(pending([1.0, f32::INFINITY, 0.5, 0.5, 4.0]).read());
+        let result = read_one([1.0, f32::INFINITY, 0.5, 0.5, 4.0]);
         assert!(matches!(result, Err(TrainError::Diverged { step: 7 })));
         // Finite, yet no training run has it: diverging on its way to ∞ (such a point
         // would make the run's file unreadable).
-        let result = pollster::block_on(pending([1e20, 2.0, 0.5, 0.5, 4.0]).read());
+        let result = read_one([1e20, 2.0, 0.5, 0.5, 4.0]);
         assert!(matches!(result, Err(TrainError::Diverged { step: 7 })));
     }
 
     #[test]
     fn a_finite_evaluation_reads_back_in_order() {
-        let point = pollster::block_on(pending([1.0, 2.0, 0.25, 0.5, 9.0]).read()).unwrap();
+        let point = read_one([1.0, 2.0, 0.25, 0.5, 9.0]).unwrap();
         assert_eq!(
             point,
             EvalPoint {

@@ -11,14 +11,17 @@ use grokking_lab::config::{GptArch, Operation, TaskConfig};
 use grokking_lab::data::{self, Dataset};
 use grokking_lab::learned::{Cell, Snapshot};
 use grokking_lab::record::{self, RunMeta};
-use grokking_lab::run::{BatchRun, Progress, Run, train_run};
+use grokking_lab::run::{BatchRun, Progress, train_batch};
 use grokking_lab::trainer::BatchTrainer;
 
 /// The first evaluation of a fresh run, with its data.
 fn first_snapshot(config: grokking_lab::ExperimentConfig) -> (Snapshot, Dataset) {
     let data = data::dataset(&config, None).unwrap();
-    let mut run = Run::<CpuAutodiff>::new(config, &data, &Default::default()).unwrap();
-    let Progress::Evaluated(_, Some(snapshot)) = pollster::block_on(run.evaluate()).unwrap() else {
+    let mut run =
+        BatchRun::<CpuAutodiff>::new(vec![config], &[&data], &Default::default()).unwrap();
+    let Progress::Evaluated(_, Some(snapshot)) =
+        common::only(pollster::block_on(run.evaluate()).unwrap())
+    else {
         panic!("a modular run measures what it learned")
     };
     (snapshot, data)
@@ -69,14 +72,15 @@ fn as_a_model_groks_its_key_frequencies_stand_out_and_test_pairs_turn_right() {
     let mut config = tiny_modular(17, 200, 300);
     config.optimizer.lr = 1e-2;
     let data = data::dataset(&config, None).unwrap();
-    let run = pollster::block_on(train_run::<CpuAutodiff>(
-        config,
-        &data,
+    let run = pollster::block_on(train_batch::<CpuAutodiff>(
+        vec![config],
+        &[&data],
         &Default::default(),
         RunMeta::default(),
-        |_| ControlFlow::Continue(()),
+        |_, _| ControlFlow::Continue(()),
     ))
-    .unwrap();
+    .unwrap()
+    .remove(0);
     run.check().unwrap();
     let steps: Vec<usize> = run.learned.iter().map(|s| s.step).collect();
     let history: Vec<usize> = run.history.iter().map(|p| p.step).collect();
@@ -114,12 +118,12 @@ fn each_run_of_a_batch_learns_what_it_learns_alone() {
         pollster::block_on(batch.evaluate()).unwrap();
     }
     for (run, (config, data)) in configs.into_iter().zip(&data).enumerate() {
-        let mut alone = Run::<CpuAutodiff>::new(config, data, &device).unwrap();
+        let mut alone = BatchRun::<CpuAutodiff>::new(vec![config], &[data], &device).unwrap();
         while !alone.is_done() {
             alone.train(alone.steps_until_eval());
-            pollster::block_on(alone.evaluate()).unwrap();
+            common::only(pollster::block_on(alone.evaluate()).unwrap());
         }
-        let (batched, alone) = (batch.learned(run), alone.learned());
+        let (batched, alone) = (batch.learned(run), alone.learned(0));
         assert_eq!(batched.len(), 4);
         assert_eq!(batched.len(), alone.len());
         for (b, a) in batched.iter().zip(alone) {
@@ -164,14 +168,15 @@ fn evaluating_in_small_chunks_gives_the_same_snapshot() {
 fn switched_off_or_on_imdb_nothing_is_measured() {
     let config = tiny_modular(7, 30, 6);
     let data = data::dataset(&config, None).unwrap();
-    let mut run = Run::<CpuAutodiff>::new(config, &data, &Default::default()).unwrap();
+    let mut run =
+        BatchRun::<CpuAutodiff>::new(vec![config], &[&data], &Default::default()).unwrap();
     run.set_learned(false);
     while !run.is_done() {
         run.train(run.steps_until_eval());
-        let progress = pollster::block_on(run.evaluate()).unwrap();
+        let progress = common::only(pollster::block_on(run.evaluate()).unwrap());
         assert!(matches!(progress, Progress::Evaluated(_, None)));
     }
-    let record = run.record(RunMeta::default());
+    let record = run.record(0, RunMeta::default());
     assert!(record.learned.is_empty());
     assert!(!record::to_json(&record).contains("\"learned\""));
 

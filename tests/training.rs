@@ -6,8 +6,8 @@ use common::{CpuAutodiff, tiny_modular};
 use grokking_lab::config::{GptArch, Subsets, TaskConfig};
 use grokking_lab::data::modular;
 use grokking_lab::record::RunMeta;
-use grokking_lab::run::{Progress, Run, RunError, train_run};
-use grokking_lab::{Regime, TrainError, Trainer};
+use grokking_lab::run::{BatchRun, Progress, RunError, train_batch};
+use grokking_lab::{BatchTrainer, Regime, TrainError};
 
 fn train(config: grokking_lab::ExperimentConfig) -> grokking_lab::RunRecord {
     let TaskConfig::ModularArithmetic(task) = &config.task else {
@@ -20,14 +20,15 @@ fn train(config: grokking_lab::ExperimentConfig) -> grokking_lab::RunRecord {
         config.seed,
         config.seed,
     );
-    pollster::block_on(train_run::<CpuAutodiff>(
-        config,
-        &data,
+    pollster::block_on(train_batch::<CpuAutodiff>(
+        vec![config],
+        &[&data],
         &Default::default(),
         RunMeta::default(),
-        |_| ControlFlow::Continue(()),
+        |_, _| ControlFlow::Continue(()),
     ))
     .unwrap()
+    .remove(0)
 }
 
 #[test]
@@ -74,12 +75,12 @@ fn the_observer_can_stop_a_run() {
         unreachable!("a modular config")
     };
     let data = modular::dataset(task, GptArch::PreLn, Subsets::Nested, 0, 0);
-    let result = pollster::block_on(train_run::<CpuAutodiff>(
-        config,
-        &data,
+    let result = pollster::block_on(train_batch::<CpuAutodiff>(
+        vec![config],
+        &[&data],
         &Default::default(),
         RunMeta::default(),
-        |point| {
+        |_, point| {
             if point.step >= 20 {
                 ControlFlow::Break(())
             } else {
@@ -101,7 +102,7 @@ fn invalid_configs_are_refused_before_training() {
         unreachable!("a modular config")
     };
     let data = modular::dataset(task, GptArch::PreLn, Subsets::Nested, 0, 0);
-    let result = Trainer::<CpuAutodiff>::new(config, &data, &Default::default());
+    let result = BatchTrainer::<CpuAutodiff>::new(vec![config], &[&data], &Default::default());
     assert!(matches!(result, Err(TrainError::Config(_))));
 }
 
@@ -121,18 +122,19 @@ fn a_run_driven_piecewise_equals_the_run_trained_in_one_go() {
         config.seed,
         config.seed,
     );
-    let mut run = Run::<CpuAutodiff>::new(config, &data, &Default::default()).unwrap();
+    let mut run =
+        BatchRun::<CpuAutodiff>::new(vec![config], &[&data], &Default::default()).unwrap();
     let mut slices = [1, 5, 2, 7].into_iter().cycle();
     while !run.is_done() {
         run.train(slices.next().unwrap());
         if run.steps_until_eval() == 0 {
-            let progress = pollster::block_on(run.evaluate()).unwrap();
+            let progress = common::only(pollster::block_on(run.evaluate()).unwrap());
             assert!(matches!(progress, Progress::Evaluated(..)));
         }
     }
-    let steps: Vec<usize> = run.history().iter().map(|p| p.step).collect();
+    let steps: Vec<usize> = run.histories()[0].iter().map(|p| p.step).collect();
     assert_eq!(steps, [0, 3, 6, 9, 12, 15, 18, 21, 23]);
-    assert_eq!(run.record(RunMeta::default()).history, whole.history);
+    assert_eq!(run.record(0, RunMeta::default()).history, whole.history);
     assert!(!run.step(), "a finished run takes no more steps");
 }
 
@@ -143,7 +145,8 @@ fn steps_stop_at_the_budget() {
         unreachable!("a modular config")
     };
     let data = modular::dataset(task, GptArch::PreLn, Subsets::Nested, 0, 0);
-    let mut trainer = Trainer::<CpuAutodiff>::new(config, &data, &Default::default()).unwrap();
+    let mut trainer =
+        BatchTrainer::<CpuAutodiff>::new(vec![config], &[&data], &Default::default()).unwrap();
     assert_eq!(trainer.train_steps(3), 3);
     assert_eq!(trainer.train_steps(3), 2);
     assert!(trainer.is_finished());
@@ -155,14 +158,15 @@ fn a_tiny_bert_memorizes_a_few_hundred_reviews() {
     let mut config = common::tiny_imdb(256, 300);
     config.optimizer.lr = 3e-3;
     let data = grokking_lab::data::dataset(&config, Some(&corpus)).unwrap();
-    let run = pollster::block_on(train_run::<CpuAutodiff>(
-        config,
-        &data,
+    let run = pollster::block_on(train_batch::<CpuAutodiff>(
+        vec![config],
+        &[&data],
         &Default::default(),
         RunMeta::default(),
-        |_| ControlFlow::Continue(()),
+        |_, _| ControlFlow::Continue(()),
     ))
-    .unwrap();
+    .unwrap()
+    .remove(0);
     let (first, last) = (run.history[0], *run.history.last().unwrap());
     assert!(first.train_acc < 0.7, "{first:?}");
     assert!(last.train_acc >= 0.99, "{last:?}");

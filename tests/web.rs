@@ -12,7 +12,7 @@ use common::{
 };
 use grokking_lab::data::imdb::ImdbCorpus;
 use grokking_lab::data::{self, Dataset};
-use grokking_lab::{ExperimentConfig, Trainer};
+use grokking_lab::{BatchTrainer, ExperimentConfig};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -35,10 +35,12 @@ async fn webgpu() -> WgpuDevice {
 /// the loss falls below `fall` × its start.
 async fn same_trajectory(config: ExperimentConfig, data: &Dataset, steps: usize, fall: f64) {
     let device = webgpu().await;
-    let mut gpu = Trainer::<Autodiff<Wgpu>>::new(config.clone(), data, &device).unwrap();
-    let mut cpu = Trainer::<Autodiff<NdArray>>::new(config, data, &Default::default()).unwrap();
-    let gpu_start = gpu.evaluate().read().await.unwrap();
-    let cpu_start = cpu.evaluate().read().await.unwrap();
+    let mut gpu =
+        BatchTrainer::<Autodiff<Wgpu>>::new(vec![config.clone()], &[data], &device).unwrap();
+    let mut cpu =
+        BatchTrainer::<Autodiff<NdArray>>::new(vec![config], &[data], &Default::default()).unwrap();
+    let gpu_start = common::only_point(gpu.evaluate()).await;
+    let cpu_start = common::only_point(cpu.evaluate()).await;
     // Same seed, same initial weights on both backends.
     assert!(
         (gpu_start.weight_norm - cpu_start.weight_norm).abs() < 1e-4,
@@ -51,8 +53,8 @@ async fn same_trajectory(config: ExperimentConfig, data: &Dataset, steps: usize,
 
     gpu.train_steps(steps);
     cpu.train_steps(steps);
-    let gpu_end = gpu.evaluate().read().await.unwrap();
-    let cpu_end = cpu.evaluate().read().await.unwrap();
+    let gpu_end = common::only_point(gpu.evaluate()).await;
+    let cpu_end = common::only_point(cpu.evaluate()).await;
     assert!(
         gpu_end.train_loss < gpu_start.train_loss * fall,
         "{gpu_start:?} → {gpu_end:?}"
@@ -80,12 +82,31 @@ async fn what_the_gpt_learned_reads_back_on_webgpu_like_on_the_cpu() {
     let mut config = tiny_modular(11, 60, 30);
     config.optimizer.lr = 3e-3;
     let data = data::dataset(&config, None).unwrap();
-    let mut gpu = Trainer::<Autodiff<Wgpu>>::new(config.clone(), &data, &device).unwrap();
-    let mut cpu = Trainer::<Autodiff<NdArray>>::new(config, &data, &Default::default()).unwrap();
+    let mut gpu =
+        BatchTrainer::<Autodiff<Wgpu>>::new(vec![config.clone()], &[&data], &device).unwrap();
+    let mut cpu =
+        BatchTrainer::<Autodiff<NdArray>>::new(vec![config], &[&data], &Default::default())
+            .unwrap();
     gpu.train_steps(30);
     cpu.train_steps(30);
-    let gpu = gpu.evaluate().read_all().await.unwrap().learned.unwrap();
-    let cpu = cpu.evaluate().read_all().await.unwrap().learned.unwrap();
+    let gpu = gpu
+        .evaluate()
+        .read_all()
+        .await
+        .unwrap()
+        .remove(0)
+        .unwrap()
+        .learned
+        .unwrap();
+    let cpu = cpu
+        .evaluate()
+        .read_all()
+        .await
+        .unwrap()
+        .remove(0)
+        .unwrap()
+        .learned
+        .unwrap();
     // The same pairs in the same cells; a near-tie may round to another answer.
     assert_eq!(gpu.answers.to_lowercase(), cpu.answers.to_lowercase());
     let differ = gpu

@@ -101,15 +101,33 @@ pub async fn single_histories<B: burn::tensor::backend::AutodiffBackend>(
 ) -> Vec<Vec<grokking_lab::EvalPoint>> {
     let mut histories = Vec::new();
     for (config, data) in configs.iter().zip(data) {
-        let mut trainer = grokking_lab::Trainer::<B>::new(config.clone(), data, device).unwrap();
-        let mut history = vec![trainer.evaluate().read().await.unwrap()];
+        // A batch of one.
+        let mut trainer =
+            grokking_lab::BatchTrainer::<B>::new(vec![config.clone()], &[data], device).unwrap();
+        let mut history = vec![only_point(trainer.evaluate()).await];
         while !trainer.is_finished() {
             trainer.train_steps(config.training.eval_every);
-            history.push(trainer.evaluate().read().await.unwrap());
+            history.push(only_point(trainer.evaluate()).await);
         }
         histories.push(history);
     }
     histories
+}
+
+/// A batch of one's progress at an evaluation.
+pub fn only(progress: Vec<Option<grokking_lab::run::Progress>>) -> grokking_lab::run::Progress {
+    progress
+        .into_iter()
+        .next()
+        .flatten()
+        .expect("the run was evaluated")
+}
+
+/// The point of a batch of one's evaluation.
+pub async fn only_point<B: burn::tensor::backend::Backend>(
+    pending: grokking_lab::trainer::PendingEvals<B>,
+) -> grokking_lab::EvalPoint {
+    pending.read().await.unwrap().remove(0).unwrap()
 }
 
 /// The same configurations trained together as one batched model.

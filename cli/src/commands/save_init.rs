@@ -24,7 +24,7 @@ use burn::tensor::Tensor;
 use burn::tensor::backend::Backend;
 use grokking_lab::ExperimentConfig;
 use grokking_lab::data::{Dataset, Split};
-use grokking_lab::trainer::Trainer;
+use grokking_lab::trainer::BatchTrainer;
 use serde_json::{Value, json};
 
 use crate::files::write_atomically;
@@ -106,7 +106,7 @@ fn entries(config: &ExperimentConfig, data: &Dataset) -> anyhow::Result<BTreeMap
     type Cpu = Autodiff<NdArray>;
     // The trainer builds and rescales the model as a training run does; initial weights
     // come from the project's own generator, so they are the same on every backend.
-    let trainer = Trainer::<Cpu>::new(config.clone(), data, &Default::default())?;
+    let trainer = BatchTrainer::<Cpu>::new(vec![config.clone()], &[data], &Default::default())?;
     let mut entries = BTreeMap::new();
     trainer.model().visit(&mut Collect {
         path: Vec::new(),
