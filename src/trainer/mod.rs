@@ -10,16 +10,14 @@ use burn::module::{AutodiffModule, Module};
 use burn::optim::adaptor::OptimizerAdaptor;
 use burn::optim::{AdamW, AdamWConfig, GradientsParams, Optimizer};
 use burn::record::{BinBytesRecorder, FullPrecisionSettings, Recorder};
-use burn::tensor::activation::log_softmax;
-use burn::tensor::backend::{AutodiffBackend, Backend};
+use burn::tensor::backend::AutodiffBackend;
 use burn::tensor::{Int, Tensor, TensorData};
 
 use crate::config::{ConfigError, ExperimentConfig};
 use crate::data::{Dataset, Split};
 use crate::footprint;
 use crate::grokking;
-use crate::learned::{self, Snapshot};
-use crate::metrics::EvalPoint;
+use crate::learned;
 use crate::model::{Batch, Classifier};
 use crate::rng::SplitMix64;
 use serde::{Deserialize, Serialize};
@@ -40,89 +38,14 @@ pub enum TrainError {
     Checkpoint(String),
 }
 
-/// One split of every run, uploaded to the device (inner, non-autodiff backend). Runs may
-/// hold different numbers of examples: shorter ones are padded with copies of their first
-/// example, which weigh nothing.
-struct DeviceSplits<B: Backend> {
-    /// `[R, longest, seq_len]`
-    tokens: Tensor<B, 3, Int>,
-    /// `[R, longest]`
-    labels: Tensor<B, 2, Int>,
-    /// `[R, longest]`: 1 for a run's own examples, 0 for padding.
-    valid: Tensor<B, 2>,
-    /// `[R, longest]`: `valid / len`, the weights that make a sum over rows each run's mean
-    /// (full-batch training's loss weights, built once).
-    mean_weights: Tensor<B, 2>,
-    /// `[R]`: examples per run.
-    lens: Tensor<B, 1>,
-    /// The dataset's padding token, masked out of attention.
-    padding: Option<u32>,
-}
+mod device_data;
+mod evaluation;
 
-impl<B: Backend> DeviceSplits<B> {
-    fn upload(splits: &[&Split], padding: Option<u32>, device: &B::Device) -> Self {
-        let runs = splits.len();
-        let longest = splits.iter().map(|s| s.len()).max().unwrap_or(0);
-        let seq_len = splits[0].seq_len;
-        let mut tokens = Vec::with_capacity(runs * longest * seq_len);
-        let mut labels = Vec::with_capacity(runs * longest);
-        let mut valid = Vec::with_capacity(runs * longest);
-        let mut mean_weights = Vec::with_capacity(runs * longest);
-        for split in splits {
-            for i in 0..longest {
-                let row = if i < split.len() { i } else { 0 };
-                tokens.extend(split.sequence(row).iter().map(|&t| t as i32));
-                labels.push(split.labels[row] as i32);
-                let own = if i < split.len() { 1.0f32 } else { 0.0 };
-                valid.push(own);
-                mean_weights.push(own / split.len() as f32);
-            }
-        }
-        let lens: Vec<f32> = splits.iter().map(|s| s.len() as f32).collect();
-        let matrix =
-            |values: Vec<f32>| Tensor::from_data(TensorData::new(values, [runs, longest]), device);
-        Self {
-            tokens: Tensor::from_data(TensorData::new(tokens, [runs, longest, seq_len]), device),
-            labels: Tensor::from_data(TensorData::new(labels, [runs, longest]), device),
-            valid: matrix(valid),
-            mean_weights: matrix(mean_weights),
-            lens: Tensor::from_data(TensorData::new(lens, [runs]), device),
-            padding,
-        }
-    }
+pub use device_data::BatchOrderState;
+pub use evaluation::{Evaluation, PendingEvals};
 
-    fn longest(&self) -> usize {
-        self.labels.dims()[1]
-    }
-}
-
-/// Each run's mini-batch order, and the loss weights of a step, which never change: `1/b`
-/// for run `r`'s `b` examples, 0 where a smaller batch is padded to the widest.
-struct MiniBatches<B: Backend> {
-    orders: Vec<BatchOrder>,
-    widest: usize,
-    /// `[R, widest]`
-    weights: Tensor<B, 2>,
-}
-
-impl<B: Backend> MiniBatches<B> {
-    fn new(orders: Vec<BatchOrder>, device: &B::Device) -> Self {
-        let widest = orders.iter().map(|o| o.batch_size).max().unwrap_or(1);
-        let weights: Vec<f32> = orders
-            .iter()
-            .flat_map(|order| {
-                let weight = 1.0 / order.batch_size as f32;
-                (0..widest).map(move |i| if i < order.batch_size { weight } else { 0.0 })
-            })
-            .collect();
-        let runs = orders.len();
-        Self {
-            orders,
-            widest,
-            weights: Tensor::from_data(TensorData::new(weights, [runs, widest]), device),
-        }
-    }
-}
+use device_data::{BatchOrder, DeviceSplits, MiniBatches};
+use evaluation::{cross_entropy, evaluate_split};
 
 /// Why runs cannot share one batched model.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -444,138 +367,6 @@ impl<B: AutodiffBackend> BatchTrainer<B> {
     }
 }
 
-/// One run's evaluation: its point of the history, and what it learned when that is
-/// measured ([`BatchTrainer::set_learned`]).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Evaluation {
-    pub point: EvalPoint,
-    pub learned: Option<Snapshot>,
-}
-
-/// Every run's evaluation, still on the device.
-pub struct PendingEvals<B: Backend> {
-    step: usize,
-    /// `[R, 5 + learned columns]`: train loss, test loss, train acc, test acc, ‖w‖² per
-    /// run, then what [`learned::Columns`] reads.
-    values: Tensor<B, 2>,
-    learned: Option<learned::Columns>,
-}
-
-impl<B: Backend> PendingEvals<B> {
-    /// Reads every run's numbers back in one transfer. A run whose numbers are not finite,
-    /// or beyond [`crate::metrics::MAX_MAGNITUDE`], has diverged (`Err(Diverged)` in its place); the others are unaffected.
-    pub async fn read(self) -> Result<Vec<Result<EvalPoint, TrainError>>, TrainError> {
-        Ok(self
-            .read_all()
-            .await?
-            .into_iter()
-            .map(|evaluation| evaluation.map(|e| e.point))
-            .collect())
-    }
-
-    /// [`PendingEvals::read`], with what each run learned: still one transfer.
-    pub async fn read_all(self) -> Result<Vec<Result<Evaluation, TrainError>>, TrainError> {
-        let [runs, columns] = self.values.dims();
-        let expected = 5 + self.learned.as_ref().map_or(0, learned::Columns::width);
-        let data = self
-            .values
-            .into_data_async()
-            .await
-            .map_err(|e| TrainError::Readback(format!("{e:?}")))?;
-        let values: Vec<f32> = data
-            .to_vec()
-            .map_err(|e| TrainError::Readback(format!("{e:?}")))?;
-        if columns != expected || values.len() != runs * columns {
-            return Err(TrainError::Readback(format!(
-                "expected {runs} × {expected} values, got {}",
-                values.len()
-            )));
-        }
-        Ok(values
-            .chunks(columns)
-            .enumerate()
-            .map(|(run, row)| {
-                let point = EvalPoint {
-                    step: self.step,
-                    train_loss: row[0].into(),
-                    test_loss: row[1].into(),
-                    train_acc: row[2].into(),
-                    test_acc: row[3].into(),
-                    weight_norm: f64::from(row[4]).sqrt(),
-                };
-                // Beyond any trainable magnitude is diverging already, even while finite.
-                if !point.is_sane() {
-                    return Err(TrainError::Diverged { step: self.step });
-                }
-                let learned = self
-                    .learned
-                    .as_ref()
-                    .and_then(|columns| columns.snapshot(self.step, run, &row[5..]));
-                Ok(Evaluation { point, learned })
-            })
-            .collect())
-    }
-}
-
-/// Negative log-likelihood of `labels` `[R, batch]` under `logits` `[R, batch, classes]`,
-/// per example: `[R, batch]`.
-fn cross_entropy<B: Backend>(logits: Tensor<B, 3>, labels: Tensor<B, 2, Int>) -> Tensor<B, 2> {
-    let [runs, batch, _] = logits.dims();
-    log_softmax(logits, 2)
-        .gather(2, labels.unsqueeze_dim(2))
-        .reshape([runs, batch])
-        .neg()
-}
-
-/// One split's evaluation of every run, on the device.
-struct SplitEval<B: Backend> {
-    /// `[R]`: mean loss.
-    loss: Tensor<B, 1>,
-    /// `[R]`
-    accuracy: Tensor<B, 1>,
-    /// `[R, longest]`: 1 where the row's answer is right (0 on padding), if asked for.
-    hits: Option<Tensor<B, 2>>,
-}
-
-/// Mean loss and accuracy of every run over its split, and with `rows` each row's
-/// correctness (which the accuracy sums anyway).
-fn evaluate_split<B: Backend>(
-    model: &Classifier<B>,
-    split: &DeviceSplits<B>,
-    chunk: usize,
-    rows: bool,
-) -> SplitEval<B> {
-    let device = split.tokens.device();
-    let [runs, longest, seq_len] = split.tokens.dims();
-    let mut loss_sum = Tensor::<B, 1>::zeros([runs], &device);
-    let mut correct = Tensor::<B, 1>::zeros([runs], &device);
-    let mut hit_chunks = Vec::new();
-    // Bounds device memory: `chunk` sequences of each run in flight.
-    for start in (0..longest).step_by(chunk) {
-        let end = (start + chunk).min(longest);
-        let tokens = split
-            .tokens
-            .clone()
-            .slice([0..runs, start..end, 0..seq_len]);
-        let labels = split.labels.clone().slice([0..runs, start..end]);
-        let valid = split.valid.clone().slice([0..runs, start..end]);
-        let logits = model.forward(Batch::new(tokens, split.padding));
-        let predicted = logits.clone().argmax(2).reshape([runs, end - start]);
-        let hits = predicted.equal(labels.clone()).float() * valid.clone();
-        correct = correct + hits.clone().sum_dim(1).reshape([runs]);
-        if rows {
-            hit_chunks.push(hits);
-        }
-        let losses = cross_entropy(logits, labels) * valid;
-        loss_sum = loss_sum + losses.sum_dim(1).reshape([runs]);
-    }
-    SplitEval {
-        loss: loss_sum.div(split.lens.clone()),
-        accuracy: correct.div(split.lens.clone()),
-        hits: rows.then(|| Tensor::cat(hit_chunks, 1)),
-    }
-}
-
 /// A batch trainer's state at one step ([`BatchTrainer::save`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainerState {
@@ -588,138 +379,4 @@ pub struct TrainerState {
     /// AdamW's record: its moments and step per parameter (bincode).
     #[serde(skip)]
     pub optimizer: Vec<u8>,
-}
-
-/// Where one run is in its mini-batch order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BatchOrderState {
-    order: Vec<i32>,
-    position: usize,
-    rng: u64,
-}
-
-/// Mini-batch order: a fresh seeded permutation of the training set every epoch.
-struct BatchOrder {
-    order: Vec<i32>,
-    position: usize,
-    batch_size: usize,
-    rng: SplitMix64,
-}
-
-impl BatchOrder {
-    fn new(len: usize, batch_size: usize, seed: u64) -> Self {
-        Self {
-            order: (0..len as i32).collect(),
-            position: len, // forces a shuffle before the first batch
-            batch_size,
-            rng: SplitMix64::for_purpose(seed, "batch-order"),
-        }
-    }
-
-    fn state(&self) -> BatchOrderState {
-        BatchOrderState {
-            order: self.order.clone(),
-            position: self.position,
-            rng: self.rng.state(),
-        }
-    }
-
-    fn restore(&mut self, saved: BatchOrderState) -> Result<(), &'static str> {
-        let mut sorted = saved.order.clone();
-        sorted.sort_unstable();
-        if !sorted.iter().copied().eq(0..self.order.len() as i32)
-            || saved.position > self.order.len()
-        {
-            return Err("its mini-batch order is not of this training set");
-        }
-        self.order = saved.order;
-        self.position = saved.position;
-        self.rng = SplitMix64::new(saved.rng);
-        Ok(())
-    }
-
-    fn next_batch(&mut self) -> Vec<i32> {
-        if self.position + self.batch_size > self.order.len() {
-            self.rng.shuffle(&mut self.order);
-            self.position = 0;
-        }
-        let batch = self.order[self.position..self.position + self.batch_size].to_vec();
-        self.position += self.batch_size;
-        batch
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    type Cpu = burn::backend::NdArray;
-
-    /// One run's evaluation at step 7, read back.
-    fn read_one(values: [f32; 5]) -> Result<EvalPoint, TrainError> {
-        let pending = PendingEvals::<Cpu> {
-            step: 7,
-            values: Tensor::from_data(TensorData::from([values]), &Default::default()),
-            learned: None,
-        };
-        pollster::block_on(pending.read()).unwrap().remove(0)
-    }
-
-    #[test]
-    fn one_diverged_run_leaves_the_others_readable() {
-        let pending = PendingEvals::<Cpu> {
-            step: 3,
-            values: Tensor::from_data(
-                TensorData::from([[1.0, 2.0, 0.5, 0.25, 4.0], [f32::NAN, 1.0, 0.5, 0.5, 4.0]]),
-                &Default::default(),
-            ),
-            learned: None,
-        };
-        let read = pollster::block_on(pending.read()).unwrap();
-        assert_eq!(read[0].as_ref().unwrap().weight_norm, 2.0);
-        assert!(matches!(read[1], Err(TrainError::Diverged { step: 3 })));
-    }
-
-    #[test]
-    fn a_non_finite_evaluation_is_divergence() {
-        let result = read_one([f32::NAN, 1.0, 0.5, 0.5, 4.0]);
-        assert!(
-            matches!(result, Err(TrainError::Diverged { step: 7 })),
-            "{result:?}"
-        );
-        let result = read_one([1.0, f32::INFINITY, 0.5, 0.5, 4.0]);
-        assert!(matches!(result, Err(TrainError::Diverged { step: 7 })));
-        // Finite, yet no training run has it: diverging on its way to ∞ (such a point
-        // would make the run's file unreadable).
-        let result = read_one([1e20, 2.0, 0.5, 0.5, 4.0]);
-        assert!(matches!(result, Err(TrainError::Diverged { step: 7 })));
-    }
-
-    #[test]
-    fn a_finite_evaluation_reads_back_in_order() {
-        let point = read_one([1.0, 2.0, 0.25, 0.5, 9.0]).unwrap();
-        assert_eq!(
-            point,
-            EvalPoint {
-                step: 7,
-                train_loss: 1.0,
-                test_loss: 2.0,
-                train_acc: 0.25,
-                test_acc: 0.5,
-                weight_norm: 3.0
-            }
-        );
-    }
-
-    #[test]
-    fn batches_cover_the_training_set_each_epoch() {
-        let mut order = BatchOrder::new(10, 5, 3);
-        let mut epoch: Vec<i32> = order
-            .next_batch()
-            .into_iter()
-            .chain(order.next_batch())
-            .collect();
-        epoch.sort_unstable();
-        assert_eq!(epoch, (0..10).collect::<Vec<_>>());
-    }
 }
