@@ -372,17 +372,27 @@ pub const ARCHS: &[Choice] = &[
     },
 ];
 
+/// What each of [`TASKS`] is, in its order: a modular operation, or IMDB (`None`). The
+/// names are written once, in `TASKS`; reading and setting the task both go through here.
+const TASK_OPERATIONS: [Option<Operation>; 5] = [
+    Some(Operation::Add),
+    Some(Operation::Sub),
+    Some(Operation::Mul),
+    Some(Operation::Div),
+    None,
+];
+
 /// The task name of a configuration (`mod-add` … `imdb`).
 pub fn task_name(config: &ExperimentConfig) -> &'static str {
-    match &config.task {
-        TaskConfig::ModularArithmetic(task) => match task.operation {
-            Operation::Add => "mod-add",
-            Operation::Sub => "mod-sub",
-            Operation::Mul => "mod-mul",
-            Operation::Div => "mod-div",
-        },
-        TaskConfig::Imdb(_) => "imdb",
-    }
+    let operation = match &config.task {
+        TaskConfig::ModularArithmetic(task) => Some(task.operation),
+        TaskConfig::Imdb(_) => None,
+    };
+    let index = TASK_OPERATIONS
+        .iter()
+        .position(|&o| o == operation)
+        .expect("every operation has a task name");
+    TASKS[index].name
 }
 
 /// Switches the task. Within modular arithmetic only the operation changes; moving between
@@ -392,13 +402,10 @@ fn set_task(config: &mut ExperimentConfig, value: Value) -> bool {
     let Value::Choice(name) = value else {
         return false;
     };
-    let operation = match name {
-        "mod-add" => Some(Operation::Add),
-        "mod-sub" => Some(Operation::Sub),
-        "mod-mul" => Some(Operation::Mul),
-        "mod-div" => Some(Operation::Div),
-        _ => None,
+    let Some(index) = TASKS.iter().position(|task| task.name == name) else {
+        return false;
     };
+    let operation = TASK_OPERATIONS[index];
     if operation.is_some() == config.task.is_imdb() {
         let mut fresh = presets::default_for(operation.is_none()).config(config.train_size());
         fresh.seed = config.seed;
@@ -903,6 +910,22 @@ mod tests {
         let mut expected = presets::IMDB.config(400);
         expected.seed = 7;
         assert_eq!(config, expected);
+    }
+
+    /// Every task name sets its task and reads back as itself; each operation is one of them.
+    #[test]
+    fn every_task_name_round_trips() {
+        let task = find("task").unwrap();
+        let mut config = presets::TINY.config(400);
+        for choice in TASKS {
+            task.apply(&mut config, choice.name).unwrap();
+            assert_eq!(task_name(&config), choice.name);
+        }
+        assert_eq!(TASK_OPERATIONS.len(), TASKS.len());
+        for operation in Operation::ALL {
+            assert!(TASK_OPERATIONS.contains(&Some(operation)), "{operation:?}");
+        }
+        assert!(task.apply(&mut config, "mod-pow").is_err());
     }
 
     #[test]

@@ -123,8 +123,7 @@ async fn what_the_gpt_learned_reads_back_on_webgpu_like_on_the_cpu() {
 
 #[wasm_bindgen_test]
 async fn the_bert_trains_on_webgpu_like_on_the_cpu() {
-    let corpus = ImdbCorpus::from_bundle(
-        include_bytes!("../public/data/imdb/manifest.json"),
+    let corpus = ImdbCorpus::from_bundled_files(
         include_bytes!("../public/data/imdb/vocab.txt"),
         include_bytes!("../public/data/imdb/reviews.bin"),
     )
@@ -155,8 +154,7 @@ async fn batched_runs_on_webgpu_follow_their_single_runs() {
 
 #[wasm_bindgen_test]
 async fn batched_imdb_runs_on_webgpu_follow_their_single_runs() {
-    let corpus = ImdbCorpus::from_bundle(
-        include_bytes!("../public/data/imdb/manifest.json"),
+    let corpus = ImdbCorpus::from_bundled_files(
         include_bytes!("../public/data/imdb/vocab.txt"),
         include_bytes!("../public/data/imdb/reviews.bin"),
     )

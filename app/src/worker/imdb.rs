@@ -10,8 +10,6 @@ use grokking_lab::data::imdb::ImdbCorpus;
 
 use super::scope;
 
-const MANIFEST_JSON: &str = include_str!("../../../public/data/imdb/manifest.json");
-
 thread_local! {
     static CORPUS: RefCell<Option<Rc<ImdbCorpus>>> = const { RefCell::new(None) };
 }
@@ -28,7 +26,7 @@ pub async fn corpus() -> Result<Rc<ImdbCorpus>, String> {
     }
     let vocab = fetch_bytes("data/imdb/vocab.txt").await?;
     let reviews = fetch_bytes("data/imdb/reviews.bin").await?;
-    let corpus = ImdbCorpus::from_bundle(MANIFEST_JSON.as_bytes(), &vocab, &reviews)
+    let corpus = ImdbCorpus::from_bundled_files(&vocab, &reviews)
         .map_err(|e| format!("The IMDB reviews could not be used: {e}"))?;
     let corpus = Rc::new(corpus);
     CORPUS.set(Some(corpus.clone()));

@@ -17,14 +17,18 @@ use crate::rng::SplitMix64;
 use bundle::{BundleError, Manifest, Review};
 use tokenizer::{CLS, PAD, UNK, Vocabulary};
 
-/// The manifest of the bundle in `public/data/imdb/`, compiled in: settings are checked
-/// against it (and the lab shows the pool size) before any review is downloaded.
+/// The manifest of the bundle in `public/data/imdb/`, compiled in once, here: settings are
+/// checked against it (and the lab shows the pool size) before any review is downloaded, and
+/// every front end checks the bundle's other two files against it
+/// ([`ImdbCorpus::from_bundled_files`]).
+pub const BUNDLED_MANIFEST_JSON: &str = include_str!("../../../public/data/imdb/manifest.json");
+
+/// [`BUNDLED_MANIFEST_JSON`], parsed.
 pub fn bundled_manifest() -> &'static Manifest {
     static MANIFEST: OnceLock<Manifest> = OnceLock::new();
     MANIFEST.get_or_init(|| {
         // The tests load this very file; failing here is a broken build, not bad input.
-        serde_json::from_str(include_str!("../../../public/data/imdb/manifest.json"))
-            .expect("the bundled IMDB manifest is valid")
+        serde_json::from_str(BUNDLED_MANIFEST_JSON).expect("the bundled IMDB manifest is valid")
     })
 }
 
@@ -38,6 +42,11 @@ pub struct ImdbCorpus {
 }
 
 impl ImdbCorpus {
+    /// The bundle's vocabulary and reviews, checked against the compiled-in manifest.
+    pub fn from_bundled_files(vocab_txt: &[u8], reviews_bin: &[u8]) -> Result<Self, BundleError> {
+        Self::from_bundle(BUNDLED_MANIFEST_JSON.as_bytes(), vocab_txt, reviews_bin)
+    }
+
     /// Parses and checks the three bundle files against each other.
     pub fn from_bundle(
         manifest_json: &[u8],
