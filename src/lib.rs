@@ -22,6 +22,7 @@ pub mod record;
 pub mod rng;
 pub mod run;
 pub mod settings;
+pub mod sweep;
 pub mod trainer;
 
 pub use analysis::{AnalysisConfig, Regime};

@@ -101,6 +101,7 @@ const CORE_ARROWS: &[(&str, &str)] = &[
     ("run", "trainer"),
     ("settings", "config"),
     ("settings", "presets"),
+    ("sweep", "config"),
     ("trainer", "config"),
     ("trainer", "data"),
     ("trainer", "footprint"),

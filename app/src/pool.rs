@@ -692,7 +692,7 @@ impl Workers {
             .lab
             .batch_for(target, |key| self.holder(key).is_some(), usize::MAX)
             .len();
-        waiting.div_ceil(idle)
+        grokking_lab::sweep::fair_share(waiting, idle)
     }
 
     /// Parks every active batch that `park` picks (given whether it is stepping).

@@ -521,21 +521,10 @@ impl Lab {
         taken: impl Fn(&RunKey) -> bool,
         cap: usize,
     ) -> Vec<ExperimentConfig> {
-        let shape = target.batch_shape();
-        let target_key = target.key();
-        let joins = |config: &ExperimentConfig| {
-            let key = config.key();
-            key != target_key
-                && !taken(&key)
-                && config.batch_shape() == shape
-                && self.is_unfinished(config)
-        };
-        let mut batch = vec![target.clone()];
+        let free = |config: &&ExperimentConfig| !taken(&config.key()) && self.is_unfinished(config);
         self.queue.with_untracked(|queue| {
-            batch.extend(queue.iter().filter(|c| joins(c)).cloned());
-        });
-        batch.truncate(cap.max(1));
-        batch
+            grokking_lab::sweep::batch_with(target, queue.iter().filter(free), cap)
+        })
     }
 
     /// Forgets every run of the current settings (the store too, by the caller) and stops.

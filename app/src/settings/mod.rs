@@ -13,6 +13,7 @@ use grokking_lab::config::{ConfigError, ListError, parse_number_list};
 use grokking_lab::data;
 use grokking_lab::presets::{self, Preset};
 use grokking_lab::settings::{self as table, SettingError};
+use grokking_lab::sweep::Grid;
 
 use crate::protocol::DevicePreference;
 
@@ -131,19 +132,26 @@ impl LabSettings {
 
     /// The runs of size `train_size`: one per seed, the form's seed first.
     pub fn configs(&self, train_size: usize) -> Vec<ExperimentConfig> {
-        let base = self.config(train_size);
-        (0..self.seeds as u64)
-            .map(|k| {
-                let mut config = base.clone();
-                config.seed = base.seed.wrapping_add(k);
-                config
-            })
-            .collect()
+        self.runs(vec![train_size])
     }
 
     /// Every run of the sweep: each size with each of its seeds.
     pub fn all_configs(&self) -> Vec<ExperimentConfig> {
-        self.sizes.iter().flat_map(|&n| self.configs(n)).collect()
+        self.runs(self.sizes.clone())
+    }
+
+    /// The core's grid of `sizes` × this setup's seeds (the form's seed and the next ones).
+    fn runs(&self, sizes: Vec<usize>) -> Vec<ExperimentConfig> {
+        let first = self.template.seed;
+        let grid = Grid {
+            widths: Vec::new(),
+            sizes,
+            seeds: (0..self.seeds as u64)
+                .map(|k| first.wrapping_add(k))
+                .collect(),
+        };
+        let runs = grid.runs(|n| Ok::<_, std::convert::Infallible>(self.config(n)));
+        runs.unwrap_or_else(|never| match never {})
     }
 
     pub fn seeds(&self) -> usize {

@@ -4,9 +4,10 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::sweep::{GridArgs, batches};
+use super::sweep::GridArgs;
 use crate::files::{check_writable, write_atomically};
 use crate::plan::Plan;
+use grokking_lab::sweep::batches;
 
 #[derive(Debug, Args)]
 pub struct PlanArgs {

@@ -9,6 +9,7 @@ use clap::Args;
 use grokking_lab::AnalysisConfig;
 use grokking_lab::record::{self, RunRecord, SweepRecord};
 use grokking_lab::run::RunError;
+use grokking_lab::sweep::{self, Grid};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 use grokking_lab::ExperimentConfig;
@@ -52,35 +53,28 @@ impl GridArgs {
             .train_sizes
             .as_ref()
             .map_or_else(|| experiment.base().sizes.to_vec(), |l| l.0.clone());
-        let one = experiment.config(sizes[0])?;
-        let widths = self
-            .d_models
-            .as_ref()
-            .map_or_else(|| vec![one.model.d_model], |l| l.0.clone());
         let seeds = self.seeds.as_ref().map_or_else(
-            || vec![one.seed],
-            |l| l.0.iter().map(|&s| s as u64).collect(),
-        );
-        let total = widths.len() * sizes.len() * seeds.len();
+            || Ok::<_, anyhow::Error>(vec![experiment.config(sizes[0])?.seed]),
+            |l| Ok(l.0.iter().map(|&s| s as u64).collect()),
+        )?;
+        let grid = Grid {
+            widths: self
+                .d_models
+                .as_ref()
+                .map_or_else(Vec::new, |l| l.0.clone()),
+            sizes,
+            seeds,
+        };
+        let total = grid.len();
         if total > MAX_GRID_RUNS {
             bail!(
                 "the grid is {} width(s) × {} size(s) × {} seed(s) = {total} runs; at most {MAX_GRID_RUNS} fit one sweep (split it into several files)",
-                widths.len(),
-                sizes.len(),
-                seeds.len()
+                grid.widths.len().max(1),
+                grid.sizes.len(),
+                grid.seeds.len()
             );
         }
-        let mut plan = Vec::new();
-        for &width in &widths {
-            for &size in &sizes {
-                for &seed in &seeds {
-                    let mut config = experiment.config(size)?;
-                    config.model.d_model = width;
-                    config.seed = seed;
-                    plan.push(config);
-                }
-            }
-        }
+        let plan = grid.runs(|size| experiment.config(size))?;
         for config in &plan {
             super::validate(config).with_context(|| {
                 format!("N={} d_model={}", config.train_size(), config.model.d_model)
@@ -121,33 +115,6 @@ fn default_batch_runs(backend: BackendKind) -> usize {
         BackendKind::Cpu => 1,
         BackendKind::Wgpu => 32,
     }
-}
-
-/// Splits runs into batches: runs of one shape together, at most `cap` per batch, and small
-/// enough that `jobs` threads all get work.
-pub fn batches(todo: Vec<ExperimentConfig>, cap: usize, jobs: usize) -> Vec<Vec<ExperimentConfig>> {
-    let mut groups: Vec<Vec<ExperimentConfig>> = Vec::new();
-    for config in todo {
-        match groups
-            .iter_mut()
-            .find(|group| group[0].batch_shape() == config.batch_shape())
-        {
-            Some(group) => group.push(config),
-            None => groups.push(vec![config]),
-        }
-    }
-    let total: usize = groups.iter().map(Vec::len).sum();
-    let per_job = total.div_ceil(jobs.max(1)).max(1);
-    let size = cap.min(per_job).max(1);
-    groups
-        .into_iter()
-        .flat_map(|group| {
-            group
-                .chunks(size)
-                .map(<[ExperimentConfig]>::to_vec)
-                .collect::<Vec<_>>()
-        })
-        .collect()
 }
 
 /// How often a running sweep rewrites its file (its journal has every run at once): often
@@ -257,7 +224,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
         overall.inc(count);
         Ok(())
     };
-    let queue = batches(todo, args.grid.batch_cap(), args.jobs);
+    let queue = sweep::batches(todo, args.grid.batch_cap(), args.jobs);
     args.memory.check(&queue, args.jobs)?;
     let outcome = run_jobs(queue, args.jobs, &stop, train, keep);
     // However it ended, the file now holds every finished run, and the journal goes.
@@ -438,26 +405,6 @@ pub fn describe_batch(configs: &[ExperimentConfig]) -> String {
 mod tests {
     use super::*;
     use grokking_lab::presets;
-
-    #[test]
-    fn runs_of_one_shape_share_batches_within_the_cap() {
-        let mut todo: Vec<_> = presets::TINY
-            .sizes
-            .iter()
-            .map(|&n| presets::TINY.config(n))
-            .collect();
-        let mut wide = presets::TINY.config(300);
-        wide.model.d_model = 64;
-        todo.push(wide);
-        let sizes = |batches: &[Vec<ExperimentConfig>]| -> Vec<usize> {
-            batches.iter().map(Vec::len).collect()
-        };
-        assert_eq!(sizes(&batches(todo.clone(), 32, 1)), [5, 1]);
-        assert_eq!(sizes(&batches(todo.clone(), 2, 1)), [2, 2, 1, 1]);
-        assert_eq!(sizes(&batches(todo.clone(), 1, 1)), [1; 6]);
-        // Two jobs: the work is split so both have some.
-        assert_eq!(sizes(&batches(todo, 32, 2)), [3, 2, 1]);
-    }
 
     #[test]
     fn a_failing_job_stops_the_others_at_their_next_evaluation_and_finished_runs_are_kept() {
