@@ -222,7 +222,7 @@ impl Tour {
             Step::Memorize => (
                 "Memorizing".to_owned(),
                 "Watch the accuracy chart of the slider's size.".to_owned(),
-                "Train accuracy (solid) climbs to 100% within a few hundred steps while test accuracy (dashed) stays near chance: the model has memorized its training pairs without learning the rule.".to_owned(),
+                "Train accuracy (blue) climbs to 100% within a few hundred steps while test accuracy (orange) lags behind: the model has memorized its training pairs before — or without — learning the rule.".to_owned(),
             ),
             Step::Grok => (
                 "Grokking".to_owned(),

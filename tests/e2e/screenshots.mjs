@@ -2,8 +2,8 @@
 // `node screenshots.mjs <dist> <out>` after `cargo xtask dist`) trains the *Tiny* preset on
 // the CPU fallback in headless Chromium, every size, and photographs what a visitor sees:
 // the phase diagram with its three regimes, the curves of the size that groks, and what
-// that model learned (Fourier spectrum and answer grid). A fourth picture is the *Paper*
-// preset's reference: the p = 113 CPU sweep, before anything trains.
+// that model learned (Fourier spectrum and answer grid), and the guided tour on its way. Another
+// picture is the *Paper* preset's reference: the p = 113 CPU sweep, before anything trains.
 //
 // Real training, so the pictures take minutes (2 cores) and differ a little from run to
 // run; each is written only once its chart shows what it is meant to show.
@@ -35,7 +35,16 @@ try {
 
   await page.goto(`${site.url}#preset=tiny`);
   await page.waitForSelector("#device[data-backend='cpu-wasm']", { timeout: 2 * MINUTE });
+  // Trained through the guided tour, photographed at its grokking step (the slider and the
+  // accuracy chart outlined), then left.
+  await page.click("[data-tour='start']");
+  await page.waitForSelector("#tour[data-step='train']");
   await page.click("#play");
+  await page.waitForSelector("#tour[data-step='grok']", { timeout: 10 * MINUTE });
+  await page.locator("#chart-accuracy").scrollIntoViewIfNeeded();
+  await page.waitForTimeout(1000);
+  await page.screenshot({ path: join(out, "tour.png") });
+  await page.click("#tour-leave");
   const sizes = await page.$$eval(".slider .ticks span", (spans) => spans.length);
   await page.waitForFunction(
     (n) => document.querySelectorAll("#chart-phase .phase-point[data-regime]").length >= n,
@@ -51,7 +60,7 @@ try {
   await shoot(page, "#chart-fourier", "fourier.png");
   await shoot(page, "#chart-answers", "answers.png");
   await page.screenshot({ path: join(out, "lab.png") });
-  console.log(`lab.png and 5 charts in ${out}`);
+  console.log(`lab.png, tour.png and 5 charts in ${out}`);
 } finally {
   await browser.close();
   site.close?.();
