@@ -37,6 +37,7 @@ fn apply_hash(lab: &Lab, hash: &str) {
         present,
         embed,
         callouts,
+        tour,
         ignored,
     } = url::decode(hash);
     let selected = selected.unwrap_or_else(|| settings.middle_size());
@@ -44,6 +45,10 @@ fn apply_hash(lab: &Lab, hash: &str) {
     lab.present.set(present);
     lab.embed.set(embed);
     lab.callouts.set(callouts);
+    // A tour is started by the link, never stopped by it (a link pasted mid-tour).
+    if tour && !embed && lab.tour.with_untracked(Option::is_none) {
+        crate::tour_view::start_tour(*lab);
+    }
     if !ignored.is_empty() {
         let list: Vec<String> = ignored.iter().map(ToString::to_string).collect();
         lab.notify(
@@ -73,6 +78,9 @@ pub fn App() -> impl IntoView {
         }
         if !lab.callouts.get() {
             hash.push_str(&format!("&{}=0", url::CALLOUTS_KEY));
+        }
+        if lab.tour.with(|t| t.as_ref().is_some_and(|t| !t.finished)) {
+            hash.push_str(&format!("&{}=1", url::TOUR_KEY));
         }
         last_hash.set_value(hash.clone());
         if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {

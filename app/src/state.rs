@@ -447,6 +447,11 @@ impl Lab {
         Some(crate::clock::sweep_work(&theirs) / (speed * work_per_run_step).max(f64::MIN_POSITIVE))
     }
 
+    /// [`Lab::preset_seconds`] without tracking (from an event handler).
+    pub fn preset_seconds_untracked(&self, preset: &grokking_lab::presets::Preset) -> Option<f64> {
+        untrack(|| self.preset_seconds(preset))
+    }
+
     /// Adds `config` to the queue unless it is trained, queued or training.
     pub fn enqueue(&self, config: ExperimentConfig) {
         let key = config.key();

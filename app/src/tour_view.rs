@@ -23,19 +23,27 @@ const LEARNED_VIEWS: &str = "#chart-fourier, #chart-answers";
 /// this device.
 #[component]
 pub fn TourStart(lab: Lab) -> impl IntoView {
-    let start = move |_| {
-        let (preset, why) = tour::choose(
-            lab.preset_seconds(&presets::THREE_REGIMES),
-            lab.preset_seconds(&presets::TINY),
-        );
-        lab.tour.set(Some(Tour::new(preset, why)));
-    };
+    let start = move |_| start_tour(lab);
     view! {
         <button id="tour-start" data-tour="start" on:click=start
             title="Six steps: train, watch a model memorize and then grok, find the critical data size, see what it learned">
             "Guided tour"
         </button>
     }
+}
+
+/// Starts (or restarts) the tour with the preset that fits this device, as far as its speed
+/// is known yet.
+pub fn start_tour(lab: Lab) {
+    let (preset, why) = choice(lab);
+    lab.tour.set(Some(Tour::new(preset, why)));
+}
+
+fn choice(lab: Lab) -> (&'static presets::Preset, String) {
+    tour::choose(
+        lab.preset_seconds_untracked(&presets::THREE_REGIMES),
+        lab.preset_seconds_untracked(&presets::TINY),
+    )
 }
 
 /// The card of the step under way, and what keeps it moving.
@@ -50,6 +58,28 @@ pub fn TourCard(lab: Lab) -> impl IntoView {
         };
         if tour.observe(&seen) {
             lab.tour.set(Some(tour));
+        }
+    });
+    // A tour started before this device's speed was measured (a `tour=1` link) chooses
+    // again once it is, as long as it is still at its first step.
+    Effect::new(move |_| {
+        let measured = lab.run_speed() > 0.0;
+        let waiting = lab.tour.with_untracked(|t| {
+            t.as_ref()
+                .filter(|t| t.step == Step::Preset && t.seen.is_empty())
+                .map(|t| (t.preset.name, t.why.clone()))
+        });
+        let Some((chosen, said)) = waiting.filter(|_| measured) else {
+            return;
+        };
+        let (preset, why) = choice(lab);
+        if (preset.name, &why) != (chosen, &said) {
+            lab.tour.update(|t| {
+                if let Some(t) = t {
+                    t.preset = preset;
+                    t.why = why;
+                }
+            });
         }
     });
     // A new tour starts with nothing seen.

@@ -408,17 +408,19 @@ await scenario("guided-tour", [], async (page) => {
   // takes hours here) and says why, outlines what each step talks about, and moves on only
   // when the step's event shows in the lab; it can be left at any step, and the classroom
   // keys and projector mode work during it. Tiny's five sizes train in ≈ 5 min here.
-  await page.goto(site.url);
+  // A teacher's link starts it (tour=1), and the page's link says so while it runs.
+  await page.goto(`${site.url}#tour=1`);
   await waitForDevice(page, "cpu-wasm");
-  await page.click("[data-tour='start']");
   await page.waitForSelector("#tour[data-step='preset']");
+  await page.waitForFunction(() => location.hash.includes("tour=1"));
   assert.equal(await page.getAttribute("#tour", "data-preset"), "tiny");
   assert.match(await text(page, "#tour"), /Step 1 of 6.*“Tiny \(CPU-friendly\)”/s);
   assert.equal(await page.locator(".presets.tour-target").count(), 1, "the preset row is outlined");
-  // Left at the first step: no card, no outline.
+  // Left at the first step: no card, no outline, and the link forgets it.
   await page.click("#tour-leave");
   assert.equal(await page.locator("#tour").count(), 0);
   assert.equal(await page.locator(".tour-target").count(), 0);
+  await page.waitForFunction(() => !location.hash.includes("tour="));
 
   await page.click("[data-tour='start']");
   await page.click("#tour-preset");

@@ -22,6 +22,8 @@ pub const PRESENT_KEY: &str = "present";
 pub const EMBED_KEY: &str = "embed";
 /// The live callouts (`callouts=0`: off; on by default).
 pub const CALLOUTS_KEY: &str = "callouts";
+/// The guided tour, open (`tour=1`): a teacher's link that starts it.
+pub const TOUR_KEY: &str = "tour";
 
 /// Keys of links made before the settings table, and what they mean now.
 const LEGACY_KEYS: &[(&str, &str)] = &[
@@ -63,6 +65,8 @@ pub struct Decoded {
     pub embed: bool,
     /// Live callouts (on unless `callouts=0`).
     pub callouts: bool,
+    /// The guided tour, started (`tour=1`).
+    pub tour: bool,
     pub ignored: Vec<Ignored>,
 }
 
@@ -128,6 +132,7 @@ pub fn decode(hash: &str) -> Decoded {
     let mut present = false;
     let mut embed = false;
     let mut callouts = true;
+    let mut tour = false;
     // The task first: it decides which other settings apply.
     let (tasks, others): (Vec<_>, Vec<_>) = pairs.iter().partition(|(k, _)| k == "task");
     for (key, value) in tasks.into_iter().chain(others) {
@@ -142,6 +147,9 @@ pub fn decode(hash: &str) -> Decoded {
             CALLOUTS_KEY => switch(value)
                 .map(|on| callouts = on)
                 .ok_or_else(|| "callouts=0 turns the live callouts off, callouts=1 on".into()),
+            TOUR_KEY => switch(value)
+                .map(|on| tour = on)
+                .ok_or_else(|| "tour=1 starts the guided tour, tour=0 does not".into()),
             "task" if (value == "imdb") != preset.is_imdb() => Err(format!(
                 "the “{}” preset is for {}",
                 preset.label,
@@ -198,6 +206,7 @@ pub fn decode(hash: &str) -> Decoded {
         present,
         embed,
         callouts,
+        tour,
         ignored,
     }
 }
@@ -272,6 +281,15 @@ mod tests {
         assert!(!bad.present);
         assert_eq!(bad.ignored.len(), 1);
         assert_eq!(bad.ignored[0].key, PRESENT_KEY);
+    }
+
+    #[test]
+    fn a_link_can_start_the_tour_and_a_bad_value_is_reported() {
+        assert!(decode("preset=tiny&tour=1").tour);
+        assert!(!decode("preset=tiny").tour);
+        let bad = decode("tour=later");
+        assert!(!bad.tour);
+        assert_eq!(bad.ignored[0].key, TOUR_KEY);
     }
 
     #[test]
