@@ -89,22 +89,12 @@ async fn what_the_gpt_learned_reads_back_on_webgpu_like_on_the_cpu() {
             .unwrap();
     gpu.train_steps(30);
     cpu.train_steps(30);
-    let gpu = gpu
-        .evaluate()
-        .read_all()
+    let gpu = common::only_evaluation(gpu.evaluate())
         .await
-        .unwrap()
-        .remove(0)
-        .unwrap()
         .learned
         .unwrap();
-    let cpu = cpu
-        .evaluate()
-        .read_all()
+    let cpu = common::only_evaluation(cpu.evaluate())
         .await
-        .unwrap()
-        .remove(0)
-        .unwrap()
         .learned
         .unwrap();
     // The same pairs in the same cells; a near-tie may round to another answer.

@@ -404,36 +404,21 @@ impl Lab {
     }
 
     /// When the current setup takes `eta` seconds here ([`Lab::eta_seconds`]), longer than
-    /// a lesson: the preset that fits, and its estimate (scaled from this setup's speed by
-    /// the work of each).
+    /// a lesson: the preset that fits, and its estimate ([`Lab::preset_seconds`]).
     pub fn lesson_preset(&self, eta: f64) -> Option<(&'static grokking_lab::presets::Preset, f64)> {
         if eta <= crate::clock::LESSON_SECONDS {
             return None;
         }
-        let configs = self.settings.with(LabSettings::all_configs);
-        let left = crate::clock::sweep_work(&configs) * self.remaining_run_steps() as f64
-            / configs
-                .iter()
-                .map(|c| c.training.steps)
-                .sum::<usize>()
-                .max(1) as f64;
-        let seconds_per_work = eta / left.max(1.0);
         grokking_lab::presets::ALL
             .into_iter()
-            .map(|preset| {
-                let configs: Vec<ExperimentConfig> =
-                    preset.sizes.iter().map(|&n| preset.config(n)).collect();
-                (
-                    preset,
-                    crate::clock::sweep_work(&configs) * seconds_per_work,
-                )
-            })
+            .filter_map(|preset| Some((preset, self.preset_seconds(preset)?)))
             .filter(|&(_, seconds)| seconds <= crate::clock::LESSON_SECONDS)
             .max_by(|a, b| a.1.total_cmp(&b.1))
     }
 
     /// Seconds to train every size of `preset` here, scaled from this setup's speed by the
-    /// work of each (tracked); `None` before a speed is known.
+    /// work of each (its runs share their step count, so a run-step's mean work is the
+    /// scale; tracked); `None` before a speed is known.
     pub fn preset_seconds(&self, preset: &grokking_lab::presets::Preset) -> Option<f64> {
         let speed = self.run_speed();
         if !(speed > 0.0 && speed.is_finite()) {

@@ -123,11 +123,18 @@ pub fn only(progress: Vec<Option<grokking_lab::run::Progress>>) -> grokking_lab:
         .expect("the run was evaluated")
 }
 
+/// A batch of one's evaluation, with what the run learned.
+pub async fn only_evaluation<B: burn::tensor::backend::Backend>(
+    pending: grokking_lab::trainer::PendingEvals<B>,
+) -> grokking_lab::trainer::Evaluation {
+    pending.read_all().await.unwrap().remove(0).unwrap()
+}
+
 /// The point of a batch of one's evaluation.
 pub async fn only_point<B: burn::tensor::backend::Backend>(
     pending: grokking_lab::trainer::PendingEvals<B>,
 ) -> grokking_lab::EvalPoint {
-    pending.read().await.unwrap().remove(0).unwrap()
+    only_evaluation(pending).await.point
 }
 
 /// The same configurations trained together as one batched model.
