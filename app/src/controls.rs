@@ -4,13 +4,13 @@ use grokking_lab::presets;
 use grokking_lab::settings::{self, Group, Kind, SETTINGS, Setting};
 use leptos::prelude::*;
 
+use crate::apply;
 use crate::protocol::DevicePreference;
 use crate::settings::{
     BATCH_RUNS_KEY, DEVICE_KEY, LabSettings, MAX_BATCH_RUNS, MAX_SEEDS, MAX_SIZES, MAX_WORKERS,
     SEEDS_KEY, SIZES_KEY, WORKERS_KEY,
 };
-use crate::state::{Lab, Level, RunStatus};
-use crate::store;
+use crate::state::{Lab, RunStatus};
 
 #[component]
 pub fn Transport(lab: Lab) -> impl IntoView {
@@ -23,14 +23,7 @@ pub fn Transport(lab: Lab) -> impl IntoView {
     };
     let reset = move |_| {
         let keys = lab.reset_current();
-        leptos::task::spawn_local(async move {
-            if let Err(error) = store::delete(&keys).await {
-                lab.notify(
-                    Level::Warning,
-                    format!("Could not forget the saved runs: {error}"),
-                );
-            }
-        });
+        leptos::task::spawn_local(async move { apply::forget_saved(lab, &keys).await });
     };
     view! {
         <div class="transport">

@@ -4,6 +4,7 @@ use grokking_lab::record::{self, Loaded};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
+use crate::apply;
 use crate::charts::curves::Curves;
 use crate::charts::heatmap::AccuracyHeatmap;
 use crate::charts::learned::LearnedViews;
@@ -16,9 +17,10 @@ use crate::import;
 use crate::keys;
 use crate::pool::Workers;
 use crate::reference;
+use crate::scheduler::Recovery;
 use crate::scrubber::Scrubber;
 use crate::settings::{LabSettings, url};
-use crate::state::{Lab, Level, PerfStats, Recovery, RunEntry, WorkerPerf};
+use crate::state::{Lab, Level, PerfStats, RunEntry, WorkerPerf};
 use crate::store;
 use crate::tour_view::{TourCard, TourStart};
 use crate::wake::{self, WakeLock};
@@ -170,9 +172,11 @@ pub fn App() -> impl IntoView {
     watch_long_tasks(lab);
     let wake_lock = RwSignal::new(WakeLock::Released);
     wake::keep_awake_while_playing(lab, wake_lock);
-    leptos::task::spawn_local(start(lab));
+    // The workers, once started: the GPU-fault notice hands them the user's choice.
+    let workers = StoredValue::new_local(None);
+    leptos::task::spawn_local(start(lab, workers));
     if lab.embed.get_untracked() {
-        return embedded(lab).into_any();
+        return embedded(lab, workers).into_any();
     }
     // The page is built in several tasks, each well under the 50 ms a long task takes:
     // the transport and slider first, then the setup form, then the charts two by two,
@@ -206,7 +210,7 @@ pub fn App() -> impl IntoView {
             </button>
         </header>
         <Notices lab />
-        <GpuFault lab />
+        <GpuFault lab workers />
         <TourCard lab />
         <main>
             <section class="controls">
@@ -245,7 +249,7 @@ pub fn App() -> impl IntoView {
 /// The lab in a course page's frame (`embed=1`): the slider, Train and the two charts that
 /// tell the story, and a link to the whole lab with the same setup. The setup form, the
 /// other charts and the explanation are not built at all.
-fn embedded(lab: Lab) -> impl IntoView {
+fn embedded(lab: Lab, workers: StoredValue<Option<Workers>, LocalStorage>) -> impl IntoView {
     let full_lab = move || {
         let page = web_sys::window()
             .and_then(|w| w.location().href().ok())
@@ -261,7 +265,7 @@ fn embedded(lab: Lab) -> impl IntoView {
             <a class="full-lab" href=full_lab target="_blank" rel="noopener">"Open the full lab ↗"</a>
         </header>
         <Notices lab />
-        <GpuFault lab />
+        <GpuFault lab workers />
         <main>
             <section class="controls">
                 <Transport lab />
@@ -284,7 +288,7 @@ const RESTORE_WAIT_MS: u32 = 3_000;
 
 /// Restores saved runs (waiting for them a little, so finished runs are not retrained),
 /// then starts the training workers and keeps them busy.
-async fn start(lab: Lab) {
+async fn start(lab: Lab, slot: StoredValue<Option<Workers>, LocalStorage>) {
     let restored = std::rc::Rc::new(std::cell::Cell::new(false));
     let done = restored.clone();
     leptos::task::spawn_local(async move {
@@ -305,8 +309,9 @@ async fn start(lab: Lab) {
         );
     }
     let workers = Workers::start(lab);
-    // Whatever the user changes may change what the workers should train.
-    let scheduler = workers.clone();
+    slot.set_value(Some(workers.clone()));
+    // Whatever the user changes may change what the workers should train; the workers'
+    // own messages reschedule as they arrive.
     Effect::new(move |_| {
         lab.playing.track();
         lab.step_budget.track();
@@ -314,21 +319,12 @@ async fn start(lab: Lab) {
         lab.selected.track();
         lab.settings.track();
         lab.device.track();
-        scheduler.schedule();
+        workers.schedule();
     });
-    // The user's choice after a GPU fault.
-    let recovering = workers.clone();
-    Effect::new(move |_| {
-        if let Some(how) = lab.recovery.get() {
-            lab.recovery.set(None);
-            recovering.recover(how);
-        }
-    });
-    // Workers report after every evaluation; this only catches what nothing announced.
+    // The status line's elapsed seconds.
     loop {
         gloo_timers::future::TimeoutFuture::new(1000).await;
         lab.clock.set(crate::tasks::now_ms());
-        workers.schedule();
     }
 }
 
@@ -456,7 +452,14 @@ fn Notices(lab: Lab) -> impl IntoView {
 
 /// What the GPU said when it stopped, and the two ways on.
 #[component]
-fn GpuFault(lab: Lab) -> impl IntoView {
+fn GpuFault(lab: Lab, workers: StoredValue<Option<Workers>, LocalStorage>) -> impl IntoView {
+    let recover = move |how: Recovery| {
+        workers.with_value(|workers| {
+            if let Some(workers) = workers {
+                workers.recover(how);
+            }
+        });
+    };
     view! {
         <Show when=move || lab.gpu_fault.with(Option::is_some)>
             <div id="gpu-fault" class="notice error" role="alert">
@@ -464,9 +467,9 @@ fn GpuFault(lab: Lab) -> impl IntoView {
                     {move || lab.gpu_fault.get().unwrap_or_default()}
                     " Training is paused. Finished runs are kept, and every size keeps its curve up to its last evaluation."
                 </p>
-                <button id="continue-gpu" on:click=move |_| lab.recovery.set(Some(Recovery::Gpu))>"Continue on the GPU"</button>
+                <button id="continue-gpu" on:click=move |_| recover(Recovery::Gpu)>"Continue on the GPU"</button>
                 " "
-                <button id="continue-cpu" on:click=move |_| lab.recovery.set(Some(Recovery::Cpu))>"Continue on the CPU"</button>
+                <button id="continue-cpu" on:click=move |_| recover(Recovery::Cpu)>"Continue on the CPU"</button>
             </div>
         </Show>
     }
@@ -542,14 +545,12 @@ async fn import_runs(lab: &Lab, loaded: Loaded) {
     let plan = import::plan(&configs);
     let count = runs.len();
     for run in runs {
-        if let Err(error) = store::save(&run).await {
-            lab.notify(
-                Level::Warning,
-                format!(
-                    "Could not keep an imported run in this browser ({error}): it stays on this page until you reload it."
-                ),
-            );
-        }
+        apply::save(
+            *lab,
+            &run,
+            "Could not keep an imported run in this browser ({error}): it stays on this page until you reload it.",
+        )
+        .await;
         lab.runs.update(|all| {
             all.insert(run.config.key(), RunEntry::from_record(run));
         });

@@ -2,6 +2,7 @@
 //! schedules, and training workers (`grokking-worker`) that run burn on WebGPU or the CPU.
 //! The two talk only through [`protocol`].
 
+mod apply;
 mod callouts;
 mod charts;
 pub mod choice;
@@ -16,6 +17,7 @@ mod lab;
 mod pool;
 pub mod protocol;
 mod reference;
+mod scheduler;
 mod scrubber;
 mod settings;
 mod state;

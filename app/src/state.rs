@@ -221,10 +221,8 @@ pub struct Lab {
     pub long_tasks: RwSignal<LongTasks>,
     /// Set when training can no longer continue (workers failed too often).
     pub halted: RwSignal<Option<String>>,
-    /// What the GPU reported when it stopped; training waits for the user's [`Recovery`].
+    /// What the GPU reported when it stopped; training waits for the user's choice.
     pub gpu_fault: RwSignal<Option<String>>,
-    /// How the user chose to go on after a GPU fault (taken by the worker pool).
-    pub recovery: RwSignal<Option<Recovery>>,
     /// The CLI's measured sweep of the preset on screen, once downloaded.
     pub reference: RwSignal<Option<crate::reference::Loaded>>,
     /// Projector mode: large type, the setup hidden, the charts enlarged.
@@ -244,15 +242,6 @@ pub struct Lab {
     pub clock: RwSignal<f64>,
 }
 
-/// Where training goes on after the GPU stopped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Recovery {
-    /// A new device on the GPU (a lost device is often only a driver reset).
-    Gpu,
-    /// The CPU: slower, but it cannot be lost.
-    Cpu,
-}
-
 impl Lab {
     pub fn new(settings: LabSettings, selected: usize) -> Self {
         Self {
@@ -268,7 +257,6 @@ impl Lab {
             long_tasks: RwSignal::new(LongTasks::default()),
             halted: RwSignal::new(None),
             gpu_fault: RwSignal::new(None),
-            recovery: RwSignal::new(None),
             reference: RwSignal::new(None),
             present: RwSignal::new(false),
             embed: RwSignal::new(false),
