@@ -5,10 +5,10 @@
 use burn::tensor::backend::AutodiffBackend;
 use futures::future::{Either, select};
 use gloo_timers::future::TimeoutFuture;
+use grokking_lab::BatchTrainer;
 use grokking_lab::ExperimentConfig;
 use grokking_lab::data::Dataset;
 use grokking_lab::footprint::{self, DeviceLimits};
-use grokking_lab::trainer::BatchTrainer;
 
 use super::scope::now_ms;
 use crate::choice::{STEADY_STEPS, Trial};
