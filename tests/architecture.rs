@@ -154,7 +154,6 @@ const APP_ARROWS: &[(&str, &str)] = &[
     ("pool", "apply"),
     ("pool", "protocol"),
     ("pool", "scheduler"),
-    ("pool", "settings"),
     ("pool", "state"),
     ("reference", "tasks"),
     ("scheduler", "protocol"),
