@@ -237,7 +237,7 @@ impl Scheduler {
     }
 
     /// The device worker `index` said it trains on.
-    pub fn backend(&self, index: usize) -> String {
+    fn backend(&self, index: usize) -> String {
         self.slots
             .get(index)
             .and_then(|slot| slot.device.as_ref())

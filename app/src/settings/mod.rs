@@ -138,17 +138,8 @@ impl LabSettings {
     /// The batch training will start with: size `selected` (its first seed) and every run
     /// of the same shape, up to the batch cap — what a device is timed on.
     pub fn first_batch(&self, selected: usize) -> Vec<ExperimentConfig> {
-        let target = self.config(selected);
-        let shape = target.batch_shape();
-        let key = target.key();
-        let mut batch = vec![target];
-        batch.extend(
-            self.all_configs()
-                .into_iter()
-                .filter(|config| config.key() != key && config.batch_shape() == shape),
-        );
-        batch.truncate(self.batch_runs().unwrap_or(usize::MAX).max(1));
-        batch
+        let cap = self.batch_runs().unwrap_or(usize::MAX);
+        grokking_lab::sweep::batch_with(&self.config(selected), &self.all_configs(), cap)
     }
 
     /// Every run of the sweep: each size with each of its seeds.
