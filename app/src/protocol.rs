@@ -10,8 +10,9 @@ use serde::{Deserialize, Serialize};
 
 /// Where the user wants training to run (`device=` in the link and the form): `auto`
 /// measures the backends this browser has and trains on the faster. WebGPU fuses kernels
-/// (burn's fusion: fewer dispatches per step); `webgpu-unfused` is the escape hatch for a
-/// GPU driver that misbehaves with fused kernels, and the browser test's reference.
+/// (burn's fusion: fewer dispatches per step). `webgpu-unfused` was the escape hatch for a
+/// GPU driver that misbehaves with fused kernels; since burn 0.22 fixes fusion when the
+/// worker is built, it fuses too (kept so that links naming it still parse).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum DevicePreference {
     #[default]

@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use burn::tensor::backend::AutodiffBackend;
+use burn::tensor::Device;
 use clap::Args;
 use grokking_lab::ExperimentConfig;
 use grokking_lab::presets::{self, Preset};
@@ -11,7 +11,7 @@ use grokking_lab::trainer::BatchTrainer;
 use serde::Serialize;
 
 use super::dataset;
-use crate::backend::{BackendJob, BackendKind, dispatch};
+use crate::backend::BackendKind;
 use crate::kernels::KernelLog;
 
 #[derive(Debug, Args)]
@@ -74,10 +74,8 @@ struct Timing {
     kernels_per_eval: Option<usize>,
 }
 
-impl BackendJob for Measure<'_> {
-    type Output = Timing;
-
-    fn run<B: AutodiffBackend>(self, device: B::Device) -> Timing {
+impl Measure<'_> {
+    fn run(self, device: &Device) -> Timing {
         let data: Vec<_> = self
             .configs
             .iter()
@@ -85,8 +83,8 @@ impl BackendJob for Measure<'_> {
             .collect();
         let data: Vec<_> = data.iter().collect();
         let mut trainer =
-            BatchTrainer::<B>::new(self.configs, &data, &device).expect("bench configs are valid");
-        let sync = |trainer: &BatchTrainer<B>| {
+            BatchTrainer::new(self.configs, &data, device).expect("bench configs are valid");
+        let sync = |trainer: &BatchTrainer| {
             pollster::block_on(trainer.evaluate().read()).expect("readback");
         };
         let count = || self.kernels.map(KernelLog::count);
@@ -138,6 +136,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
             anyhow::bail!("--count-kernels counts GPU kernels: use it with --backend wgpu")
         }
     };
+    let device = args.backend.device()?;
     if !args.json {
         println!("backend: {}", args.backend.name());
         println!("| case | runs | ms/step | run-steps/s | ms/eval | kernels/step | kernels/eval |");
@@ -153,14 +152,12 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
                 config.training.eval_every = config.training.steps;
             }
             let runs = configs.len();
-            let timing = dispatch(
-                args.backend,
-                Measure {
-                    configs,
-                    steps: args.steps,
-                    kernels: kernels.as_ref(),
-                },
-            )?;
+            let timing = Measure {
+                configs,
+                steps: args.steps,
+                kernels: kernels.as_ref(),
+            }
+            .run(&device);
             let measurement = Measurement {
                 case: preset.name,
                 backend: args.backend.name(),
