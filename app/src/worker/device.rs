@@ -63,20 +63,18 @@ impl DeviceChoice {
 
     /// What the page is told.
     pub fn info(&self) -> DeviceInfo {
-        // burn 0.22 fuses kernels if the worker was built with fusion (it is, for wasm): a
-        // `Device` cannot turn it off, so `device=webgpu-unfused` fuses too.
-        let (adapter, fallback_reason, reason, measured, fused) = match self {
+        let (adapter, fallback_reason, reason, measured) = match self {
             Self::WebGpu {
                 adapter,
                 reason,
                 measured,
                 ..
-            } => (adapter.clone(), None, reason, measured, true),
+            } => (adapter.clone(), None, reason, measured),
             Self::Cpu {
                 fallback,
                 reason,
                 measured,
-            } => (String::new(), fallback.clone(), reason, measured, false),
+            } => (String::new(), fallback.clone(), reason, measured),
         };
         DeviceInfo {
             backend: self.backend_name().to_owned(),
@@ -84,7 +82,6 @@ impl DeviceChoice {
             fallback_reason,
             reason: reason.clone(),
             measured_run_steps_per_second: *measured,
-            fused,
         }
     }
 
@@ -180,9 +177,6 @@ pub async fn choose(inbox: &Inbox) -> DeviceChoice {
         return DeviceChoice::WebGpu {
             reason: match preference {
                 DevicePreference::WebGpu => format!("WebGPU ({adapter}), as asked"),
-                DevicePreference::WebGpuUnfused => format!(
-                    "WebGPU ({adapter}), fused: kernel fusion cannot be turned off in this build"
-                ),
                 _ => format!("WebGPU ({adapter}): not measured (the page sent no batch)"),
             },
             device,
