@@ -571,9 +571,7 @@ pub(crate) mod tests {
         assert_eq!(settings.preset().map(|p| p.name), Some("three-regimes"));
         let error = settings.set(DEVICE_KEY, "gpu").unwrap_err();
         assert!(
-            error
-                .to_string()
-                .contains("“auto”, “webgpu” or “cpu”"),
+            error.to_string().contains("“auto”, “webgpu” or “cpu”"),
             "{error}"
         );
         assert_eq!(settings.device(), DevicePreference::Cpu);
