@@ -1,6 +1,6 @@
 """Per-step speed of our native CPU training against PyTorch on the same model, one thread each.
 
-`grokking bench --backend cpu --json` times a single run of each case (full-batch AdamW, the
+`grokking bench --backend cpu --single --json` times a single run of each case (full-batch AdamW, the
 step only: no evaluation); this script builds the same model in PyTorch, times the same
 step, and alternates the two three times on one machine, so that both see the same load.
 Issue 29's bar: ours ≥ 1.0× PyTorch per step.
@@ -103,7 +103,8 @@ def torch_ms_per_step(case, steps, warmup=5):
 def ours_ms_per_step(grokking, case, steps):
     # One thread: flex runs single-threaded without rayon; the pool is pinned anyway.
     out = subprocess.run(
-        [grokking, "bench", "--backend", "cpu", "--json", "--steps", str(steps), "--cases", case],
+        [grokking, "bench", "--backend", "cpu", "--single", "--json", "--steps", str(steps),
+         "--cases", case],
         check=True, capture_output=True, text=True,
         env={"RAYON_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"},
     ).stdout

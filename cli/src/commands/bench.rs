@@ -24,6 +24,10 @@ pub struct BenchArgs {
     /// Only these cases (comma-separated: three-regimes, tiny, paper, imdb).
     #[arg(long, value_delimiter = ',')]
     pub cases: Vec<String>,
+    /// Only the single run of each case, not the batch of all its sizes (the batch of the
+    /// paper's 18 sizes takes minutes on a CPU).
+    #[arg(long)]
+    pub single: bool,
     /// Print a JSON array (one object per measurement) instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -146,7 +150,12 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     for preset in cases {
         let single = vec![preset.config(preset.middle_size())];
         let batch: Vec<_> = preset.sizes.iter().map(|&n| preset.config(n)).collect();
-        for mut configs in [single, batch] {
+        let measured = if args.single {
+            vec![single]
+        } else {
+            vec![single, batch]
+        };
+        for mut configs in measured {
             for config in &mut configs {
                 config.training.steps = args.steps + 10;
                 config.training.eval_every = config.training.steps;
