@@ -28,7 +28,8 @@ for g in /tmp/grokking*; do
   log "bench $name: exit $?"
 done
 
-# The paper's sample-wise sweep at p = 113, N = 1000 … 9500, seeds 0 and 1, 6,000 steps:
+# The paper's sample-wise sweep at p = 113, N = 1000 … 9500, seeds 0 and 1, 6,000 steps —
+# the grid of xtask/src/gpu.rs (SIZES, SEEDS, STEPS, CPU_SWEEP): keep the two equal.
 # the authors' GPT first (it completes docs/results/mod113-paper.json, the CPU's N ≤ 5500),
 # then our pre-LN GPT.
 for arch in openai-gpt pre-ln; do

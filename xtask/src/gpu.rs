@@ -8,8 +8,11 @@
 //! that lacks — and the same with our pre-LN GPT, each analysed over the authors' 6,000-step
 //! window. Everything lands in DIR (default `docs/results/gpu/`), one file per step, so a run
 //! cut short keeps what it finished.
-//! Sized to take well under 8 minutes on one H200-class GPU (the authors' form first: it is
-//! the one the paper used).
+//! The authors' form first: it is the one the paper used. Sized, before any GPU was seen, at
+//! under 8 minutes on one H200; measured there (docs/results/gpu/README.md) a batched step
+//! takes ≈ 650 ms, so each form needs ≈ 65 minutes.
+//! `tools/gpu/device.sh` is this sweep for a device machine without cargo (prebuilt CLI):
+//! the two write the same grid, so a change here goes there too.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
