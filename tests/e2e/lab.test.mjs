@@ -23,7 +23,7 @@ const MINUTE = 60_000;
 
 // WebGPU's fused kernels and the CPU's sum in different orders: float32 rounding, which 200
 // steps of training amplify. Measured on burn 0.22.1: 0.0078 (test loss of the run that only
-// memorizes, N = 30, step 120); tests/web.rs allows 5 % of the train loss across devices.
+// memorizes, N = 30, step 120); app/tests/web.rs allows 5 % of the train loss across devices.
 const WEBGPU_CPU_TOLERANCE = 2e-2;
 // The fused WebGPU runs' export (webgpu-train-slider-reload), compared with the CPU's.
 let fusedSweep;
