@@ -1,6 +1,6 @@
 //! Many runs as one batched model are the same science as each run alone.
 
-mod common;
+use crate::common;
 
 use common::{
     CpuAutodiff, assert_same_trajectories, batched_histories, datasets, single_histories,

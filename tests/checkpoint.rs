@@ -1,7 +1,7 @@
 //! A batch stopped mid-run and resumed from its checkpoint trains on exactly as if it had
 //! never stopped; a damaged or foreign checkpoint is refused, never half-used.
 
-mod common;
+use crate::common;
 
 use common::{CpuAutodiff, datasets, mixed_batch};
 use grokking_lab::ExperimentConfig;

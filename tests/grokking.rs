@@ -1,4 +1,4 @@
-mod common;
+use crate::common;
 
 use burn::module::{AutodiffModule, Module};
 use burn::optim::{GradientsParams, Optimizer, SgdConfig};
