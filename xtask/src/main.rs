@@ -139,15 +139,20 @@ fn test() -> Result<(), String> {
     // A planned sweep as a Slurm array on a one-node cluster here, a task killed and
     // resubmitted, merged = the same sweep trained locally (about 80 s; docs/cluster.md).
     cluster::run_with(&target.join("debug/grokking"))?;
+    run(tools.command("trunk").args(["build", "--release"]))?;
     // The core on burn's WebGPU backend, in headless Chromium (webdriver.json has the flags).
+    // In the app's profile and features, after trunk: it reuses the worker's compiled burn
+    // (a second wasm build of burn cost CI many minutes; app/tests/web.rs says more).
     run(tools
         .command("cargo")
         .args([
             "test",
             "-p",
-            "grokking-lab",
+            "grokking-app",
             "--target",
             "wasm32-unknown-unknown",
+            "--profile",
+            "wasm-release",
             "--test",
             "web",
         ])
@@ -156,7 +161,6 @@ fn test() -> Result<(), String> {
         .env("WASM_BINDGEN_TEST_TIMEOUT", "300"))?;
     // The lab as users get it, driven in headless Chromium (WebGPU on SwiftShader, and the
     // CPU fallback). A screenshot and the measured numbers land in artifacts/.
-    run(tools.command("trunk").args(["build", "--release"]))?;
     let dist = root().join("dist");
     let artifacts = root().join("artifacts");
     run(tools

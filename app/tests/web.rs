@@ -1,7 +1,14 @@
 //! The core on burn's WebGPU backend, in a real browser (wasm-bindgen-test + headless
 //! Chromium on SwiftShader). Run by `cargo xtask test`; skipped natively.
+//!
+//! It lives in the app, not beside the core's other tests, so that it builds against the
+//! worker's own burn — same features (fusion), same `wasm-release` profile — and reuses what
+//! `trunk build --release` compiled: one wasm build of burn in CI, not two (`cargo xtask
+//! test` runs it after trunk). What it tests is the core's trainer on the devices the lab
+//! uses.
 #![cfg(target_arch = "wasm32")]
 
+#[path = "../../tests/common/mod.rs"]
 mod common;
 
 use burn::backend::wgpu::{RuntimeOptions, WgpuDevice, graphics::WebGpu, init_setup_async};
@@ -114,8 +121,8 @@ async fn what_the_gpt_learned_reads_back_on_webgpu_like_on_the_cpu() {
 #[wasm_bindgen_test]
 async fn the_bert_trains_on_webgpu_like_on_the_cpu() {
     let corpus = ImdbCorpus::from_bundled_files(
-        include_bytes!("../public/data/imdb/vocab.txt"),
-        include_bytes!("../public/data/imdb/reviews.bin"),
+        include_bytes!("../../public/data/imdb/vocab.txt"),
+        include_bytes!("../../public/data/imdb/reviews.bin"),
     )
     .unwrap();
     // Full batch: the same reviews every step on both backends, padding mask included.
@@ -145,8 +152,8 @@ async fn batched_runs_on_webgpu_follow_their_single_runs() {
 #[wasm_bindgen_test]
 async fn batched_imdb_runs_on_webgpu_follow_their_single_runs() {
     let corpus = ImdbCorpus::from_bundled_files(
-        include_bytes!("../public/data/imdb/vocab.txt"),
-        include_bytes!("../public/data/imdb/reviews.bin"),
+        include_bytes!("../../public/data/imdb/vocab.txt"),
+        include_bytes!("../../public/data/imdb/reviews.bin"),
     )
     .unwrap();
     let device = webgpu().await;
