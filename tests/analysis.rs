@@ -1,4 +1,4 @@
-mod common;
+use crate::common;
 
 use grokking_lab::analysis::{AnalysisConfig, RunView, analyze, summarize};
 use grokking_lab::record::{RunMeta, RunRecord, SweepRecord};

@@ -355,3 +355,28 @@ fn grouped_imports_count_each_module() {
     let found: Vec<String> = crate_references(code).into_iter().collect();
     assert_eq!(found, ["config", "data", "rng"]);
 }
+
+/// With `autotests = false`, a test file is run only if its crate's one test binary
+/// declares it: a file added without its `mod` line would pass by never running.
+#[test]
+fn every_test_file_is_a_module_of_its_crates_test_binary() {
+    for (dir, binary, own) in [
+        (
+            "tests",
+            "tests/core.rs",
+            &["tests/core.rs"][..],
+        ),
+        ("cli/tests", "cli/tests/cli.rs", &["cli/tests/cli.rs"][..]),
+    ] {
+        let declared = source(binary);
+        for file in files(dir).iter().filter(|f| !own.contains(&f.as_str())) {
+            let module = Path::new(file).file_stem().unwrap().to_string_lossy();
+            assert!(
+                declared
+                    .lines()
+                    .any(|l| l.trim() == format!("mod {module};")),
+                "{file} is not declared in {binary}: add `mod {module};` there or it never runs"
+            );
+        }
+    }
+}

@@ -1,6 +1,6 @@
 //! Many runs as one batched model are the same science as each run alone.
 
-mod common;
+use crate::common;
 
 use burn::tensor::Device;
 use common::{

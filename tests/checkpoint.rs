@@ -1,7 +1,7 @@
 //! A batch stopped mid-run and resumed from its checkpoint trains on exactly as if it had
 //! never stopped; a damaged or foreign checkpoint is refused, never half-used.
 
-mod common;
+use crate::common;
 
 use burn::tensor::Device;
 use common::{datasets, mixed_batch};

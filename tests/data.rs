@@ -1,5 +1,3 @@
-mod common;
-
 use std::collections::HashSet;
 
 use grokking_lab::config::Operation;

@@ -1,6 +1,6 @@
 //! The footprint estimate counts exactly the parameters the models are built with.
 
-mod common;
+use crate::common;
 
 use burn::module::Module;
 use burn::tensor::Device;

@@ -1,4 +1,4 @@
-mod common;
+use crate::common;
 
 use burn::module::Module;
 use burn::optim::{GradientsParams, SgdConfig};

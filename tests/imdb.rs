@@ -1,6 +1,6 @@
 //! The IMDB bundle, its preparation and the datasets built from it.
 
-mod common;
+use crate::common;
 
 use common::bundled_imdb;
 use grokking_lab::config::{ImdbConfig, Subsets};

@@ -2,7 +2,7 @@
 //! run's own pairs, the key frequencies stand out as it groks, a batch sees each run as it
 //! would alone, and the record keeps a thinned history.
 
-mod common;
+use crate::common;
 
 use burn::tensor::Device;
 use std::ops::ControlFlow;

@@ -1,4 +1,4 @@
-mod common;
+use crate::common;
 
 use grokking_lab::EvalPoint;
 use grokking_lab::analysis::AnalysisConfig;

@@ -68,6 +68,27 @@ async function waitForTrained(page, count, timeout = 5 * MINUTE) {
     (n) => document.querySelectorAll("#chart-phase .phase-point[data-regime]").length >= n,
     count, { timeout, polling: 500 });
 }
+// Waits for `selector` as long as training moves: a slower machine gets longer, but a
+// stall (no step for `stall`) or a finished sweep without it fails, saying where it stood.
+async function waitWhileTraining(page, selector, { stall = 2 * MINUTE, limit = 20 * MINUTE } = {}) {
+  const steps = () => page.getAttribute("#perf", "data-steps").then(Number);
+  const started = Date.now();
+  let last = await steps();
+  let moved = Date.now();
+  for (;;) {
+    try {
+      await page.waitForSelector(selector, { timeout: 5000 });
+      return;
+    } catch (error) {
+      if (error.name !== "TimeoutError") throw error;
+    }
+    const now = await steps();
+    if (now !== last) [last, moved] = [now, Date.now()];
+    const where = `${selector} not shown after ${((Date.now() - started) / 1000).toFixed(0)} s at ${now} steps (${await text(page, "#tour .tour-seen").catch(() => "")})`;
+    if (Date.now() - moved > stall) throw new Error(`${where}: training stopped moving`);
+    if (Date.now() - started > limit) throw new Error(`${where}: still training`);
+  }
+}
 async function exportedSweep(page) {
   const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-json")]);
   return JSON.parse(await readFile(await download.path(), "utf8"));
@@ -450,7 +471,7 @@ await scenario("guided-tour", [], async (page) => {
   await page.waitForSelector("#tour[data-step='memorize']");
   assert.match(await text(page, "#tour .tour-seen"), /Training: all 5 sizes at once/);
   // Memorizing: the tour quotes the moment; the callout is on the chart.
-  await page.waitForSelector("#tour[data-step='grok']", { timeout: 4 * MINUTE });
+  await waitWhileTraining(page, "#tour[data-step='grok']");
   assert.match(await text(page, "#tour .tour-seen"), /N = 500 memorized at step \d+ while test accuracy was \d+%/);
   await page.waitForSelector("#chart-accuracy .callout-mark[data-moment='memorized']");
   // A size that only memorizes does not pass the grokking step…
@@ -461,10 +482,10 @@ await scenario("guided-tour", [], async (page) => {
   // …N = 500 does, when its test accuracy jumps (it grokked in every Tiny sweep here).
   await page.keyboard.press("ArrowRight");
   await page.keyboard.press("ArrowRight");
-  await page.waitForSelector("#tour[data-step='critical-size']", { timeout: 6 * MINUTE });
+  await waitWhileTraining(page, "#tour[data-step='critical-size']");
   assert.match(await text(page, "#tour .tour-seen"), /N = 500 generalized at step [\d,]+, [\d,]+ steps after it memorized/);
   assert.equal(await page.locator("#chart-phase.tour-target").count(), 1);
-  await page.waitForSelector("#tour[data-step='learned']", { timeout: 6 * MINUTE });
+  await waitWhileTraining(page, "#tour[data-step='learned']");
   const cds = await page.getAttribute("#chart-phase line.cds", "data-size");
   assert.match(await text(page, "#tour .tour-seen"), new RegExp(`critical data size here is N = ${cds}\\.`));
   await page.hover("#chart-fourier");

@@ -109,7 +109,12 @@ fn screenshots() -> Result<(), String> {
 }
 
 fn test() -> Result<(), String> {
+    let started = std::time::Instant::now();
     let tools = Tools::ensure()?;
+    println!(
+        "xtask: tools ready after {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
     run(tools
         .command("cargo")
         .args(["fmt", "--all", "--", "--check"]))?;
@@ -164,7 +169,10 @@ fn test() -> Result<(), String> {
         .arg(&dist)
         .arg(&artifacts)
         .current_dir(root().join("tests/e2e")))?;
-    println!("xtask: all checks passed");
+    println!(
+        "xtask: all checks passed in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

@@ -24,9 +24,16 @@ pub fn root() -> PathBuf {
 pub fn run(command: &mut Command) -> Result<(), String> {
     let shown = format!("{command:?}").replace('"', "");
     println!("xtask: $ {shown}");
+    let started = std::time::Instant::now();
     let status = command
         .status()
         .map_err(|e| format!("cannot start {shown}: {e}"))?;
+    // CI's log is the only record of where its minutes go.
+    println!(
+        "xtask: {:.0} s for {}",
+        started.elapsed().as_secs_f64(),
+        shown.chars().take(120).collect::<String>()
+    );
     if status.success() {
         Ok(())
     } else {
