@@ -361,11 +361,7 @@ fn grouped_imports_count_each_module() {
 #[test]
 fn every_test_file_is_a_module_of_its_crates_test_binary() {
     for (dir, binary, own) in [
-        (
-            "tests",
-            "tests/core.rs",
-            &["tests/core.rs"][..],
-        ),
+        ("tests", "tests/core.rs", &["tests/core.rs"][..]),
         ("cli/tests", "cli/tests/cli.rs", &["cli/tests/cli.rs"][..]),
     ] {
         let declared = source(binary);

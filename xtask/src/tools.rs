@@ -29,10 +29,14 @@ pub fn run(command: &mut Command) -> Result<(), String> {
         .status()
         .map_err(|e| format!("cannot start {shown}: {e}"))?;
     // CI's log is the only record of where its minutes go.
+    let what: Vec<_> = std::iter::once(command.get_program())
+        .chain(command.get_args())
+        .map(|part| part.to_string_lossy())
+        .collect();
     println!(
         "xtask: {:.0} s for {}",
         started.elapsed().as_secs_f64(),
-        shown.chars().take(120).collect::<String>()
+        what.join(" ")
     );
     if status.success() {
         Ok(())
