@@ -220,7 +220,7 @@ await scenario("bad-url-state", WEBGPU_ARGS, async (page) => {
   const crafted = sweep.runs[0];
   crafted.history[0].train_loss = 1.7e308;
   await page.setInputFiles("#import-file", { name: "crafted.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(crafted)) });
-  await page.waitForFunction(() => /not a real training run/.test(document.querySelector("#notices").textContent), null, { timeout: MINUTE });
+  await page.waitForFunction(() => /not a real training run/.test((document.querySelector("#notices")?.textContent ?? "")), null, { timeout: MINUTE });
   // The bad `device=gpu` was reported and `auto` used; the CPU, chosen in the form, is in
   // the link and taken after the reload without measuring.
   assert.match(await text(page, "#notices"), /device/);
@@ -323,7 +323,7 @@ await scenario("cpu-worker-restart", [], async (page) => {
   await page.waitForFunction(evaluatedStep, null, { timeout: 2 * MINUTE, polling: 50 });
   const [worker] = page.workers();
   await worker.evaluate(() => setTimeout(() => { throw new Error("a crash, on purpose"); }, 0));
-  await page.waitForFunction(() => /was restarted/.test(document.querySelector("#notices").textContent), null, { timeout: MINUTE });
+  await page.waitForFunction(() => /was restarted/.test((document.querySelector("#notices")?.textContent ?? "")), null, { timeout: MINUTE });
   await waitForTrained(page, 1, 3 * MINUTE);
   const steps = (await exportedSweep(page)).runs[0].history.map((p) => p.step);
   // The default preset evaluates densely at the start: every 20 steps up to 1,000, then every 100.
@@ -622,7 +622,7 @@ await scenario("imports-and-storage", [], async (page) => {
   // A real CLI model-wise sweep (three widths, IMDB, non-default settings throughout): one
   // width is shown, and the notice says why the other six runs are not.
   await importFile("imdb-model-wise.json", await readFile("../../docs/results/imdb-model-wise.json"));
-  await page.waitForFunction(() => /Imported 9 run/.test(document.querySelector("#notices").textContent), null, { timeout: MINUTE });
+  await page.waitForFunction(() => /Imported 9 run/.test((document.querySelector("#notices")?.textContent ?? "")), null, { timeout: MINUTE });
   assert.match(await notices(), /Imported 9 run\(s\); 3 shown \(N = 300,1000,4000, 1 seed\(s\) per size\)/);
   assert.match(await notices(), /3 of another setup \(d-model 32 \(shown: 16\)\)/);
   assert.match(await notices(), /3 of another setup \(d-model 64 \(shown: 16\)\)/);
@@ -639,7 +639,7 @@ await scenario("imports-and-storage", [], async (page) => {
   assert.match(await page.getAttribute("#chart-model-wise", "aria-label"), /3 widths × 3 sizes; width 16: CDS 1000/);
   // A CLI sweep with three seeds per size: every run shown, means with their spread.
   await importFile("seeds.json", await readFile("../../docs/results/mod31-tiny-pre-ln-3seeds.json"));
-  await page.waitForFunction(() => /Imported 15 run/.test(document.querySelector("#notices").textContent), null, { timeout: MINUTE });
+  await page.waitForFunction(() => /Imported 15 run/.test((document.querySelector("#notices")?.textContent ?? "")), null, { timeout: MINUTE });
   assert.match(await notices(), /15 shown \(N = 300,400,500,600,700, 3 seed\(s\) per size\)/);
   assert.equal(await page.inputValue("#seeds-per-size"), "3");
   assert.equal(await page.inputValue("#modulus"), "31");
@@ -659,7 +659,7 @@ await scenario("imports-and-storage", [], async (page) => {
   }));
   await page.reload();
   await waitForDevice(page, "cpu-wasm");
-  await page.waitForFunction(() => /1 saved run\(s\) could not be read and were skipped/.test(document.querySelector("#notices").textContent), null, { timeout: MINUTE });
+  await page.waitForFunction(() => /1 saved run\(s\) could not be read and were skipped/.test((document.querySelector("#notices")?.textContent ?? "")), null, { timeout: MINUTE });
   await page.waitForFunction(() => document.querySelectorAll("#chart-phase .phase-point[data-regime]").length === 5, null, { timeout: MINUTE });
   assert.equal(await page.locator("#crash").count(), 0, "no crash banner");
   // Reset forgets this setup's runs, in the store too: a reload does not bring them back.
@@ -695,8 +695,8 @@ await scenario("storage-quota", [], async (page) => {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send("Storage.overrideQuotaForOrigin", { origin: new URL(site.url).origin, quotaSize: 1 });
   await page.setInputFiles("#import-file", { name: "imdb-model-wise.json", mimeType: "application/json", buffer: await readFile("../../docs/results/imdb-model-wise.json") });
-  await page.waitForFunction(() => /Imported 9 run/.test(document.querySelector("#notices").textContent), null, { timeout: MINUTE });
-  await page.waitForFunction(() => /storage for this site is full/.test(document.querySelector("#notices").textContent), null, { timeout: MINUTE });
+  await page.waitForFunction(() => /Imported 9 run/.test((document.querySelector("#notices")?.textContent ?? "")), null, { timeout: MINUTE });
+  await page.waitForFunction(() => /storage for this site is full/.test((document.querySelector("#notices")?.textContent ?? "")), null, { timeout: MINUTE });
   assert.match(await page.textContent("#notices"), /Could not keep an imported run in this browser \(the browser's storage for this site is full\): it stays on this page/);
   assert.equal(await regimePoints(page), 3, "the imported runs are on the page");
   assert.equal(await page.locator("#crash").count(), 0, "no crash banner");
@@ -731,7 +731,7 @@ await scenario("worker-crash-loop", [], async (page) => {
   // times, then the lab stops and says so instead of restarting it forever.
   await page.route("**/grokking-worker_loader.js", (route) => route.fulfill({ contentType: "text/javascript", body: `throw new Error("a crash, on purpose");` }));
   await page.goto(`${site.url}#${TINY}`);
-  await page.waitForFunction(() => /failed 4 times/.test(document.querySelector("#notices").textContent), null, { timeout: MINUTE });
+  await page.waitForFunction(() => /failed 4 times/.test(document.querySelector("#notices")?.textContent ?? ""), null, { timeout: MINUTE });
   assert.match(await text(page, "#notices .notice.error"), /Training stopped: a training worker failed 4 times \(last: .*a crash, on purpose.*\)\. Finished runs are saved/);
   assert.match(await page.textContent("#notices"), /it was restarted/, "restarted before it gave up");
   assert.ok(await page.locator("#play").isDisabled(), "nothing trains");
@@ -745,18 +745,18 @@ await scenario("imdb-download-faults", [], async (page) => {
   await page.goto(`${site.url}#${TINY_IMDB}&n=64`);
   await waitForDevice(page, "cpu-wasm");
   await page.click("#play");
-  await page.waitForFunction(() => /no answer within 30 s\. Press ▶ Train to try again/.test(document.querySelector("#notices").textContent), null, { timeout: MINUTE });
+  await page.waitForFunction(() => /no answer within 30 s\. Press ▶ Train to try again/.test((document.querySelector("#notices")?.textContent ?? "")), null, { timeout: MINUTE });
   assert.match(await text(page, "#play"), /Train/, "training paused");
   await page.unroute("**/data/imdb/reviews.bin");
   await page.route("**/data/imdb/reviews.bin", (route) => route.fulfill({ status: 404, body: "not found" }));
   await page.click("#play");
-  await page.waitForFunction(() => /HTTP 404\. Press ▶ Train to try again/.test(document.querySelector("#notices").textContent), null, { timeout: MINUTE });
+  await page.waitForFunction(() => /HTTP 404\. Press ▶ Train to try again/.test((document.querySelector("#notices")?.textContent ?? "")), null, { timeout: MINUTE });
   assert.equal(await page.locator("#notices .notice.error").count(), 2, "one notice for both sizes (after the timeout's)");
   assert.match(await text(page, "#play"), /Train/, "training paused");
   await page.unroute("**/data/imdb/reviews.bin");
   await page.route("**/data/imdb/reviews.bin", (route) => route.fulfill({ status: 200, body: "these are not the reviews" }));
   await page.click("#play");
-  await page.waitForFunction(() => /could not be used.*Press ▶ Train to try again/.test(document.querySelector("#notices").textContent), null, { timeout: MINUTE });
+  await page.waitForFunction(() => /could not be used.*Press ▶ Train to try again/.test((document.querySelector("#notices")?.textContent ?? "")), null, { timeout: MINUTE });
   await page.unroute("**/data/imdb/reviews.bin");
   await page.click("#play");
   await waitForTrained(page, 2, 3 * MINUTE);
@@ -849,7 +849,7 @@ await scenario("offline-cache-refuses-wrong-files", [], async (page) => {
   await page.reload();
   await waitForDevice(page, "cpu-wasm");
   await page.click("#play");
-  await page.waitForFunction(() => /could not be used.*Press ▶ Train to try again/.test(document.querySelector("#notices").textContent), null, { timeout: MINUTE });
+  await page.waitForFunction(() => /could not be used.*Press ▶ Train to try again/.test((document.querySelector("#notices")?.textContent ?? "")), null, { timeout: MINUTE });
   await page.waitForTimeout(1000);
   assert.equal(await cached("data/imdb/reviews.bin"), false, "a file with the wrong SHA-256 is never kept");
   await writeFile(reviews, right);
