@@ -12,8 +12,7 @@
 
 use std::sync::Arc;
 
-use burn::tensor::backend::Backend;
-use burn::tensor::{Tensor, TensorData};
+use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
 use crate::data::Dataset;
@@ -177,10 +176,7 @@ pub fn frequency_count(modulus: usize) -> usize {
 
 /// The real DFT basis over the residues a = 0..p, `[2K, p]`: rows cos(2πka/p) for
 /// k = 1..=K, then sin(2πka/p). `None` when p has no frequency to measure (p < 3).
-pub(crate) fn fourier_basis<B: Backend>(
-    modulus: usize,
-    device: &B::Device,
-) -> Option<Tensor<B, 2>> {
+pub(crate) fn fourier_basis(modulus: usize, device: &Device) -> Option<Tensor<2>> {
     let k = frequency_count(modulus);
     if k == 0 {
         return None;
@@ -201,10 +197,7 @@ pub(crate) fn fourier_basis<B: Backend>(
 
 /// The power of the number tokens' embedding at each basis row: `[R, p, d]` → `[R, 2K]`,
 /// per run Σ over the embedding's dimensions of (the rows projected on the basis row)².
-pub(crate) fn fourier_power<B: Backend>(
-    numbers: Tensor<B, 3>,
-    basis: Tensor<B, 2>,
-) -> Tensor<B, 2> {
+pub(crate) fn fourier_power(numbers: Tensor<3>, basis: Tensor<2>) -> Tensor<2> {
     let runs = numbers.dims()[0];
     let [rows, modulus] = basis.dims();
     let basis = basis.reshape([1, rows, modulus]).repeat_dim(0, runs);
@@ -266,15 +259,15 @@ impl AnswerCells {
 
 /// What an evaluation of a batch needs to see what its runs learned: the DFT basis over
 /// the residues and each run's grid layout.
-pub(crate) struct Probe<B: Backend> {
+pub(crate) struct Probe {
     modulus: usize,
-    basis: Option<Tensor<B, 2>>,
+    basis: Option<Tensor<2>>,
     cells: Arc<[AnswerCells]>,
 }
 
-impl<B: Backend> Probe<B> {
+impl Probe {
     /// `None` unless every run is modular arithmetic (the runs of a batch share p).
-    pub(crate) fn new(data: &[&Dataset], device: &B::Device) -> Option<Self> {
+    pub(crate) fn new(data: &[&Dataset], device: &Device) -> Option<Self> {
         let cells: Vec<AnswerCells> = data
             .iter()
             .map(|d| d.operands.as_ref().map(AnswerCells::new))
@@ -293,10 +286,10 @@ impl<B: Backend> Probe<B> {
     /// forms); and how to read them back.
     pub(crate) fn columns(
         &self,
-        train_hits: Tensor<B, 2>,
-        test_hits: Tensor<B, 2>,
-        table: Tensor<B, 3>,
-    ) -> (Tensor<B, 2>, Columns) {
+        train_hits: Tensor<2>,
+        test_hits: Tensor<2>,
+        table: Tensor<3>,
+    ) -> (Tensor<2>, Columns) {
         let layout = Columns {
             cells: self.cells.clone(),
             train_rows: train_hits.dims()[1],
@@ -399,16 +392,17 @@ impl SnapshotHistory {
 mod tests {
     use super::*;
 
-    type Cpu = burn::backend::NdArray;
-
     /// `[1, p, d]` embedding rows read through the device half, shared out.
     fn shares(rows: &[Vec<f32>]) -> Vec<f64> {
         let (p, d) = (rows.len(), rows[0].len());
-        let device = Default::default();
+        let device = Device::flex();
         let flat: Vec<f32> = rows.iter().flatten().copied().collect();
-        let numbers = Tensor::<Cpu, 3>::from_data(TensorData::new(flat, [1, p, d]), &device);
-        let basis = fourier_basis::<Cpu>(p, &device).unwrap();
-        let power: Vec<f32> = fourier_power(numbers, basis).into_data().to_vec().unwrap();
+        let numbers = Tensor::<3>::from_data(TensorData::new(flat, [1, p, d]), &device);
+        let basis = fourier_basis(p, &device).unwrap();
+        let power: Vec<f32> = fourier_power(numbers, basis)
+            .into_data()
+            .try_to_vec()
+            .unwrap();
         frequency_shares(&power).unwrap()
     }
 
@@ -483,7 +477,7 @@ mod tests {
     #[test]
     fn a_modulus_without_frequencies_has_no_basis_and_no_shares() {
         assert_eq!(frequency_count(2), 0);
-        assert!(fourier_basis::<Cpu>(2, &Default::default()).is_none());
+        assert!(fourier_basis(2, &Device::flex()).is_none());
         assert_eq!(frequency_shares(&[]), Some(vec![]));
         assert_eq!(frequency_shares(&[0.0, 0.0]), None);
         assert_eq!(frequency_shares(&[f32::INFINITY, 1.0]), None);

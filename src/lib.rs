@@ -5,8 +5,8 @@
 //!
 //! Data flows one way: [`data`] → [`model`] (with the [`grokking`] rescale) → [`trainer`] →
 //! [`metrics`] → [`analysis`], and [`record`] is the file format around them; [`learned`]
-//! is what a modular model learned, measured at each evaluation. Everything is generic over
-//! the burn backend and free of UI.
+//! is what a modular model learned, measured at each evaluation. The burn device (WebGPU, wgpu
+//! or the CPU) is chosen at run time; nothing here is UI.
 
 pub mod analysis;
 pub mod checkpoint;
@@ -22,6 +22,7 @@ pub mod record;
 pub mod rng;
 pub mod run;
 pub mod settings;
+pub mod static_constructors;
 pub mod sweep;
 pub mod trainer;
 

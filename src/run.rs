@@ -10,7 +10,7 @@
 
 use std::ops::ControlFlow;
 
-use burn::tensor::backend::AutodiffBackend;
+use burn::tensor::Device;
 
 use crate::checkpoint::Checkpoint;
 use crate::config::ExperimentConfig;
@@ -35,8 +35,8 @@ pub enum Progress {
 /// `R` runs trained together (see [`BatchTrainer`]). A run that diverges is frozen: its
 /// history ends at its last finite evaluation, and the others go on undisturbed (no
 /// computation mixes runs).
-pub struct BatchRun<B: AutodiffBackend> {
-    trainer: BatchTrainer<B>,
+pub struct BatchRun {
+    trainer: BatchTrainer,
     histories: Vec<Vec<EvalPoint>>,
     /// Each run's snapshots, thinned (see [`SnapshotHistory`]).
     learned: Vec<SnapshotHistory>,
@@ -45,13 +45,13 @@ pub struct BatchRun<B: AutodiffBackend> {
     until_eval: usize,
 }
 
-impl<B: AutodiffBackend> BatchRun<B> {
+impl BatchRun {
     /// Fresh runs; their first evaluation (of the untrained models, step 0) is due at once.
     /// `data[r]` is the dataset of `configs[r]`.
     pub fn new(
         configs: Vec<ExperimentConfig>,
         data: &[&Dataset],
-        device: &B::Device,
+        device: &Device,
     ) -> Result<Self, TrainError> {
         let runs = configs.len();
         Ok(Self {
@@ -73,7 +73,7 @@ impl<B: AutodiffBackend> BatchRun<B> {
     pub fn resume(
         configs: Vec<ExperimentConfig>,
         data: &[&Dataset],
-        device: &B::Device,
+        device: &Device,
         checkpoint: Checkpoint,
     ) -> Result<Self, TrainError> {
         if checkpoint.configs != configs {
@@ -117,7 +117,7 @@ impl<B: AutodiffBackend> BatchRun<B> {
         })
     }
 
-    pub fn trainer(&self) -> &BatchTrainer<B> {
+    pub fn trainer(&self) -> &BatchTrainer {
         &self.trainer
     }
 
@@ -236,14 +236,14 @@ pub enum RunError {
 
 /// Trains `configs` as one batch (see [`BatchRun`]) to their step budget. `on_eval` sees
 /// every run's evaluations (with the run's index) and may stop them all.
-pub async fn train_batch<B: AutodiffBackend>(
+pub async fn train_batch(
     configs: Vec<ExperimentConfig>,
     data: &[&Dataset],
-    device: &B::Device,
+    device: &Device,
     meta: RunMeta,
     mut on_eval: impl FnMut(usize, &EvalPoint) -> ControlFlow<()>,
 ) -> Result<Vec<RunRecord>, RunError> {
-    let mut batch = BatchRun::<B>::new(configs, data, device)?;
+    let mut batch = BatchRun::new(configs, data, device)?;
     while !batch.is_done() {
         let steps = batch.steps_until_eval();
         batch.train(steps);

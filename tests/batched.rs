@@ -2,9 +2,10 @@
 
 use crate::common;
 
+use burn::tensor::Device;
 use common::{
-    CpuAutodiff, assert_same_trajectories, batched_histories, datasets, single_histories,
-    tiny_imdb, tiny_modular,
+    assert_same_trajectories, batched_histories, datasets, single_histories, tiny_imdb,
+    tiny_modular,
 };
 use grokking_lab::data::Dataset;
 use grokking_lab::trainer::{BatchError, BatchTrainer, TrainError};
@@ -29,9 +30,9 @@ fn batched_modular_runs_follow_their_single_runs() {
     }
     let data = datasets(&configs, None);
     let data: Vec<&Dataset> = data.iter().collect();
-    let device = Default::default();
-    let single = pollster::block_on(single_histories::<CpuAutodiff>(&configs, &data, &device));
-    let batched = pollster::block_on(batched_histories::<CpuAutodiff>(&configs, &data, &device));
+    let device = Device::flex();
+    let single = pollster::block_on(single_histories(&configs, &data, &device));
+    let batched = pollster::block_on(batched_histories(&configs, &data, &device));
     assert_same_trajectories(&batched, &single);
     for history in &single {
         let (first, last) = (history[0], history.last().unwrap());
@@ -58,9 +59,9 @@ fn batched_imdb_runs_follow_their_single_runs() {
     }
     let data = datasets(&configs, Some(&corpus));
     let data: Vec<&Dataset> = data.iter().collect();
-    let device = Default::default();
-    let single = pollster::block_on(single_histories::<CpuAutodiff>(&configs, &data, &device));
-    let batched = pollster::block_on(batched_histories::<CpuAutodiff>(&configs, &data, &device));
+    let device = Device::flex();
+    let single = pollster::block_on(single_histories(&configs, &data, &device));
+    let batched = pollster::block_on(batched_histories(&configs, &data, &device));
     assert_same_trajectories(&batched, &single);
     let first = &single[0];
     assert!(first.last().unwrap().train_loss < first[0].train_loss);
@@ -72,8 +73,7 @@ fn runs_of_different_shapes_cannot_share_a_batch() {
     let mut b = a.clone();
     b.model.d_mlp = 32;
     let data = datasets(&[a.clone(), b.clone()], None);
-    let result =
-        BatchTrainer::<CpuAutodiff>::new(vec![a, b], &[&data[0], &data[1]], &Default::default());
+    let result = BatchTrainer::new(vec![a, b], &[&data[0], &data[1]], &Device::flex());
     assert!(matches!(
         result,
         Err(TrainError::Batch(BatchError::Mismatched { index: 1 }))
@@ -88,8 +88,8 @@ fn evaluating_in_small_chunks_gives_the_same_numbers() {
     configs[1].seed = 1;
     let data = datasets(&configs, None);
     let data: Vec<&Dataset> = data.iter().collect();
-    let device = Default::default();
-    let mut trainer = BatchTrainer::<CpuAutodiff>::new(configs, &data, &device).unwrap();
+    let device = Device::flex();
+    let mut trainer = BatchTrainer::new(configs, &data, &device).unwrap();
     trainer.train_steps(20);
     let whole = pollster::block_on(trainer.evaluate().read()).unwrap();
     trainer.set_eval_rows(3);
@@ -111,10 +111,9 @@ fn settling_a_batch_leaves_its_training_untouched() {
     configs[1].seed = 2;
     let data = datasets(&configs, None);
     let data: Vec<&Dataset> = data.iter().collect();
-    let device = Default::default();
+    let device = Device::flex();
     let train = |settle: bool| {
-        let mut trainer =
-            BatchTrainer::<CpuAutodiff>::new(configs.clone(), &data, &device).unwrap();
+        let mut trainer = BatchTrainer::new(configs.clone(), &data, &device).unwrap();
         for _ in 0..30 {
             trainer.step();
             if settle {

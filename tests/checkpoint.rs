@@ -3,7 +3,8 @@
 
 use crate::common;
 
-use common::{CpuAutodiff, datasets, mixed_batch};
+use burn::tensor::Device;
+use common::{datasets, mixed_batch};
 use grokking_lab::ExperimentConfig;
 use grokking_lab::checkpoint::{Checkpoint, CheckpointError};
 use grokking_lab::data::Dataset;
@@ -19,7 +20,7 @@ fn meta() -> RunMeta {
 }
 
 /// Trains `batch` to its budget (evaluating when due) and returns its records.
-fn finish(mut batch: BatchRun<CpuAutodiff>) -> Vec<RunRecord> {
+fn finish(mut batch: BatchRun) -> Vec<RunRecord> {
     while !batch.is_done() {
         let steps = batch.steps_until_eval();
         batch.train(steps);
@@ -31,7 +32,7 @@ fn finish(mut batch: BatchRun<CpuAutodiff>) -> Vec<RunRecord> {
 }
 
 /// Trains `batch` until it has taken `steps` steps, evaluating when due.
-fn advance(batch: &mut BatchRun<CpuAutodiff>, steps: usize) {
+fn advance(batch: &mut BatchRun, steps: usize) {
     while batch.trainer().step_count() < steps {
         if batch.steps_until_eval() == 0 {
             pollster::block_on(batch.evaluate()).unwrap();
@@ -46,9 +47,9 @@ fn advance(batch: &mut BatchRun<CpuAutodiff>, steps: usize) {
 fn assert_resumes_as_if_never_stopped(configs: &[ExperimentConfig], step: usize) {
     let owned = datasets(configs, None);
     let data: Vec<&Dataset> = owned.iter().collect();
-    let device = Default::default();
+    let device = Device::flex();
     let whole = finish(BatchRun::new(configs.to_vec(), &data, &device).unwrap());
-    let mut batch = BatchRun::<CpuAutodiff>::new(configs.to_vec(), &data, &device).unwrap();
+    let mut batch = BatchRun::new(configs.to_vec(), &data, &device).unwrap();
     advance(&mut batch, step);
     let bytes = batch.checkpoint().unwrap().to_bytes();
     drop(batch);
@@ -89,8 +90,8 @@ fn a_damaged_cut_short_or_foreign_checkpoint_is_refused() {
     let configs = mixed_batch();
     let owned = datasets(&configs, None);
     let data: Vec<&Dataset> = owned.iter().collect();
-    let device = Default::default();
-    let mut batch = BatchRun::<CpuAutodiff>::new(configs.clone(), &data, &device).unwrap();
+    let device = Device::flex();
+    let mut batch = BatchRun::new(configs.clone(), &data, &device).unwrap();
     advance(&mut batch, 5);
     let mut checkpoint = batch.checkpoint().unwrap();
     checkpoint.wall_seconds = 12.5;
@@ -120,7 +121,7 @@ fn a_damaged_cut_short_or_foreign_checkpoint_is_refused() {
     let mut other = configs.clone();
     other[0].seed = 7;
     let checkpoint = Checkpoint::from_bytes(&bytes).unwrap();
-    let error = BatchRun::<CpuAutodiff>::resume(other, &data, &device, checkpoint)
+    let error = BatchRun::resume(other, &data, &device, checkpoint)
         .err()
         .expect("refused");
     assert!(

@@ -2,8 +2,8 @@
 
 use crate::common;
 
-use burn::backend::NdArray;
 use burn::module::Module;
+use burn::tensor::Device;
 use grokking_lab::footprint::parameters_per_run;
 use grokking_lab::model::Classifier;
 use grokking_lab::presets;
@@ -16,7 +16,7 @@ fn parameter_count_is_the_built_gpts_of_both_forms() {
         presets::PAPER.config(100),
     ] {
         let data = grokking_lab::data::dataset(&config, None).unwrap();
-        let model = Classifier::<NdArray>::init(&config, &[1, 2], &data, &Default::default());
+        let model = Classifier::init(&config, &[1, 2], &data, &Device::flex());
         assert_eq!(
             2 * parameters_per_run(&config, &data),
             model.num_params() as u64,
@@ -31,7 +31,7 @@ fn parameter_count_is_the_built_berts() {
     let corpus = common::bundled_imdb();
     let config = common::tiny_imdb(64, 10);
     let data = grokking_lab::data::dataset(&config, Some(&corpus)).unwrap();
-    let model = Classifier::<NdArray>::init(&config, &[1], &data, &Default::default());
+    let model = Classifier::init(&config, &[1], &data, &Device::flex());
     assert_eq!(
         parameters_per_run(&config, &data),
         model.num_params() as u64

@@ -1,32 +1,32 @@
 use crate::common;
 
-use burn::module::{AutodiffModule, Module};
-use burn::optim::{GradientsParams, Optimizer, SgdConfig};
-use burn::tensor::{Int, Tensor, TensorData};
-use common::{CpuAutodiff, tiny_modular};
+use burn::module::Module;
+use burn::optim::{GradientsParams, SgdConfig};
+use burn::tensor::{Device, Int, Tensor, TensorData};
+use common::tiny_modular;
 use grokking_lab::config::{GptArch, Subsets, TaskConfig};
 use grokking_lab::data::modular;
 use grokking_lab::grokking::{rescale, squared_weight_norms};
 use grokking_lab::model::{Batch, Classifier};
 
-fn model(alpha: f64) -> Classifier<CpuAutodiff> {
+fn model(alpha: f64) -> Classifier {
     let config = tiny_modular(7, 20, 1);
     let TaskConfig::ModularArithmetic(task) = &config.task else {
         unreachable!("a modular config")
     };
     let data = modular::dataset(task, GptArch::PreLn, Subsets::Nested, 0, 0);
-    let device = Default::default();
+    let device = Device::flex().autodiff();
     rescale(Classifier::init(&config, &[0], &data, &device), &[alpha])
 }
 
-fn norm(model: &Classifier<CpuAutodiff>) -> f64 {
+fn norm(model: &Classifier) -> f64 {
     norms(model, 1)[0]
 }
 
-fn norms(model: &Classifier<CpuAutodiff>, runs: usize) -> Vec<f64> {
-    let squared: Vec<f32> = squared_weight_norms(&model.valid(), runs, &Default::default())
+fn norms(model: &Classifier, runs: usize) -> Vec<f64> {
+    let squared: Vec<f32> = squared_weight_norms(&model.valid(), runs, &Device::flex())
         .into_data()
-        .to_vec()
+        .try_to_vec()
         .unwrap();
     squared.into_iter().map(|s| f64::from(s).sqrt()).collect()
 }
@@ -48,15 +48,15 @@ fn batched_runs_start_as_their_single_runs() {
         unreachable!("a modular config")
     };
     let data = modular::dataset(task, GptArch::PreLn, Subsets::Nested, 0, 0);
-    let device = Default::default();
+    let device = Device::flex();
     let single = |seed: u64, alpha: f64| {
         norm(&rescale(
-            Classifier::<CpuAutodiff>::init(&config, &[seed], &data, &device),
+            Classifier::init(&config, &[seed], &data, &device),
             &[alpha],
         ))
     };
     let batched = rescale(
-        Classifier::<CpuAutodiff>::init(&config, &[0, 5, 9], &data, &device),
+        Classifier::init(&config, &[0, 5, 9], &data, &device),
         &[1.0, 3.0, 0.5],
     );
     let batched = norms(&batched, 3);
@@ -69,10 +69,10 @@ fn batched_runs_start_as_their_single_runs() {
 
 #[test]
 fn same_seed_same_initial_weights_whatever_the_backend_rng() {
-    let device = Default::default();
-    <CpuAutodiff as burn::tensor::backend::Backend>::seed(&device, 1);
+    let device = Device::flex();
+    device.seed(1);
     let first = norm(&model(1.0));
-    <CpuAutodiff as burn::tensor::backend::Backend>::seed(&device, 2);
+    device.seed(2);
     assert_eq!(first, norm(&model(1.0)));
 }
 
@@ -92,11 +92,9 @@ fn initial_weights_follow_the_hugging_face_scheme() {
 #[test]
 fn every_parameter_stays_trainable_after_rescale() {
     let model = model(10.0);
-    let device = Default::default();
-    let tokens = Tensor::<CpuAutodiff, 3, Int>::from_data(
-        TensorData::new(vec![1, 2, 7, 3, 4, 7], [1, 2, 3]),
-        &device,
-    );
+    let device = Device::flex().autodiff();
+    let tokens =
+        Tensor::<3, Int>::from_data(TensorData::new(vec![1, 2, 7, 3, 4, 7], [1, 2, 3]), &device);
     let loss = model.forward(Batch::new(tokens, None)).powi_scalar(2).sum();
     let grads = GradientsParams::from_grads(loss.backward(), &model);
     // Every float parameter (embeddings, LayerNorm, biases, read-out) has a gradient.
@@ -112,14 +110,11 @@ trait CountTensors {
     fn num_params_tensors(&self) -> usize;
 }
 
-impl<M: Module<CpuAutodiff>> CountTensors for M {
+impl<M: Module> CountTensors for M {
     fn num_params_tensors(&self) -> usize {
         struct Count(usize);
-        impl burn::module::ModuleVisitor<CpuAutodiff> for Count {
-            fn visit_float<const D: usize>(
-                &mut self,
-                _: &burn::module::Param<Tensor<CpuAutodiff, D>>,
-            ) {
+        impl burn::module::ModuleVisitor for Count {
+            fn visit_float<const D: usize>(&mut self, _: &burn::module::Param<Tensor<D>>) {
                 self.0 += 1;
             }
         }

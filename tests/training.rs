@@ -1,8 +1,9 @@
 use crate::common;
 
+use burn::tensor::Device;
 use std::ops::ControlFlow;
 
-use common::{CpuAutodiff, tiny_modular};
+use common::tiny_modular;
 use grokking_lab::config::{GptArch, Subsets, TaskConfig};
 use grokking_lab::data::modular;
 use grokking_lab::record::RunMeta;
@@ -20,10 +21,10 @@ fn train(config: grokking_lab::ExperimentConfig) -> grokking_lab::RunRecord {
         config.seed,
         config.seed,
     );
-    pollster::block_on(train_batch::<CpuAutodiff>(
+    pollster::block_on(train_batch(
         vec![config],
         &[&data],
-        &Default::default(),
+        &Device::flex(),
         RunMeta::default(),
         |_, _| ControlFlow::Continue(()),
     ))
@@ -75,10 +76,10 @@ fn the_observer_can_stop_a_run() {
         unreachable!("a modular config")
     };
     let data = modular::dataset(task, GptArch::PreLn, Subsets::Nested, 0, 0);
-    let result = pollster::block_on(train_batch::<CpuAutodiff>(
+    let result = pollster::block_on(train_batch(
         vec![config],
         &[&data],
-        &Default::default(),
+        &Device::flex(),
         RunMeta::default(),
         |_, point| {
             if point.step >= 20 {
@@ -102,7 +103,7 @@ fn invalid_configs_are_refused_before_training() {
         unreachable!("a modular config")
     };
     let data = modular::dataset(task, GptArch::PreLn, Subsets::Nested, 0, 0);
-    let result = BatchTrainer::<CpuAutodiff>::new(vec![config], &[&data], &Default::default());
+    let result = BatchTrainer::new(vec![config], &[&data], &Device::flex());
     assert!(matches!(result, Err(TrainError::Config(_))));
 }
 
@@ -122,8 +123,7 @@ fn a_run_driven_piecewise_equals_the_run_trained_in_one_go() {
         config.seed,
         config.seed,
     );
-    let mut run =
-        BatchRun::<CpuAutodiff>::new(vec![config], &[&data], &Default::default()).unwrap();
+    let mut run = BatchRun::new(vec![config], &[&data], &Device::flex()).unwrap();
     let mut slices = [1, 5, 2, 7].into_iter().cycle();
     while !run.is_done() {
         run.train(slices.next().unwrap());
@@ -145,8 +145,7 @@ fn steps_stop_at_the_budget() {
         unreachable!("a modular config")
     };
     let data = modular::dataset(task, GptArch::PreLn, Subsets::Nested, 0, 0);
-    let mut trainer =
-        BatchTrainer::<CpuAutodiff>::new(vec![config], &[&data], &Default::default()).unwrap();
+    let mut trainer = BatchTrainer::new(vec![config], &[&data], &Device::flex()).unwrap();
     assert_eq!(trainer.train_steps(3), 3);
     assert_eq!(trainer.train_steps(3), 2);
     assert!(trainer.is_finished());
@@ -158,10 +157,10 @@ fn a_tiny_bert_memorizes_a_few_hundred_reviews() {
     let mut config = common::tiny_imdb(256, 300);
     config.optimizer.lr = 3e-3;
     let data = grokking_lab::data::dataset(&config, Some(&corpus)).unwrap();
-    let run = pollster::block_on(train_batch::<CpuAutodiff>(
+    let run = pollster::block_on(train_batch(
         vec![config],
         &[&data],
-        &Default::default(),
+        &Device::flex(),
         RunMeta::default(),
         |_, _| ControlFlow::Continue(()),
     ))

@@ -330,7 +330,7 @@ pub fn SettingsForm(lab: Lab) -> impl IntoView {
                 choices=Vec::new()
                 read=|s, _| Some(s.workers_text()) />
             <Field lab key=DEVICE_KEY id="device-select" label="Device"
-                help="“auto”: a few steps of the first batch are timed on WebGPU and on the CPU, and the faster trains (software GPUs such as SwiftShader are often slower than the CPU). “webgpu” or “cpu”: that one, unmeasured. WebGPU fuses kernels (fewer GPU dispatches per step); “webgpu-unfused” does not, for a GPU driver that gives wrong numbers with fused kernels.".to_owned()
+                help="“auto”: a few steps of the first batch are timed on WebGPU and on the CPU, and the faster trains (software GPUs such as SwiftShader are often slower than the CPU). “webgpu” or “cpu”: that one, unmeasured. WebGPU fuses kernels (fewer GPU dispatches per step).".to_owned()
                 choices=DevicePreference::ALL.iter().map(|d| (d.as_str(), d.label())).collect()
                 read=|s, _| Some(s.device().as_str().to_owned()) />
             {groups.into_iter().map(|group| view! {

@@ -10,26 +10,24 @@ use serde::{Deserialize, Serialize};
 
 /// Where the user wants training to run (`device=` in the link and the form): `auto`
 /// measures the backends this browser has and trains on the faster. WebGPU fuses kernels
-/// (burn's fusion: fewer dispatches per step); `webgpu-unfused` is the escape hatch for a
-/// GPU driver that misbehaves with fused kernels, and the browser test's reference.
+/// (burn's fusion: fewer dispatches per step). There is no unfused WebGPU: burn 0.22 fixes
+/// fusion when the worker is built, so old links' `webgpu-unfused` reads as `webgpu`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum DevicePreference {
     #[default]
     Auto,
     WebGpu,
-    WebGpuUnfused,
     Cpu,
 }
 
 impl DevicePreference {
-    pub const ALL: [Self; 4] = [Self::Auto, Self::WebGpu, Self::WebGpuUnfused, Self::Cpu];
+    pub const ALL: [Self; 3] = [Self::Auto, Self::WebGpu, Self::Cpu];
 
     /// As the link and the form write it.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Auto => "auto",
             Self::WebGpu => "webgpu",
-            Self::WebGpuUnfused => "webgpu-unfused",
             Self::Cpu => "cpu",
         }
     }
@@ -39,13 +37,15 @@ impl DevicePreference {
         match self {
             Self::Auto => "Auto (the faster, measured)",
             Self::WebGpu => "WebGPU",
-            Self::WebGpuUnfused => "WebGPU, unfused kernels",
             Self::Cpu => "CPU (WebAssembly)",
         }
     }
 
     pub fn parse(text: &str) -> Option<Self> {
         let text = text.trim();
+        if text.eq_ignore_ascii_case("webgpu-unfused") {
+            return Some(Self::WebGpu);
+        }
         Self::ALL
             .into_iter()
             .find(|p| p.as_str().eq_ignore_ascii_case(text))
@@ -57,14 +57,13 @@ impl DevicePreference {
         match self {
             Self::Auto => "",
             Self::WebGpu => "-webgpu",
-            Self::WebGpuUnfused => "-webgpu-unfused",
             Self::Cpu => "-cpu",
         }
     }
 
     /// What a worker called `name` was asked for.
     pub fn of_worker(name: &str) -> Self {
-        [Self::WebGpu, Self::WebGpuUnfused, Self::Cpu]
+        [Self::WebGpu, Self::Cpu]
             .into_iter()
             .find(|p| name.ends_with(p.worker_suffix()))
             .unwrap_or(Self::Auto)
@@ -128,9 +127,6 @@ pub struct DeviceInfo {
     /// Run-steps per second measured on the first batch before choosing (every worker
     /// of this kind together); `None` when nothing was measured.
     pub measured_run_steps_per_second: Option<f64>,
-    /// On WebGPU: whether burn fuses kernels (`false`: `device=webgpu-unfused`).
-    #[serde(default)]
-    pub fused: bool,
 }
 
 impl DeviceInfo {
@@ -140,10 +136,10 @@ impl DeviceInfo {
 
     /// The preference that trains here again without measuring.
     pub fn preference(&self) -> DevicePreference {
-        match (self.is_webgpu(), self.fused) {
-            (true, true) => DevicePreference::WebGpu,
-            (true, false) => DevicePreference::WebGpuUnfused,
-            (false, _) => DevicePreference::Cpu,
+        if self.is_webgpu() {
+            DevicePreference::WebGpu
+        } else {
+            DevicePreference::Cpu
         }
     }
 }
@@ -322,26 +318,23 @@ mod tests {
     }
 
     #[test]
-    fn a_later_worker_is_asked_for_the_device_and_fusion_the_first_one_chose() {
-        let chosen = |backend: &str, fused| DeviceInfo {
+    fn a_later_worker_is_asked_for_the_device_the_first_one_chose() {
+        let chosen = |backend: &str| DeviceInfo {
             backend: backend.into(),
             adapter: String::new(),
             fallback_reason: None,
             reason: String::new(),
             measured_run_steps_per_second: None,
-            fused,
         };
+        assert_eq!(chosen("webgpu").preference(), DevicePreference::WebGpu);
+        assert_eq!(chosen("cpu-wasm").preference(), DevicePreference::Cpu);
+    }
+
+    #[test]
+    fn an_old_link_asking_for_unfused_webgpu_gets_webgpu() {
         assert_eq!(
-            chosen("webgpu", true).preference(),
-            DevicePreference::WebGpu
-        );
-        assert_eq!(
-            chosen("webgpu", false).preference(),
-            DevicePreference::WebGpuUnfused
-        );
-        assert_eq!(
-            chosen("cpu-wasm", false).preference(),
-            DevicePreference::Cpu
+            DevicePreference::parse("webgpu-unfused"),
+            Some(DevicePreference::WebGpu)
         );
     }
 

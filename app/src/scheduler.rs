@@ -481,7 +481,6 @@ impl Scheduler {
                 reason: "CPU (WebAssembly): you chose to go on on the CPU after the GPU stopped"
                     .into(),
                 measured_run_steps_per_second: None,
-                fused: false,
             });
         }
         for index in respawn {

@@ -2,39 +2,43 @@
 //! Chromium on SwiftShader). Run by `cargo xtask test`; skipped natively.
 //!
 //! It lives in the app, not beside the core's other tests, so that it builds against the
-//! worker's own burn — same features (fusion), same `wasm-release` profile — and reuses what
-//! `trunk build --release` compiled: one wasm build of burn in CI, not two (`cargo xtask
-//! test` runs it after trunk). What it tests is the core's trainer on the devices the lab
-//! uses.
+//! worker's own burn — same features (fusion, flex's SIMD), same `wasm-release` profile —
+//! and reuses what `trunk build --release` compiled: one wasm build of burn in CI, not two
+//! (`cargo xtask test` runs it after trunk). What it tests is the core's trainer on the
+//! device the lab uses: fused WebGPU against the CPU fallback.
 #![cfg(target_arch = "wasm32")]
 
 #[path = "../../tests/common/mod.rs"]
 mod common;
 
-use burn::backend::wgpu::{RuntimeOptions, WgpuDevice, graphics::WebGpu, init_setup_async};
-use burn::backend::{Autodiff, NdArray, Wgpu};
+use burn::tensor::Device;
 use common::{
     assert_same_trajectories, batched_histories, datasets, mixed_batch, single_histories,
     tiny_imdb, tiny_modular,
 };
 use grokking_lab::data::imdb::ImdbCorpus;
 use grokking_lab::data::{self, Dataset};
+use grokking_lab::static_constructors::run_static_constructors;
 use grokking_lab::{BatchTrainer, ExperimentConfig};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 thread_local! {
-    static WEBGPU_READY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static WEBGPU: std::cell::RefCell<Option<Device>> = const { std::cell::RefCell::new(None) };
 }
 
-/// burn's WebGPU device, initialised once per page (a second init panics).
-async fn webgpu() -> WgpuDevice {
-    let device = WgpuDevice::default();
-    if !WEBGPU_READY.get() {
-        init_setup_async::<WebGpu>(&device, RuntimeOptions::default()).await;
-        WEBGPU_READY.set(true);
+/// burn's WebGPU device, initialised once per page (a second init is an error), and
+/// asynchronously, as a browser requires.
+async fn webgpu() -> Device {
+    if let Some(device) = WEBGPU.with_borrow(Clone::clone) {
+        return device;
     }
+    let device = Device::wgpu_options()
+        .init_async()
+        .await
+        .expect("WebGPU starts");
+    WEBGPU.set(Some(device.clone()));
     device
 }
 
@@ -42,10 +46,8 @@ async fn webgpu() -> WgpuDevice {
 /// the loss falls below `fall` × its start.
 async fn same_trajectory(config: ExperimentConfig, data: &Dataset, steps: usize, fall: f64) {
     let device = webgpu().await;
-    let mut gpu =
-        BatchTrainer::<Autodiff<Wgpu>>::new(vec![config.clone()], &[data], &device).unwrap();
-    let mut cpu =
-        BatchTrainer::<Autodiff<NdArray>>::new(vec![config], &[data], &Default::default()).unwrap();
+    let mut gpu = BatchTrainer::new(vec![config.clone()], &[data], &device).unwrap();
+    let mut cpu = BatchTrainer::new(vec![config], &[data], &Device::flex()).unwrap();
     let gpu_start = common::only_point(gpu.evaluate()).await;
     let cpu_start = common::only_point(cpu.evaluate()).await;
     // Same seed, same initial weights on both backends.
@@ -75,6 +77,7 @@ async fn same_trajectory(config: ExperimentConfig, data: &Dataset, steps: usize,
 
 #[wasm_bindgen_test]
 async fn the_gpt_trains_on_webgpu_like_on_the_cpu() {
+    run_static_constructors();
     let mut config = tiny_modular(11, 60, 60);
     config.optimizer.lr = 3e-3;
     let data = data::dataset(&config, None).unwrap();
@@ -85,15 +88,13 @@ async fn the_gpt_trains_on_webgpu_like_on_the_cpu() {
 /// same async readback on WebGPU as on the CPU.
 #[wasm_bindgen_test]
 async fn what_the_gpt_learned_reads_back_on_webgpu_like_on_the_cpu() {
+    run_static_constructors();
     let device = webgpu().await;
     let mut config = tiny_modular(11, 60, 30);
     config.optimizer.lr = 3e-3;
     let data = data::dataset(&config, None).unwrap();
-    let mut gpu =
-        BatchTrainer::<Autodiff<Wgpu>>::new(vec![config.clone()], &[&data], &device).unwrap();
-    let mut cpu =
-        BatchTrainer::<Autodiff<NdArray>>::new(vec![config], &[&data], &Default::default())
-            .unwrap();
+    let mut gpu = BatchTrainer::new(vec![config.clone()], &[&data], &device).unwrap();
+    let mut cpu = BatchTrainer::new(vec![config], &[&data], &Device::flex()).unwrap();
     gpu.train_steps(30);
     cpu.train_steps(30);
     let gpu = common::only_evaluation(gpu.evaluate())
@@ -120,6 +121,7 @@ async fn what_the_gpt_learned_reads_back_on_webgpu_like_on_the_cpu() {
 
 #[wasm_bindgen_test]
 async fn the_bert_trains_on_webgpu_like_on_the_cpu() {
+    run_static_constructors();
     let corpus = ImdbCorpus::from_bundled_files(
         include_bytes!("../../public/data/imdb/vocab.txt"),
         include_bytes!("../../public/data/imdb/reviews.bin"),
@@ -140,17 +142,19 @@ async fn the_bert_trains_on_webgpu_like_on_the_cpu() {
 /// run's (the tolerances), so the lab's batched sweep is the same science.
 #[wasm_bindgen_test]
 async fn batched_runs_on_webgpu_follow_their_single_runs() {
+    run_static_constructors();
     let device = webgpu().await;
     let configs = mixed_batch();
     let data = datasets(&configs, None);
     let data: Vec<&Dataset> = data.iter().collect();
-    let single = single_histories::<Autodiff<Wgpu>>(&configs, &data, &device).await;
-    let batched = batched_histories::<Autodiff<Wgpu>>(&configs, &data, &device).await;
+    let single = single_histories(&configs, &data, &device).await;
+    let batched = batched_histories(&configs, &data, &device).await;
     assert_same_trajectories(&batched, &single);
 }
 
 #[wasm_bindgen_test]
 async fn batched_imdb_runs_on_webgpu_follow_their_single_runs() {
+    run_static_constructors();
     let corpus = ImdbCorpus::from_bundled_files(
         include_bytes!("../../public/data/imdb/vocab.txt"),
         include_bytes!("../../public/data/imdb/reviews.bin"),
@@ -171,7 +175,7 @@ async fn batched_imdb_runs_on_webgpu_follow_their_single_runs() {
     }
     let data = datasets(&configs, Some(&corpus));
     let data: Vec<&Dataset> = data.iter().collect();
-    let single = single_histories::<Autodiff<Wgpu>>(&configs, &data, &device).await;
-    let batched = batched_histories::<Autodiff<Wgpu>>(&configs, &data, &device).await;
+    let single = single_histories(&configs, &data, &device).await;
+    let batched = batched_histories(&configs, &data, &device).await;
     assert_same_trajectories(&batched, &single);
 }

@@ -1,13 +1,13 @@
-//! Choosing a burn backend at run time: the core is generic, so each job is written once
-//! as a [`BackendJob`] and instantiated per backend here.
+//! Choosing where training runs: the core takes a burn `Device`, picked here at run time.
 
-use burn::backend::Autodiff;
-use burn::tensor::backend::AutodiffBackend;
+use std::sync::OnceLock;
+
+use burn::tensor::Device;
 use clap::ValueEnum;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BackendKind {
-    /// burn's CPU backend (ndarray).
+    /// burn's CPU backend (flex).
     Cpu,
     /// Native wgpu: Vulkan, Metal or DX12, whichever the machine has.
     Wgpu,
@@ -20,38 +20,29 @@ impl BackendKind {
             Self::Wgpu => "wgpu",
         }
     }
-}
 
-/// Work that runs on any autodiff backend.
-pub trait BackendJob {
-    type Output;
-    fn run<B: AutodiffBackend>(self, device: B::Device) -> Self::Output;
-}
-
-pub fn dispatch<J: BackendJob>(kind: BackendKind, job: J) -> anyhow::Result<J::Output> {
-    match kind {
-        BackendKind::Cpu => Ok(job.run::<Autodiff<burn::backend::NdArray>>(Default::default())),
-        BackendKind::Wgpu => {
-            check_wgpu_adapter()?;
-            Ok(job.run::<Autodiff<burn::backend::Wgpu>>(Default::default()))
+    /// The device to train on (the trainer turns autodiff on itself).
+    pub fn device(self) -> anyhow::Result<Device> {
+        match self {
+            Self::Cpu => Ok(Device::flex()),
+            Self::Wgpu => wgpu_device(),
         }
     }
 }
 
-/// burn panics deep inside its runtime when no adapter exists; ask first, and explain.
-fn check_wgpu_adapter() -> anyhow::Result<()> {
-    use burn::tensor::Tensor;
-    let probe = std::panic::catch_unwind(|| {
-        let device = Default::default();
-        let x = Tensor::<burn::backend::Wgpu, 1>::ones([1], &device);
-        x.into_scalar()
-    });
-    match probe {
-        Ok(_) => Ok(()),
-        Err(_) => anyhow::bail!(
-            "no usable wgpu adapter was found. Install a GPU driver with Vulkan support \
-             (on Debian without a GPU: `apt-get install mesa-vulkan-drivers` gives a CPU \
-             Vulkan device), or use --backend cpu"
-        ),
-    }
+/// The wgpu device, initialised once per process (burn refuses a second init); a missing
+/// adapter is an error from burn's init, explained here.
+fn wgpu_device() -> anyhow::Result<Device> {
+    static WGPU: OnceLock<Result<Device, String>> = OnceLock::new();
+    WGPU.get_or_init(|| {
+        Device::wgpu_options().init().map_err(|error| {
+            format!(
+                "no usable wgpu adapter was found ({error}). Install a GPU driver with Vulkan \
+                 support (on Debian without a GPU: `apt-get install mesa-vulkan-drivers` gives a \
+                 CPU Vulkan device), or use --backend cpu"
+            )
+        })
+    })
+    .clone()
+    .map_err(anyhow::Error::msg)
 }

@@ -6,9 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use cubecl_common::config::RuntimeConfig;
-use cubecl_runtime::config::CubeClRuntimeConfig;
 use cubecl_runtime::config::profiling::ProfilingLogLevel;
+use cubecl_runtime::config::{CubeClRuntimeConfig, RuntimeConfig};
 
 /// The kernel log of this process. cubecl's configuration is global and set once, before
 /// the first device exists: [`KernelLog::start`] must run before any wgpu work.

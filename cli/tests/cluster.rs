@@ -227,11 +227,12 @@ fn a_task_stopped_by_sigterm_mid_run_resumes_from_its_checkpoint_and_merges_as_a
     std::fs::create_dir_all(&dir).unwrap();
     let path = |name: &str| dir.join(name).to_str().unwrap().to_owned();
     let (plan, results, merged) = (path("plan.json"), path("results"), path("merged.json"));
-    const STEPS: usize = 400;
-    // Long enough to be stopped mid-run: the tiny grid at one size, 400 steps.
+    const STEPS: usize = 4000;
+    // Long enough to be stopped mid-run: the tiny grid at one size, 4,000 steps (burn 0.22's
+    // flex trains 400 in under the half second this test used to wait).
     let grid = grid_with(&[
         ("--eval-every", "20"),
-        ("--steps", "400"),
+        ("--steps", "4000"),
         ("--train-sizes", "20"),
     ]);
     let mut args = vec!["plan"];
@@ -267,7 +268,7 @@ fn a_task_stopped_by_sigterm_mid_run_resumes_from_its_checkpoint_and_merges_as_a
         );
         std::thread::sleep(Duration::from_millis(20));
     }
-    std::thread::sleep(Duration::from_millis(500));
+    std::thread::sleep(Duration::from_millis(100));
     // SAFETY: kill(2) on our own child's pid; no memory is involved.
     assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGTERM) }, 0);
     let stopped = child.wait_with_output().unwrap();

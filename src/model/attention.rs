@@ -11,8 +11,7 @@
 
 use burn::module::Module;
 use burn::tensor::activation::softmax;
-use burn::tensor::backend::Backend;
-use burn::tensor::{Bool, Tensor};
+use burn::tensor::{Bool, Device, Tensor};
 
 use super::layers::RunLinear;
 
@@ -23,11 +22,11 @@ const MASKED: f32 = -1e9;
 const SHORT_SEQUENCE: usize = 8;
 
 #[derive(Module, Debug)]
-pub struct SelfAttention<B: Backend> {
-    query: RunLinear<B>,
-    key: RunLinear<B>,
-    value: RunLinear<B>,
-    output: RunLinear<B>,
+pub struct SelfAttention {
+    query: RunLinear,
+    key: RunLinear,
+    value: RunLinear,
+    output: RunLinear,
     n_heads: usize,
 }
 
@@ -42,8 +41,8 @@ pub struct Shape {
     pub seq: usize,
 }
 
-impl<B: Backend> SelfAttention<B> {
-    pub fn init(runs: usize, d_model: usize, n_heads: usize, device: &B::Device) -> Self {
+impl SelfAttention {
+    pub fn init(runs: usize, d_model: usize, n_heads: usize, device: &Device) -> Self {
         Self {
             query: RunLinear::init(runs, d_model, d_model, true, device),
             key: RunLinear::init(runs, d_model, d_model, true, device),
@@ -58,13 +57,13 @@ impl<B: Backend> SelfAttention<B> {
     /// query must not look.
     pub fn forward(
         &self,
-        queries: Tensor<B, 3>,
-        x: Tensor<B, 3>,
+        queries: Tensor<3>,
+        x: Tensor<3>,
         shape: Shape,
-        mask: Option<Tensor<B, 3, Bool>>,
-    ) -> Tensor<B, 3> {
+        mask: Option<Tensor<3, Bool>>,
+    ) -> Tensor<3> {
         let [runs, rows_q, d_model] = queries.dims();
-        let flat = |t: Tensor<B, 3>| {
+        let flat = |t: Tensor<3>| {
             let [r, rows, d] = t.dims();
             t.reshape([r * rows, d])
         };
@@ -93,12 +92,12 @@ impl<B: Backend> SelfAttention<B> {
     /// scores[b, i, j, h] = Σ_e q[b, i, h, e] · k[b, j, h, e], by broadcasting.
     fn attend_broadcast(
         &self,
-        q: Tensor<B, 2>,
-        k: Tensor<B, 2>,
-        v: Tensor<B, 2>,
+        q: Tensor<2>,
+        k: Tensor<2>,
+        v: Tensor<2>,
         Shape { batch, n_q, seq }: Shape,
-        bias: Option<Tensor<B, 3>>,
-    ) -> Tensor<B, 2> {
+        bias: Option<Tensor<3>>,
+    ) -> Tensor<2> {
         let d_model = q.dims()[1];
         let (heads, d_head) = self.head_dims(d_model);
         let q = q.reshape([batch, n_q, 1, heads, d_head]);
@@ -114,16 +113,16 @@ impl<B: Backend> SelfAttention<B> {
 
     fn attend_matmul(
         &self,
-        q: Tensor<B, 2>,
-        k: Tensor<B, 2>,
-        v: Tensor<B, 2>,
+        q: Tensor<2>,
+        k: Tensor<2>,
+        v: Tensor<2>,
         Shape { batch, n_q, seq }: Shape,
-        bias: Option<Tensor<B, 3>>,
-    ) -> Tensor<B, 2> {
+        bias: Option<Tensor<3>>,
+    ) -> Tensor<2> {
         let d_model = q.dims()[1];
         let (heads, d_head) = self.head_dims(d_model);
         let split =
-            |t: Tensor<B, 2>, len: usize| t.reshape([batch, len, heads, d_head]).swap_dims(1, 2);
+            |t: Tensor<2>, len: usize| t.reshape([batch, len, heads, d_head]).swap_dims(1, 2);
         let (q, k, v) = (split(q, n_q), split(k, seq), split(v, seq));
         let mut scores = q
             .matmul(k.swap_dims(2, 3))
@@ -143,24 +142,21 @@ mod tests {
     use super::*;
     use burn::tensor::{Distribution, Tolerance};
 
-    type Cpu = burn::backend::NdArray;
-
     #[test]
     fn both_attention_paths_agree() {
-        let device = Default::default();
-        let attention = SelfAttention::<Cpu>::init(1, 16, 4, &device);
+        let device = Device::flex();
+        let attention = SelfAttention::init(1, 16, 4, &device);
         let (batch, seq) = (3, 5);
         let shape = Shape {
             batch,
             n_q: seq,
             seq,
         };
-        let random = |dims: [usize; 2]| {
-            Tensor::<Cpu, 2>::random(dims, Distribution::Normal(0.0, 1.0), &device)
-        };
+        let random =
+            |dims: [usize; 2]| Tensor::<2>::random(dims, Distribution::Normal(0.0, 1.0), &device);
         let (q, k, v) = (random([15, 16]), random([15, 16]), random([15, 16]));
-        let mask = Tensor::<Cpu, 3, Bool>::from_bool(
-            Tensor::<Cpu, 3>::random([batch, seq, seq], Distribution::Bernoulli(0.3), &device)
+        let mask = Tensor::<3, Bool>::from_bool(
+            Tensor::<3>::random([batch, seq, seq], Distribution::Bernoulli(0.3), &device)
                 .equal_elem(1.0)
                 .into_data(),
             &device,

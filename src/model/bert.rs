@@ -5,8 +5,7 @@
 //! [`super::layers`]).
 
 use burn::module::Module;
-use burn::tensor::backend::Backend;
-use burn::tensor::{Bool, Tensor};
+use burn::tensor::{Bool, Device, Tensor};
 
 use super::Batch;
 use super::attention::{SelfAttention, Shape};
@@ -15,15 +14,15 @@ use super::mlp::Mlp;
 use crate::config::ModelConfig;
 
 #[derive(Module, Debug)]
-pub struct EncoderLayer<B: Backend> {
-    attention: SelfAttention<B>,
-    ln_attention: RunLayerNorm<B>,
-    ffn: Mlp<B>,
-    ln_ffn: RunLayerNorm<B>,
+pub struct EncoderLayer {
+    attention: SelfAttention,
+    ln_attention: RunLayerNorm,
+    ffn: Mlp,
+    ln_ffn: RunLayerNorm,
 }
 
-impl<B: Backend> EncoderLayer<B> {
-    pub fn init(runs: usize, config: &ModelConfig, device: &B::Device) -> Self {
+impl EncoderLayer {
+    pub fn init(runs: usize, config: &ModelConfig, device: &Device) -> Self {
         Self {
             attention: SelfAttention::init(runs, config.d_model, config.n_heads, device),
             ln_attention: RunLayerNorm::init(runs, config.d_model, device),
@@ -35,11 +34,11 @@ impl<B: Backend> EncoderLayer<B> {
     /// `queries` (some rows of `x`) attend over `x`; post-LayerNorm residuals as BERT's.
     fn forward(
         &self,
-        queries: Tensor<B, 3>,
-        x: Tensor<B, 3>,
+        queries: Tensor<3>,
+        x: Tensor<3>,
         shape: Shape,
-        padding: Option<Tensor<B, 3, Bool>>,
-    ) -> Tensor<B, 3> {
+        padding: Option<Tensor<3, Bool>>,
+    ) -> Tensor<3> {
         let attended = self.attention.forward(queries.clone(), x, shape, padding);
         let h = self.ln_attention.forward(queries + attended);
         self.ln_ffn.forward(h.clone() + self.ffn.forward(h))
@@ -47,23 +46,23 @@ impl<B: Backend> EncoderLayer<B> {
 }
 
 #[derive(Module, Debug)]
-pub struct Bert<B: Backend> {
-    tokens: RunEmbedding<B>,
-    positions: RunEmbedding<B>,
-    ln_embeddings: RunLayerNorm<B>,
-    layers: Vec<EncoderLayer<B>>,
-    pooler: RunLinear<B>,
-    classifier: RunLinear<B>,
+pub struct Bert {
+    tokens: RunEmbedding,
+    positions: RunEmbedding,
+    ln_embeddings: RunLayerNorm,
+    layers: Vec<EncoderLayer>,
+    pooler: RunLinear,
+    classifier: RunLinear,
 }
 
-impl<B: Backend> Bert<B> {
+impl Bert {
     pub fn init(
         runs: usize,
         config: &ModelConfig,
         vocab_size: usize,
         seq_len: usize,
         n_classes: usize,
-        device: &B::Device,
+        device: &Device,
     ) -> Self {
         Self {
             tokens: RunEmbedding::init(runs, vocab_size, config.d_model, device),
@@ -79,7 +78,7 @@ impl<B: Backend> Bert<B> {
 
     /// Class logits `[R, batch, n_classes]` for `[CLS] …` sequences `[R, batch, seq]`;
     /// padded positions (the batch's mask) are never attended to.
-    pub fn forward(&self, input: Batch<B>) -> Tensor<B, 3> {
+    pub fn forward(&self, input: Batch) -> Tensor<3> {
         let Batch { tokens, padding } = input;
         let [runs, batch, seq] = tokens.dims();
         // True where a key is padding: no query may attend to it.
@@ -120,9 +119,7 @@ mod tests {
     use crate::config::GptArch;
     use burn::tensor::{TensorData, Tolerance};
 
-    type Cpu = burn::backend::NdArray;
-
-    fn model() -> Bert<Cpu> {
+    fn model() -> Bert {
         let config = ModelConfig {
             d_model: 16,
             n_heads: 4,
@@ -130,13 +127,13 @@ mod tests {
             n_layers: 2,
             arch: GptArch::PreLn,
         };
-        Bert::init(1, &config, 20, 12, 2, &Default::default())
+        Bert::init(1, &config, 20, 12, 2, &Device::flex())
     }
 
     /// Sequences padded with token 0.
-    fn tokens(rows: Vec<Vec<i32>>) -> Batch<Cpu> {
+    fn tokens(rows: Vec<Vec<i32>>) -> Batch {
         let shape = [1, rows.len(), rows[0].len()];
-        let tokens = Tensor::from_data(TensorData::new(rows.concat(), shape), &Default::default());
+        let tokens = Tensor::from_data(TensorData::new(rows.concat(), shape), &Device::flex());
         Batch::new(tokens, Some(0))
     }
 
@@ -157,6 +154,6 @@ mod tests {
         let model = model();
         let a = model.forward(tokens(vec![vec![2, 5, 7, 9, 11, 0]]));
         let b = model.forward(tokens(vec![vec![2, 5, 7, 9, 12, 0]]));
-        assert!(a.sub(b).abs().max().into_scalar() > 1e-6);
+        assert!(a.sub(b).abs().max().into_scalar::<f32>() > 1e-6);
     }
 }

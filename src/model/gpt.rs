@@ -12,8 +12,7 @@
 //! (see [`super::layers`]).
 
 use burn::module::Module;
-use burn::tensor::backend::Backend;
-use burn::tensor::{Bool, Int, Tensor};
+use burn::tensor::{Bool, Device, Int, Tensor};
 
 use super::attention::{SelfAttention, Shape};
 use super::layers::{RunEmbedding, RunLayerNorm, RunLinear};
@@ -21,17 +20,17 @@ use super::mlp::Mlp;
 use crate::config::{GptArch, ModelConfig};
 
 #[derive(Module, Debug)]
-pub struct Block<B: Backend> {
-    ln_attention: RunLayerNorm<B>,
-    attention: SelfAttention<B>,
-    ln_mlp: RunLayerNorm<B>,
-    mlp: Mlp<B>,
+pub struct Block {
+    ln_attention: RunLayerNorm,
+    attention: SelfAttention,
+    ln_mlp: RunLayerNorm,
+    mlp: Mlp,
     /// LayerNorm after each residual sum (OpenAI-GPT) instead of before each sublayer.
     post_ln: bool,
 }
 
-impl<B: Backend> Block<B> {
-    pub fn init(runs: usize, config: &ModelConfig, device: &B::Device) -> Self {
+impl Block {
+    pub fn init(runs: usize, config: &ModelConfig, device: &Device) -> Self {
         Self {
             ln_attention: RunLayerNorm::init(runs, config.d_model, device),
             attention: SelfAttention::init(runs, config.d_model, config.n_heads, device),
@@ -49,7 +48,7 @@ impl<B: Backend> Block<B> {
     }
 
     /// The MLP half of the block, after attention has produced `x`.
-    fn mlp_half(&self, x: Tensor<B, 3>) -> Tensor<B, 3> {
+    fn mlp_half(&self, x: Tensor<3>) -> Tensor<3> {
         if self.post_ln {
             self.ln_mlp.forward(x.clone() + self.mlp.forward(x))
         } else {
@@ -58,12 +57,7 @@ impl<B: Backend> Block<B> {
     }
 
     /// Every position, causally masked: `[R, batch · seq, d]` → `[R, batch · seq, d]`.
-    fn forward_all(
-        &self,
-        x: Tensor<B, 3>,
-        batch: usize,
-        causal: Tensor<B, 3, Bool>,
-    ) -> Tensor<B, 3> {
+    fn forward_all(&self, x: Tensor<3>, batch: usize, causal: Tensor<3, Bool>) -> Tensor<3> {
         let seq = x.dims()[1] / batch;
         let shape = Shape {
             batch,
@@ -86,10 +80,10 @@ impl<B: Backend> Block<B> {
 
     /// The last position only (it may look at every position):
     /// `[R, batch · seq, d]` → `[R, batch, d]`.
-    fn forward_last(&self, x: Tensor<B, 3>, batch: usize) -> Tensor<B, 3> {
+    fn forward_last(&self, x: Tensor<3>, batch: usize) -> Tensor<3> {
         let [runs, rows, d_model] = x.dims();
         let seq = rows / batch;
-        let last = |t: Tensor<B, 3>| {
+        let last = |t: Tensor<3>| {
             t.reshape([runs, batch, seq, d_model])
                 .slice([0..runs, 0..batch, seq - 1..seq, 0..d_model])
                 .reshape([runs, batch, d_model])
@@ -112,24 +106,24 @@ impl<B: Backend> Block<B> {
 }
 
 #[derive(Module, Debug)]
-pub struct Gpt<B: Backend> {
-    tokens: RunEmbedding<B>,
-    positions: RunEmbedding<B>,
-    blocks: Vec<Block<B>>,
+pub struct Gpt {
+    tokens: RunEmbedding,
+    positions: RunEmbedding,
+    blocks: Vec<Block>,
     /// Pre-LN only: post-LN blocks end normalised already.
-    ln_final: Option<RunLayerNorm<B>>,
+    ln_final: Option<RunLayerNorm>,
     /// The untied head (pre-LN); `None` reads the answer through the token embedding.
-    unembed: Option<RunLinear<B>>,
+    unembed: Option<RunLinear>,
 }
 
-impl<B: Backend> Gpt<B> {
+impl Gpt {
     pub fn init(
         runs: usize,
         config: &ModelConfig,
         vocab_size: usize,
         seq_len: usize,
         n_classes: usize,
-        device: &B::Device,
+        device: &Device,
     ) -> Self {
         Self {
             tokens: RunEmbedding::init(runs, vocab_size, config.d_model, device),
@@ -159,13 +153,13 @@ impl<B: Backend> Gpt<B> {
     }
 
     /// Every run's token embedding table, `[R, vocab, d]`: row `i` embeds token `i`.
-    pub fn token_table(&self) -> Tensor<B, 3> {
+    pub fn token_table(&self) -> Tensor<3> {
         self.tokens.weight.val()
     }
 
     /// Answer logits `[R, batch, n_classes]` for sequences `[R, batch, seq]`, read at the
     /// last position (tied head: `n_classes` is the vocabulary).
-    pub fn forward(&self, tokens: Tensor<B, 3, Int>) -> Tensor<B, 3> {
+    pub fn forward(&self, tokens: Tensor<3, Int>) -> Tensor<3> {
         let [runs, batch, seq] = tokens.dims();
         let device = tokens.device();
         let positions = self.positions.leading(seq).unsqueeze_dim::<4>(1);
@@ -179,7 +173,7 @@ impl<B: Backend> Gpt<B> {
         let (last, earlier) = self.blocks.split_last().expect("at least one layer");
         if !earlier.is_empty() {
             // True above the diagonal: position i must not see j > i.
-            let causal = Tensor::<B, 2, Bool>::tril_mask([seq, seq], 0, &device).unsqueeze_dim(0);
+            let causal = Tensor::<2, Bool>::tril_mask([seq, seq], 0, &device).unsqueeze_dim(0);
             for block in earlier {
                 x = block.forward_all(x, batch, causal.clone());
             }
@@ -201,10 +195,8 @@ mod tests {
     use super::*;
     use burn::tensor::{Distribution, Tolerance};
 
-    type Cpu = burn::backend::NdArray;
-
-    fn block_of(arch: GptArch) -> (Block<Cpu>, Tensor<Cpu, 3>, Tensor<Cpu, 3, Bool>) {
-        let device = Default::default();
+    fn block_of(arch: GptArch) -> (Block, Tensor<3>, Tensor<3, Bool>) {
+        let device = Device::flex();
         let config = ModelConfig {
             d_model: 16,
             n_heads: 4,
@@ -213,16 +205,16 @@ mod tests {
             arch,
         };
         let x = Tensor::random([1, 6, 16], Distribution::Normal(0.0, 1.0), &device);
-        let causal = Tensor::<Cpu, 2, Bool>::tril_mask([3, 3], 0, &device).unsqueeze_dim(0);
+        let causal = Tensor::<2, Bool>::tril_mask([3, 3], 0, &device).unsqueeze_dim(0);
         (Block::init(1, &config, &device), x, causal)
     }
 
-    fn block() -> (Block<Cpu>, Tensor<Cpu, 3>, Tensor<Cpu, 3, Bool>) {
+    fn block() -> (Block, Tensor<3>, Tensor<3, Bool>) {
         block_of(GptArch::PreLn)
     }
 
     /// Rows of sequence position `position` in a `[1, 2 · 3, d]` activation.
-    fn at(t: Tensor<Cpu, 3>, position: std::ops::Range<usize>) -> Tensor<Cpu, 3> {
+    fn at(t: Tensor<3>, position: std::ops::Range<usize>) -> Tensor<3> {
         t.reshape([2, 3, 16]).slice([0..2, position, 0..16])
     }
 
@@ -243,8 +235,8 @@ mod tests {
             let (block, x, _) = block_of(arch);
             let out = block.forward_last(x.mul_scalar(5.0), 2);
             // `var` is the sample variance: a normalised row of 16 has 16/15.
-            let var = out.clone().var(2).mean().into_scalar() * 15.0 / 16.0;
-            let mean = out.mean_dim(2).abs().max().into_scalar();
+            let var = out.clone().var(2).mean().into_scalar::<f32>() * 15.0 / 16.0;
+            let mean = out.mean_dim(2).abs().max().into_scalar::<f32>();
             assert_eq!(
                 (var - 1.0).abs() < 0.01 && mean < 1e-4,
                 normalised,
@@ -255,7 +247,7 @@ mod tests {
 
     #[test]
     fn the_authors_head_is_the_token_embedding() {
-        let device = Default::default();
+        let device = Device::flex();
         let config = ModelConfig {
             d_model: 16,
             n_heads: 4,
@@ -263,18 +255,18 @@ mod tests {
             n_layers: 1,
             arch: GptArch::OpenaiGpt,
         };
-        let tied = Gpt::<Cpu>::init(2, &config, 15, 6, 15, &device);
+        let tied = Gpt::init(2, &config, 15, 6, 15, &device);
         let pre_ln = ModelConfig {
             arch: GptArch::PreLn,
             ..config
         };
-        let untied = Gpt::<Cpu>::init(2, &pre_ln, 15, 6, 11, &device);
+        let untied = Gpt::init(2, &pre_ln, 15, 6, 11, &device);
         // The tied model has no head and no final norm of its own.
         assert_eq!(
             untied.num_params() - tied.num_params(),
             2 * (16 * 11 + 2 * 16)
         );
-        let tokens = Tensor::<Cpu, 3, Int>::zeros([2, 3, 6], &device);
+        let tokens = Tensor::<3, Int>::zeros([2, 3, 6], &device);
         assert_eq!(tied.forward(tokens).dims(), [2, 3, 15]);
     }
 
@@ -287,10 +279,10 @@ mod tests {
             .reshape([2, 3, 16])
             .slice_assign(
                 [0..2, 2..3, 0..16],
-                Tensor::ones([2, 1, 16], &Default::default()),
+                Tensor::ones([2, 1, 16], &Device::flex()),
             )
             .reshape([1, 6, 16]);
-        let out = |t: Tensor<Cpu, 3>, p| at(block.forward_all(t, 2, causal.clone()), p);
+        let out = |t: Tensor<3>, p| at(block.forward_all(t, 2, causal.clone()), p);
         out(x.clone(), 0..2).into_data().assert_approx_eq::<f32>(
             &out(changed.clone(), 0..2).into_data(),
             Tolerance::default(),
@@ -301,7 +293,7 @@ mod tests {
                 .sub(out(changed, 2..3))
                 .abs()
                 .max()
-                .into_scalar()
+                .into_scalar::<f32>()
                 > 1e-3
         );
     }

@@ -6,14 +6,13 @@
 //! they compute what burn's layers compute.
 
 use burn::module::{Module, Param};
-use burn::tensor::backend::Backend;
-use burn::tensor::{Distribution, Int, Tensor};
+use burn::tensor::{Device, Distribution, Int, Tensor};
 
 use super::INIT_STD;
 
 /// Initial weights before [`super::SeededInit`] redraws them reproducibly (layers built on
 /// their own, in tests, still start random).
-fn normal<B: Backend>(dims: [usize; 3], device: &B::Device) -> Param<Tensor<B, 3>> {
+fn normal(dims: [usize; 3], device: &Device) -> Param<Tensor<3>> {
     Param::from_tensor(Tensor::random(
         dims,
         Distribution::Normal(0.0, INIT_STD),
@@ -26,15 +25,15 @@ const LAYER_NORM_EPSILON: f64 = 1e-5;
 
 /// `x · W + b` per run; biases start at 0.
 #[derive(Module, Debug)]
-pub struct RunLinear<B: Backend> {
+pub struct RunLinear {
     /// `[R, d_in, d_out]`
-    pub weight: Param<Tensor<B, 3>>,
+    pub weight: Param<Tensor<3>>,
     /// `[R, 1, d_out]`
-    pub bias: Option<Param<Tensor<B, 3>>>,
+    pub bias: Option<Param<Tensor<3>>>,
 }
 
-impl<B: Backend> RunLinear<B> {
-    pub fn init(runs: usize, d_in: usize, d_out: usize, bias: bool, device: &B::Device) -> Self {
+impl RunLinear {
+    pub fn init(runs: usize, d_in: usize, d_out: usize, bias: bool, device: &Device) -> Self {
         Self {
             weight: normal([runs, d_in, d_out], device),
             bias: bias.then(|| Param::from_tensor(Tensor::zeros([runs, 1, d_out], device))),
@@ -42,7 +41,7 @@ impl<B: Backend> RunLinear<B> {
     }
 
     /// `[R, rows, d_in]` → `[R, rows, d_out]`.
-    pub fn forward(&self, x: Tensor<B, 3>) -> Tensor<B, 3> {
+    pub fn forward(&self, x: Tensor<3>) -> Tensor<3> {
         let y = x.matmul(self.weight.val());
         match &self.bias {
             Some(bias) => y + bias.val(),
@@ -53,13 +52,13 @@ impl<B: Backend> RunLinear<B> {
 
 /// A lookup table per run.
 #[derive(Module, Debug)]
-pub struct RunEmbedding<B: Backend> {
+pub struct RunEmbedding {
     /// `[R, n, d]`
-    pub weight: Param<Tensor<B, 3>>,
+    pub weight: Param<Tensor<3>>,
 }
 
-impl<B: Backend> RunEmbedding<B> {
-    pub fn init(runs: usize, n: usize, d: usize, device: &B::Device) -> Self {
+impl RunEmbedding {
+    pub fn init(runs: usize, n: usize, d: usize, device: &Device) -> Self {
         Self {
             weight: normal([runs, n, d], device),
         }
@@ -67,10 +66,10 @@ impl<B: Backend> RunEmbedding<B> {
 
     /// Ids `[R, rows]` → `[R, rows, d]`, each run reading its own table: the tables are laid
     /// end to end and run `r`'s ids shifted by `r · n`, so one `select` serves every run.
-    pub fn forward(&self, ids: Tensor<B, 2, Int>) -> Tensor<B, 3> {
+    pub fn forward(&self, ids: Tensor<2, Int>) -> Tensor<3> {
         let [runs, n, d] = self.weight.dims();
         let [_, rows] = ids.dims();
-        let offsets = Tensor::<B, 1, Int>::arange(0..runs as i64, &ids.device())
+        let offsets = Tensor::<1, Int>::arange(0..runs as i64, &ids.device())
             .mul_scalar(n as i64)
             .reshape([runs, 1]);
         let flat = (ids + offsets).reshape([runs * rows]);
@@ -82,7 +81,7 @@ impl<B: Backend> RunEmbedding<B> {
     }
 
     /// The first `len` rows of every run's table: `[R, len, d]` (learned positions).
-    pub fn leading(&self, len: usize) -> Tensor<B, 3> {
+    pub fn leading(&self, len: usize) -> Tensor<3> {
         let [runs, _, d] = self.weight.dims();
         self.weight.val().slice([0..runs, 0..len, 0..d])
     }
@@ -90,15 +89,15 @@ impl<B: Backend> RunEmbedding<B> {
 
 /// LayerNorm over the last axis, with a scale and shift per run.
 #[derive(Module, Debug)]
-pub struct RunLayerNorm<B: Backend> {
+pub struct RunLayerNorm {
     /// `[R, 1, d]`, starts at 1.
-    pub gamma: Param<Tensor<B, 3>>,
+    pub gamma: Param<Tensor<3>>,
     /// `[R, 1, d]`, starts at 0.
-    pub beta: Param<Tensor<B, 3>>,
+    pub beta: Param<Tensor<3>>,
 }
 
-impl<B: Backend> RunLayerNorm<B> {
-    pub fn init(runs: usize, d: usize, device: &B::Device) -> Self {
+impl RunLayerNorm {
+    pub fn init(runs: usize, d: usize, device: &Device) -> Self {
         Self {
             gamma: Param::from_tensor(Tensor::ones([runs, 1, d], device)),
             beta: Param::from_tensor(Tensor::zeros([runs, 1, d], device)),
@@ -106,7 +105,7 @@ impl<B: Backend> RunLayerNorm<B> {
     }
 
     /// `[R, rows, d]` → `[R, rows, d]`.
-    pub fn forward(&self, x: Tensor<B, 3>) -> Tensor<B, 3> {
+    pub fn forward(&self, x: Tensor<3>) -> Tensor<3> {
         // The order of burn's own layer norm, so R = 1 rounds as burn's layer does.
         let centered = x.clone() - x.mean_dim(2);
         let var = (centered.clone() * centered.clone()).mean_dim(2);
@@ -123,27 +122,25 @@ mod tests {
     use burn::nn::{EmbeddingConfig, LayerNormConfig, LinearConfig};
     use burn::tensor::{Distribution, Tolerance};
 
-    type Cpu = burn::backend::NdArray;
-
-    fn random<const D: usize>(dims: [usize; D]) -> Tensor<Cpu, D> {
-        Tensor::random(dims, Distribution::Normal(0.0, 1.0), &Default::default())
+    fn random<const D: usize>(dims: [usize; D]) -> Tensor<D> {
+        Tensor::random(dims, Distribution::Normal(0.0, 1.0), &Device::flex())
     }
 
     /// Run `r` of each layer computes what burn's layer with run `r`'s weights computes.
     #[test]
     fn each_run_is_burns_layer_with_its_own_weights() {
-        let device = Default::default();
+        let device = Device::flex();
         let x = random([3, 5, 4]);
 
-        let mut linear = RunLinear::<Cpu>::init(3, 4, 6, true, &device);
+        let mut linear = RunLinear::init(3, 4, 6, true, &device);
         linear.weight = Param::from_tensor(random([3, 4, 6]));
         linear.bias = Some(Param::from_tensor(random([3, 1, 6])));
-        let mut norm = RunLayerNorm::<Cpu>::init(3, 4, &device);
+        let mut norm = RunLayerNorm::init(3, 4, &device);
         norm.gamma = Param::from_tensor(random([3, 1, 4]));
         norm.beta = Param::from_tensor(random([3, 1, 4]));
-        let mut table = RunEmbedding::<Cpu>::init(3, 7, 4, &device);
+        let mut table = RunEmbedding::init(3, 7, 4, &device);
         table.weight = Param::from_tensor(random([3, 7, 4]));
-        let ids = Tensor::<Cpu, 2, Int>::from_ints([[0, 6], [3, 3], [6, 1]], &device);
+        let ids = Tensor::<2, Int>::from_ints([[0, 6], [3, 3], [6, 1]], &device);
 
         let (y, n, e) = (
             linear.forward(x.clone()),
@@ -151,11 +148,11 @@ mod tests {
             table.forward(ids.clone()),
         );
         for r in 0..3 {
-            let run = |t: Tensor<Cpu, 3>| {
+            let run = |t: Tensor<3>| {
                 let [_, a, b] = t.dims();
                 t.slice([r..r + 1, 0..a, 0..b]).reshape([a, b])
             };
-            let mut one = LinearConfig::new(4, 6).init::<Cpu>(&device);
+            let mut one = LinearConfig::new(4, 6).init(&device);
             one.weight = Param::from_tensor(run(linear.weight.val()));
             one.bias = Some(Param::from_tensor(
                 run(linear.bias.as_ref().unwrap().val()).reshape([6]),
@@ -165,7 +162,7 @@ mod tests {
                 Tolerance::default(),
             );
 
-            let mut one = LayerNormConfig::new(4).init::<Cpu>(&device);
+            let mut one = LayerNormConfig::new(4).init(&device);
             one.gamma = Param::from_tensor(run(norm.gamma.val()).reshape([4]));
             one.beta = Some(Param::from_tensor(run(norm.beta.val()).reshape([4])));
             run(n.clone()).into_data().assert_approx_eq::<f32>(
@@ -173,7 +170,7 @@ mod tests {
                 Tolerance::default(),
             );
 
-            let mut one = EmbeddingConfig::new(7, 4).init::<Cpu>(&device);
+            let mut one = EmbeddingConfig::new(7, 4).init(&device);
             one.weight = Param::from_tensor(run(table.weight.val()));
             let own_ids = ids.clone().slice([r..r + 1, 0..2]);
             run(e.clone()).into_data().assert_approx_eq::<f32>(

@@ -1,29 +1,29 @@
 //! The transformer's feed-forward layer, shared by the GPT and the BERT classifier.
 
 use burn::module::Module;
+use burn::tensor::Device;
 use burn::tensor::Tensor;
 use burn::tensor::activation::{gelu, gelu_approximate};
-use burn::tensor::backend::Backend;
 
 use super::layers::RunLinear;
 
 /// `down(gelu(up(x)))`.
 #[derive(Module, Debug)]
-pub struct Mlp<B: Backend> {
-    up: RunLinear<B>,
-    down: RunLinear<B>,
+pub struct Mlp {
+    up: RunLinear,
+    down: RunLinear,
     /// GELU's tanh approximation instead of the exact (erf) form: Hugging Face's OpenAI-GPT
     /// maps its `afn = "gelu"` to `gelu_new`, the tanh form; BERT's `"gelu"` is exact.
     tanh_gelu: bool,
 }
 
-impl<B: Backend> Mlp<B> {
+impl Mlp {
     pub fn init(
         runs: usize,
         d_model: usize,
         d_mlp: usize,
         tanh_gelu: bool,
-        device: &B::Device,
+        device: &Device,
     ) -> Self {
         Self {
             up: RunLinear::init(runs, d_model, d_mlp, true, device),
@@ -32,7 +32,7 @@ impl<B: Backend> Mlp<B> {
         }
     }
 
-    fn activation(&self, x: Tensor<B, 3>) -> Tensor<B, 3> {
+    fn activation(&self, x: Tensor<3>) -> Tensor<3> {
         if self.tanh_gelu {
             gelu_approximate(x)
         } else {
@@ -41,7 +41,7 @@ impl<B: Backend> Mlp<B> {
     }
 
     /// `[R, rows, d_model]` → `[R, rows, d_model]`.
-    pub fn forward(&self, x: Tensor<B, 3>) -> Tensor<B, 3> {
+    pub fn forward(&self, x: Tensor<3>) -> Tensor<3> {
         self.down.forward(self.activation(self.up.forward(x)))
     }
 }
@@ -50,17 +50,15 @@ impl<B: Backend> Mlp<B> {
 mod tests {
     use super::*;
 
-    type Cpu = burn::backend::NdArray;
-
     #[test]
     fn the_two_gelus_are_the_exact_and_the_tanh_form() {
-        let device = Default::default();
-        let x = Tensor::<Cpu, 3>::from_floats([[[-2.0, -0.5, 1.0, 3.0]]], &device);
+        let device = Device::flex();
+        let x = Tensor::<3>::from_floats([[[-2.0, -0.5, 1.0, 3.0]]], &device);
         let gelu_of = |tanh_gelu| {
-            let mlp = Mlp::<Cpu>::init(1, 4, 4, tanh_gelu, &device);
+            let mlp = Mlp::init(1, 4, 4, tanh_gelu, &device);
             mlp.activation(x.clone())
                 .into_data()
-                .to_vec::<f32>()
+                .try_to_vec::<f32>()
                 .unwrap()
         };
         // Φ(x)·x, and 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) (PyTorch's values).

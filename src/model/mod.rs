@@ -12,8 +12,7 @@ pub mod layers;
 pub mod mlp;
 
 use burn::module::{Module, ModuleMapper, Param};
-use burn::tensor::backend::Backend;
-use burn::tensor::{Bool, Int, Tensor, TensorData};
+use burn::tensor::{Bool, Device, Int, Tensor, TensorData};
 
 use crate::config::{ExperimentConfig, TaskConfig};
 use crate::data::Dataset;
@@ -29,21 +28,16 @@ pub const INIT_STD: f64 = 0.02;
 /// the same way.
 #[derive(Module, Debug)]
 #[allow(clippy::large_enum_variant)] // one model per trainer: boxing would buy nothing
-pub enum Classifier<B: Backend> {
-    Gpt(Gpt<B>),
-    Bert(Bert<B>),
+pub enum Classifier {
+    Gpt(Gpt),
+    Bert(Bert),
 }
 
-impl<B: Backend> Classifier<B> {
+impl Classifier {
     /// One run per seed of the model `config` asks for, at its standard initialisation
     /// (before α): run `r` starts exactly where a single run with `seeds[r]` starts, on every
     /// backend and platform.
-    pub fn init(
-        config: &ExperimentConfig,
-        seeds: &[u64],
-        data: &Dataset,
-        device: &B::Device,
-    ) -> Self {
+    pub fn init(config: &ExperimentConfig, seeds: &[u64], data: &Dataset, device: &Device) -> Self {
         let runs = seeds.len();
         let model = match &config.task {
             TaskConfig::ModularArithmetic(_) => Self::Gpt(Gpt::init(
@@ -68,7 +62,7 @@ impl<B: Backend> Classifier<B> {
 
     /// The GPT's token embedding tables, `[R, vocab, d]` (what a Fourier view of the
     /// modular tasks reads); `None` for the encoder.
-    pub fn token_embedding(&self) -> Option<Tensor<B, 3>> {
+    pub fn token_embedding(&self) -> Option<Tensor<3>> {
         match self {
             Self::Gpt(model) => Some(model.token_table()),
             Self::Bert(_) => None,
@@ -76,7 +70,7 @@ impl<B: Backend> Classifier<B> {
     }
 
     /// Class logits `[R, batch, n_classes]` for sequences `[R, batch, seq_len]`.
-    pub fn forward(&self, input: Batch<B>) -> Tensor<B, 3> {
+    pub fn forward(&self, input: Batch) -> Tensor<3> {
         match self {
             // Modular-arithmetic sequences all have the same length: nothing is padded.
             Self::Gpt(model) => model.forward(input.tokens),
@@ -88,16 +82,16 @@ impl<B: Backend> Classifier<B> {
 /// Sequences as a model reads them: token ids and where the padding is. Built where the
 /// data is batched, so models never need to know which token id pads.
 #[derive(Debug, Clone)]
-pub struct Batch<B: Backend> {
+pub struct Batch {
     /// `[R, batch, seq_len]`
-    pub tokens: Tensor<B, 3, Int>,
+    pub tokens: Tensor<3, Int>,
     /// `[R, batch, seq_len]`, true at padding positions; `None` when nothing is padded.
-    pub padding: Option<Tensor<B, 3, Bool>>,
+    pub padding: Option<Tensor<3, Bool>>,
 }
 
-impl<B: Backend> Batch<B> {
+impl Batch {
     /// `padding_token`: the dataset's padding id ([`crate::data::Dataset::padding`]).
-    pub fn new(tokens: Tensor<B, 3, Int>, padding_token: Option<u32>) -> Self {
+    pub fn new(tokens: Tensor<3, Int>, padding_token: Option<u32>) -> Self {
         let padding = padding_token.map(|id| tokens.clone().equal_elem(i64::from(id)));
         Self { tokens, padding }
     }
@@ -122,7 +116,7 @@ impl<'a> SeededInit<'a> {
     }
 }
 
-impl<B: Backend> ModuleMapper<B> for SeededInit<'_> {
+impl ModuleMapper for SeededInit<'_> {
     fn enter_module(&mut self, name: &str, container_type: &str) {
         self.path.push((name.to_owned(), container_type.to_owned()));
     }
@@ -131,7 +125,7 @@ impl<B: Backend> ModuleMapper<B> for SeededInit<'_> {
         self.path.pop();
     }
 
-    fn map_float<const D: usize>(&mut self, param: Param<Tensor<B, D>>) -> Param<Tensor<B, D>> {
+    fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
         let is_weight = matches!(
             self.path.last(),
             Some((name, container)) if name == "weight"
@@ -154,7 +148,7 @@ impl<B: Backend> ModuleMapper<B> for SeededInit<'_> {
                 (0..per_run).map(move |_| (rng.normal() * INIT_STD) as f32)
             })
             .collect();
-        let fresh = Tensor::<B, D>::from_data(TensorData::new(values, shape), &tensor.device());
+        let fresh = Tensor::<D>::from_data(TensorData::new(values, shape), &tensor.device());
         let fresh = if tensor.is_require_grad() {
             fresh.require_grad()
         } else {

@@ -1,8 +1,7 @@
 //! What a batch trains on, on the device: every run's splits stacked and padded, and each
 //! run's seeded mini-batch order.
 
-use burn::tensor::backend::Backend;
-use burn::tensor::{Int, Tensor, TensorData};
+use burn::tensor::{Device, Int, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
 use crate::data::Split;
@@ -11,24 +10,24 @@ use crate::rng::SplitMix64;
 /// One split of every run, uploaded to the device (inner, non-autodiff backend). Runs may
 /// hold different numbers of examples: shorter ones are padded with copies of their first
 /// example, which weigh nothing.
-pub(super) struct DeviceSplits<B: Backend> {
+pub(super) struct DeviceSplits {
     /// `[R, longest, seq_len]`
-    pub(super) tokens: Tensor<B, 3, Int>,
+    pub(super) tokens: Tensor<3, Int>,
     /// `[R, longest]`
-    pub(super) labels: Tensor<B, 2, Int>,
+    pub(super) labels: Tensor<2, Int>,
     /// `[R, longest]`: 1 for a run's own examples, 0 for padding.
-    pub(super) valid: Tensor<B, 2>,
+    pub(super) valid: Tensor<2>,
     /// `[R, longest]`: `valid / len`, the weights that make a sum over rows each run's mean
     /// (full-batch training's loss weights, built once).
-    pub(super) mean_weights: Tensor<B, 2>,
+    pub(super) mean_weights: Tensor<2>,
     /// `[R]`: examples per run.
-    pub(super) lens: Tensor<B, 1>,
+    pub(super) lens: Tensor<1>,
     /// The dataset's padding token, masked out of attention.
     pub(super) padding: Option<u32>,
 }
 
-impl<B: Backend> DeviceSplits<B> {
-    pub(super) fn upload(splits: &[&Split], padding: Option<u32>, device: &B::Device) -> Self {
+impl DeviceSplits {
+    pub(super) fn upload(splits: &[&Split], padding: Option<u32>, device: &Device) -> Self {
         let runs = splits.len();
         let longest = splits.iter().map(|s| s.len()).max().unwrap_or(0);
         let seq_len = splits[0].seq_len;
@@ -66,15 +65,15 @@ impl<B: Backend> DeviceSplits<B> {
 
 /// Each run's mini-batch order, and the loss weights of a step, which never change: `1/b`
 /// for run `r`'s `b` examples, 0 where a smaller batch is padded to the widest.
-pub(super) struct MiniBatches<B: Backend> {
+pub(super) struct MiniBatches {
     pub(super) orders: Vec<BatchOrder>,
     pub(super) widest: usize,
     /// `[R, widest]`
-    pub(super) weights: Tensor<B, 2>,
+    pub(super) weights: Tensor<2>,
 }
 
-impl<B: Backend> MiniBatches<B> {
-    pub(super) fn new(orders: Vec<BatchOrder>, device: &B::Device) -> Self {
+impl MiniBatches {
+    pub(super) fn new(orders: Vec<BatchOrder>, device: &Device) -> Self {
         let widest = orders.iter().map(|o| o.batch_size).max().unwrap_or(1);
         let weights: Vec<f32> = orders
             .iter()

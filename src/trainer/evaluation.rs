@@ -2,7 +2,6 @@
 //! numbers home (a non-finite or absurd row is that run's divergence only).
 
 use burn::tensor::activation::log_softmax;
-use burn::tensor::backend::Backend;
 use burn::tensor::{Int, Tensor};
 
 use super::TrainError;
@@ -20,15 +19,15 @@ pub struct Evaluation {
 }
 
 /// Every run's evaluation, still on the device.
-pub struct PendingEvals<B: Backend> {
+pub struct PendingEvals {
     pub(super) step: usize,
     /// `[R, 5 + learned columns]`: train loss, test loss, train acc, test acc, ‖w‖² per
     /// run, then what [`learned::Columns`] reads.
-    pub(super) values: Tensor<B, 2>,
+    pub(super) values: Tensor<2>,
     pub(super) learned: Option<learned::Columns>,
 }
 
-impl<B: Backend> PendingEvals<B> {
+impl PendingEvals {
     /// Reads every run's numbers back in one transfer. A run whose numbers are not finite,
     /// or beyond [`crate::metrics::MAX_MAGNITUDE`], has diverged (`Err(Diverged)` in its place); the others are unaffected.
     pub async fn read(self) -> Result<Vec<Result<EvalPoint, TrainError>>, TrainError> {
@@ -44,13 +43,9 @@ impl<B: Backend> PendingEvals<B> {
     pub async fn read_all(self) -> Result<Vec<Result<Evaluation, TrainError>>, TrainError> {
         let [runs, columns] = self.values.dims();
         let expected = 5 + self.learned.as_ref().map_or(0, learned::Columns::width);
-        let data = self
-            .values
-            .into_data_async()
-            .await
-            .map_err(|e| TrainError::Readback(format!("{e:?}")))?;
+        let data = self.values.into_data_async().await?;
         let values: Vec<f32> = data
-            .to_vec()
+            .try_to_vec()
             .map_err(|e| TrainError::Readback(format!("{e:?}")))?;
         if columns != expected || values.len() != runs * columns {
             return Err(TrainError::Readback(format!(
@@ -86,10 +81,7 @@ impl<B: Backend> PendingEvals<B> {
 
 /// Negative log-likelihood of `labels` `[R, batch]` under `logits` `[R, batch, classes]`,
 /// per example: `[R, batch]`.
-pub(super) fn cross_entropy<B: Backend>(
-    logits: Tensor<B, 3>,
-    labels: Tensor<B, 2, Int>,
-) -> Tensor<B, 2> {
+pub(super) fn cross_entropy(logits: Tensor<3>, labels: Tensor<2, Int>) -> Tensor<2> {
     let [runs, batch, _] = logits.dims();
     log_softmax(logits, 2)
         .gather(2, labels.unsqueeze_dim(2))
@@ -98,27 +90,27 @@ pub(super) fn cross_entropy<B: Backend>(
 }
 
 /// One split's evaluation of every run, on the device.
-pub(super) struct SplitEval<B: Backend> {
+pub(super) struct SplitEval {
     /// `[R]`: mean loss.
-    pub(super) loss: Tensor<B, 1>,
+    pub(super) loss: Tensor<1>,
     /// `[R]`
-    pub(super) accuracy: Tensor<B, 1>,
+    pub(super) accuracy: Tensor<1>,
     /// `[R, longest]`: 1 where the row's answer is right (0 on padding), if asked for.
-    pub(super) hits: Option<Tensor<B, 2>>,
+    pub(super) hits: Option<Tensor<2>>,
 }
 
 /// Mean loss and accuracy of every run over its split, and with `rows` each row's
 /// correctness (which the accuracy sums anyway).
-pub(super) fn evaluate_split<B: Backend>(
-    model: &Classifier<B>,
-    split: &DeviceSplits<B>,
+pub(super) fn evaluate_split(
+    model: &Classifier,
+    split: &DeviceSplits,
     chunk: usize,
     rows: bool,
-) -> SplitEval<B> {
+) -> SplitEval {
     let device = split.tokens.device();
     let [runs, longest, seq_len] = split.tokens.dims();
-    let mut loss_sum = Tensor::<B, 1>::zeros([runs], &device);
-    let mut correct = Tensor::<B, 1>::zeros([runs], &device);
+    let mut loss_sum = Tensor::<1>::zeros([runs], &device);
+    let mut correct = Tensor::<1>::zeros([runs], &device);
     let mut hit_chunks = Vec::new();
     // Bounds device memory: `chunk` sequences of each run in flight.
     for start in (0..longest).step_by(chunk) {
@@ -149,15 +141,13 @@ pub(super) fn evaluate_split<B: Backend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use burn::tensor::TensorData;
-
-    type Cpu = burn::backend::NdArray;
+    use burn::tensor::{Device, TensorData};
 
     /// One run's evaluation at step 7, read back.
     fn read_one(values: [f32; 5]) -> Result<EvalPoint, TrainError> {
-        let pending = PendingEvals::<Cpu> {
+        let pending = PendingEvals {
             step: 7,
-            values: Tensor::from_data(TensorData::from([values]), &Default::default()),
+            values: Tensor::from_data(TensorData::from([values]), &Device::flex()),
             learned: None,
         };
         pollster::block_on(pending.read()).unwrap().remove(0)
@@ -165,11 +155,11 @@ mod tests {
 
     #[test]
     fn one_diverged_run_leaves_the_others_readable() {
-        let pending = PendingEvals::<Cpu> {
+        let pending = PendingEvals {
             step: 3,
             values: Tensor::from_data(
                 TensorData::from([[1.0, 2.0, 0.5, 0.25, 4.0], [f32::NAN, 1.0, 0.5, 0.5, 4.0]]),
-                &Default::default(),
+                &Device::flex(),
             ),
             learned: None,
         };

@@ -6,12 +6,10 @@
 //! [`PendingEvals`] whose single async read brings every run's numbers home together. This is what lets the browser train on WebGPU, where a synchronous read panics.
 //! On modular tasks the same read also brings what each run learned ([`crate::learned`]).
 
-use burn::module::{AutodiffModule, Module};
-use burn::optim::adaptor::OptimizerAdaptor;
-use burn::optim::{AdamW, AdamWConfig, GradientsParams, Optimizer};
-use burn::record::{BinBytesRecorder, FullPrecisionSettings, Recorder};
-use burn::tensor::backend::AutodiffBackend;
-use burn::tensor::{Int, Tensor, TensorData};
+use burn::module::Module;
+use burn::optim::{AdamWConfig, GradientsParams, ModuleOptimizer, OptimizerRecord};
+use burn::store::{ModuleRecord, RecordError};
+use burn::tensor::{Bytes, Device, ExecutionError, Int, Tensor, TensorData};
 
 use crate::config::{ConfigError, ExperimentConfig};
 use crate::data::{Dataset, Split};
@@ -28,6 +26,10 @@ pub enum TrainError {
     Config(#[from] ConfigError),
     #[error("reading results from the device failed: {0}")]
     Readback(String),
+    /// The device failed to run the queued work or to hand back its results; the error
+    /// says whether it is gone for good ([`ExecutionError::is_device_poisoned`]).
+    #[error("the device failed: {}", .0.reason())]
+    Device(#[from] ExecutionError),
     #[error(
         "training diverged at step {step}: its loss or weight norm is no longer finite or has passed 1e12 (try a smaller learning rate or α)"
     )]
@@ -64,32 +66,34 @@ pub enum BatchError {
 /// advance all of them, and one readback evaluates all of them. Run `r` is exactly the
 /// single run of `configs[r]`: its own initial weights (its seed), α, training set, loss
 /// normalisation (the mean over its own N) and batch order.
-pub struct BatchTrainer<B: AutodiffBackend> {
+pub struct BatchTrainer {
     configs: Vec<ExperimentConfig>,
-    device: B::Device,
+    /// Where the data and evaluations live: the trainer's device without autodiff.
+    device: Device,
     /// Always `Some` between calls; taken while the optimizer consumes it.
-    model: Option<Classifier<B>>,
-    optimizer: OptimizerAdaptor<AdamW, Classifier<B>, B>,
-    train: DeviceSplits<B::InnerBackend>,
-    test: DeviceSplits<B::InnerBackend>,
+    model: Option<Classifier>,
+    optimizer: ModuleOptimizer,
+    train: DeviceSplits,
+    test: DeviceSplits,
     /// Mini-batch order of each run; `None` trains full-batch.
-    batches: Option<MiniBatches<B::InnerBackend>>,
+    batches: Option<MiniBatches>,
     step: usize,
     /// Sequences of each run one evaluation chunk takes (see [`footprint::eval_rows`]).
     eval_rows: usize,
     /// What evaluations measure of what the runs learned; `None` unless modular.
-    probe: Option<learned::Probe<B::InnerBackend>>,
+    probe: Option<learned::Probe>,
     /// Whether evaluations measure it (see [`BatchTrainer::set_learned`]).
     learned: bool,
 }
 
-impl<B: AutodiffBackend> BatchTrainer<B> {
+impl BatchTrainer {
     /// Builds every run's model at its standard initialisation, applies each run's α, and
-    /// uploads the data; `data[r]` is the dataset of `configs[r]`.
+    /// uploads the data; `data[r]` is the dataset of `configs[r]`. Trains with autodiff on
+    /// `device`, whether or not it has it on.
     pub fn new(
         configs: Vec<ExperimentConfig>,
         data: &[&Dataset],
-        device: &B::Device,
+        device: &Device,
     ) -> Result<Self, TrainError> {
         let first = configs.first().ok_or(BatchError::Empty)?;
         if configs.len() != data.len() {
@@ -106,13 +110,11 @@ impl<B: AutodiffBackend> BatchTrainer<B> {
                 return Err(BatchError::Mismatched { index }.into());
             }
         }
-        B::seed(
-            device,
-            SplitMix64::for_purpose(first.seed, "model-init").next_u64(),
-        );
+        let device = device.clone().without_autodiff();
+        device.seed(SplitMix64::for_purpose(first.seed, "model-init").next_u64());
         let seeds: Vec<u64> = configs.iter().map(|c| c.seed).collect();
         let alphas: Vec<f64> = configs.iter().map(|c| c.grokking.alpha).collect();
-        let model = Classifier::<B>::init(first, &seeds, data[0], device);
+        let model = Classifier::init(first, &seeds, data[0], &device.clone().autodiff());
         let model = grokking::rescale(model, &alphas);
         let optimizer = AdamWConfig::new()
             .with_beta_1(first.optimizer.beta1 as f32)
@@ -130,22 +132,22 @@ impl<B: AutodiffBackend> BatchTrainer<B> {
                     BatchOrder::new(len, size.min(len), config.seed)
                 })
                 .collect();
-            MiniBatches::new(orders, device)
+            MiniBatches::new(orders, &device)
         });
         let splits =
             |pick: fn(&Dataset) -> &Split| data.iter().map(|d| pick(d)).collect::<Vec<_>>();
         Ok(Self {
-            train: DeviceSplits::upload(&splits(|d| &d.train), data[0].padding, device),
-            test: DeviceSplits::upload(&splits(|d| &d.test), data[0].padding, device),
-            device: device.clone(),
+            train: DeviceSplits::upload(&splits(|d| &d.train), data[0].padding, &device),
+            test: DeviceSplits::upload(&splits(|d| &d.test), data[0].padding, &device),
             model: Some(model),
             optimizer,
             batches,
             step: 0,
             eval_rows: footprint::default_eval_rows(configs.len()),
-            probe: learned::Probe::new(data, device),
+            probe: learned::Probe::new(data, &device),
             learned: true,
             configs,
+            device,
         })
     }
 
@@ -166,7 +168,7 @@ impl<B: AutodiffBackend> BatchTrainer<B> {
         self.step >= self.configs[0].training.steps
     }
 
-    pub fn model(&self) -> &Classifier<B> {
+    pub fn model(&self) -> &Classifier {
         self.model.as_ref().expect("model is present between steps")
     }
 
@@ -213,7 +215,7 @@ impl<B: AutodiffBackend> BatchTrainer<B> {
                         indices.push((run * longest) as i32 + row);
                     }
                 }
-                let indices = Tensor::<B::InnerBackend, 1, Int>::from_data(
+                let indices = Tensor::<1, Int>::from_data(
                     TensorData::new(indices, [runs * widest]),
                     &self.device,
                 );
@@ -236,11 +238,11 @@ impl<B: AutodiffBackend> BatchTrainer<B> {
             }
         };
         let model = self.model.take().expect("model is present between steps");
-        let logits = model.forward(Batch::new(Tensor::from_inner(tokens), self.train.padding));
+        let logits = model.forward(Batch::new(Tensor::autodiff(tokens), self.train.padding));
         // Σ over runs of each run's mean loss: run r's parameters get exactly the gradient
         // of its own mean loss.
         let loss =
-            (cross_entropy(logits, Tensor::from_inner(labels)) * Tensor::from_inner(weights)).sum();
+            (cross_entropy(logits, Tensor::autodiff(labels)) * Tensor::autodiff(weights)).sum();
         let grads = GradientsParams::from_grads(loss.backward(), &model);
         self.model = Some(
             self.optimizer
@@ -259,23 +261,20 @@ impl<B: AutodiffBackend> BatchTrainer<B> {
     }
 
     /// Everything training needs to go on from this step exactly as if it had never
-    /// stopped: the parameters and AdamW's moments (burn records in bincode, full
-    /// precision), the step and each run's place in its mini-batch order. Reads the
+    /// stopped: the parameters and AdamW's moments (burnpack records, full precision), the
+    /// step and each run's place in its mini-batch order. Reads the
     /// tensors back (synchronously): for the CLI's checkpoints, not the lab's hot loop.
     pub fn save(&self) -> Result<TrainerState, TrainError> {
-        let recorder = BinBytesRecorder::<FullPrecisionSettings>::default();
-        let model = Recorder::<B>::record(&recorder, self.model().clone().into_record(), ())
-            .map_err(|e| TrainError::Checkpoint(e.to_string()))?;
-        let optimizer = Recorder::<B>::record(&recorder, self.optimizer.to_record(), ())
-            .map_err(|e| TrainError::Checkpoint(e.to_string()))?;
+        let model = self.model().clone().into_record().into_bytes();
+        let optimizer = self.optimizer.into_bytes();
         Ok(TrainerState {
             step: self.step,
             orders: self
                 .batches
                 .as_ref()
                 .map(|b| b.orders.iter().map(BatchOrder::state).collect()),
-            model,
-            optimizer,
+            model: model.map_err(unreadable)?.to_vec(),
+            optimizer: optimizer.map_err(unreadable)?.to_vec(),
         })
     }
 
@@ -294,25 +293,24 @@ impl<B: AutodiffBackend> BatchTrainer<B> {
             }
             _ => return Err(unusable("its mini-batch orders are of other runs")),
         }
-        let recorder = BinBytesRecorder::<FullPrecisionSettings>::default();
-        let device = self.device.clone();
-        // burn's bincode decoding panics on bytes it cannot read; the caller checks a
-        // checksum first, so this is only a second line of defence.
-        let (model, optimizer) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let model = Recorder::<B>::load(&recorder, state.model, &device);
-            let optimizer = Recorder::<B>::load(&recorder, state.optimizer, &device);
-            (model, optimizer)
-        }))
+        // Decoding may panic on bytes it cannot read; the caller checks a checksum first,
+        // so this is only a second line of defence.
+        let (model, optimizer) = std::panic::catch_unwind(|| {
+            (
+                ModuleRecord::from_bytes(Bytes::from_bytes_vec(state.model)),
+                OptimizerRecord::from_bytes(Bytes::from_bytes_vec(state.optimizer)),
+            )
+        })
         .map_err(|_| unusable("its parameters do not decode"))?;
-        let model = model.map_err(|e| TrainError::Checkpoint(e.to_string()))?;
-        let optimizer = optimizer.map_err(|e| TrainError::Checkpoint(e.to_string()))?;
-        let current = self.model.take().expect("model is present between steps");
-        self.model = Some(current.load_record(model));
+        let model = self
+            .model()
+            .clone()
+            .try_load_record(model.map_err(unreadable)?)
+            .map_err(unreadable)?;
+        let optimizer = optimizer.map_err(unreadable)?;
+        self.model = Some(model);
         // Taken out to be consumed; it keeps its own settings (β, ε, weight decay).
-        let configured = std::mem::replace(
-            &mut self.optimizer,
-            AdamWConfig::new().init::<B, Classifier<B>>(),
-        );
+        let configured = std::mem::replace(&mut self.optimizer, AdamWConfig::new().init());
         self.optimizer = configured.load_record(optimizer);
         self.step = state.step;
         Ok(())
@@ -324,17 +322,13 @@ impl<B: AutodiffBackend> BatchTrainer<B> {
     pub async fn settle(&self) -> Result<(), TrainError> {
         let model = self.model().valid();
         let norm_sq = grokking::squared_weight_norms(&model, self.runs(), &self.device);
-        norm_sq
-            .narrow(0, 0, 1)
-            .into_data_async()
-            .await
-            .map(|_| ())
-            .map_err(|e| TrainError::Readback(format!("{e:?}")))
+        norm_sq.narrow(0, 0, 1).into_data_async().await?;
+        Ok(())
     }
 
     /// Queues an evaluation of every run on its training and test sets (and, when on,
     /// of what it learned: the same readback carries it).
-    pub fn evaluate(&self) -> PendingEvals<B::InnerBackend> {
+    pub fn evaluate(&self) -> PendingEvals {
         let model = self.model().valid();
         let probe = self.probe.as_ref().filter(|_| self.learned);
         let rows = probe.is_some();
@@ -367,16 +361,20 @@ impl<B: AutodiffBackend> BatchTrainer<B> {
     }
 }
 
+fn unreadable(error: RecordError) -> TrainError {
+    TrainError::Checkpoint(error.to_string())
+}
+
 /// A batch trainer's state at one step ([`BatchTrainer::save`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainerState {
     pub step: usize,
     /// Each run's place in its mini-batch order; `None` for full-batch training.
     pub orders: Option<Vec<BatchOrderState>>,
-    /// The batched model's record (bincode).
+    /// The batched model's record (burnpack).
     #[serde(skip)]
     pub model: Vec<u8>,
-    /// AdamW's record: its moments and step per parameter (bincode).
+    /// AdamW's record: its moments and step per parameter (burnpack).
     #[serde(skip)]
     pub optimizer: Vec<u8>,
 }

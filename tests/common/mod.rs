@@ -1,12 +1,10 @@
 // Shared helpers for the integration tests (each test file includes this module).
 #![allow(dead_code)]
 
+use burn::tensor::Device;
 use grokking_lab::ExperimentConfig;
 use grokking_lab::config::{EvalStart, GptArch, ModelConfig, SplitDraw, Subsets, TaskConfig};
 use grokking_lab::presets;
-
-pub type Cpu = burn::backend::NdArray;
-pub type CpuAutodiff = burn::backend::Autodiff<Cpu>;
 
 /// Three tiny a + b mod 11 runs that differ in what a batch may mix (N, seed, α): the
 /// batched-equals-alone tests' case, 60 steps.
@@ -94,16 +92,16 @@ pub fn datasets(
 }
 
 /// Each configuration trained alone, evaluated every `eval_every` steps.
-pub async fn single_histories<B: burn::tensor::backend::AutodiffBackend>(
+pub async fn single_histories(
     configs: &[ExperimentConfig],
     data: &[&grokking_lab::data::Dataset],
-    device: &B::Device,
+    device: &Device,
 ) -> Vec<Vec<grokking_lab::EvalPoint>> {
     let mut histories = Vec::new();
     for (config, data) in configs.iter().zip(data) {
         // A batch of one.
         let mut trainer =
-            grokking_lab::BatchTrainer::<B>::new(vec![config.clone()], &[data], device).unwrap();
+            grokking_lab::BatchTrainer::new(vec![config.clone()], &[data], device).unwrap();
         let mut history = vec![only_point(trainer.evaluate()).await];
         while !trainer.is_finished() {
             trainer.train_steps(config.training.eval_every);
@@ -124,27 +122,25 @@ pub fn only(progress: Vec<Option<grokking_lab::run::Progress>>) -> grokking_lab:
 }
 
 /// A batch of one's evaluation, with what the run learned.
-pub async fn only_evaluation<B: burn::tensor::backend::Backend>(
-    pending: grokking_lab::trainer::PendingEvals<B>,
+pub async fn only_evaluation(
+    pending: grokking_lab::trainer::PendingEvals,
 ) -> grokking_lab::trainer::Evaluation {
     pending.read_all().await.unwrap().remove(0).unwrap()
 }
 
 /// The point of a batch of one's evaluation.
-pub async fn only_point<B: burn::tensor::backend::Backend>(
-    pending: grokking_lab::trainer::PendingEvals<B>,
-) -> grokking_lab::EvalPoint {
+pub async fn only_point(pending: grokking_lab::trainer::PendingEvals) -> grokking_lab::EvalPoint {
     only_evaluation(pending).await.point
 }
 
 /// The same configurations trained together as one batched model.
-pub async fn batched_histories<B: burn::tensor::backend::AutodiffBackend>(
+pub async fn batched_histories(
     configs: &[ExperimentConfig],
     data: &[&grokking_lab::data::Dataset],
-    device: &B::Device,
+    device: &Device,
 ) -> Vec<Vec<grokking_lab::EvalPoint>> {
     let mut trainer =
-        grokking_lab::trainer::BatchTrainer::<B>::new(configs.to_vec(), data, device).unwrap();
+        grokking_lab::trainer::BatchTrainer::new(configs.to_vec(), data, device).unwrap();
     let mut histories = vec![Vec::new(); configs.len()];
     loop {
         let points = trainer.evaluate().read().await.unwrap();

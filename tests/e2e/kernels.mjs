@@ -1,5 +1,5 @@
 // GPU dispatches per training step of a lab preset on WebGPU (SwiftShader here), fused
-// (`device=webgpu`) and unfused (`device=webgpu-unfused`), as the worker counts them
+// (burn 0.22 fixes fusion when the worker is built: there is no unfused lab), as the worker counts them
 // (`#perf[data-kernels-per-step]`). A count, not a timing: it does not depend on the GPU,
 // so SwiftShader's number is the one a real GPU would see. Not a test: prints JSON, one
 // object per case, for docs/results/browser.md.
@@ -14,7 +14,7 @@ const [dist, preset = "three-regimes", sizes] = process.argv.slice(2);
 const site = await serve(dist);
 const results = [];
 
-for (const device of ["webgpu", "webgpu-unfused"]) {
+for (const device of ["webgpu"]) {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", headless: true, args: [...BASE_ARGS, ...WEBGPU_ARGS] });
   try {
     const page = await browser.newPage();

@@ -21,9 +21,11 @@ const TINY = "modulus=11&d-model=16&heads=2&d-mlp=32&steps=200&eval-every=20&eva
 const TINY_IMDB = "task=imdb&max-len=16&vocab-size=500&batch-size=16&test-size=64&d-model=8&heads=2&d-mlp=16&alpha=1&weight-decay=0.1&lr=0.003&steps=60&eval-every=20&sizes=32,64";
 const MINUTE = 60_000;
 
-// Fused and unfused kernels sum in different orders: float32 rounding, nothing more.
-const FUSION_TOLERANCE = 1e-3;
-// The fused runs' export (webgpu-train-slider-reload), compared with unfused ones.
+// WebGPU's fused kernels and the CPU's sum in different orders: float32 rounding, which 200
+// steps of training amplify. Measured on burn 0.22.1: 0.0078 (test loss of the run that only
+// memorizes, N = 30, step 120); app/tests/web.rs allows 5 % of the train loss across devices.
+const WEBGPU_CPU_TOLERANCE = 2e-2;
+// The fused WebGPU runs' export (webgpu-train-slider-reload), compared with the CPU's.
 let fusedSweep;
 
 const site = await serve(dist);
@@ -155,32 +157,43 @@ await scenario("webgpu-train-slider-reload", WEBGPU_ARGS, async (page) => {
   assert.equal(await page.inputValue("#modulus"), "11");
 });
 
-// Kernel fusion changes how the step is computed, not what: the same two runs trained
-// without it (`device=webgpu-unfused`) follow the fused histories above, in fewer dispatches.
-await scenario("webgpu-fused-equals-unfused", WEBGPU_ARGS, async (page) => {
+// Kernel fusion changes how the step is computed, not what: the same two runs trained on
+// the CPU fallback (burn's flex, no fusion) follow the fused WebGPU histories above. burn 0.22
+// fixes fusion when the worker is built, so the CPU is the unfused reference here.
+await scenario("webgpu-fused-equals-cpu", WEBGPU_ARGS, async (page) => {
   assert.ok(fusedSweep, "needs the fused runs of webgpu-train-slider-reload (run both)");
-  await page.goto(`${site.url}#${TINY}&device=webgpu-unfused&n=60`);
-  await waitForDevice(page, "webgpu");
-  assert.match(await page.getAttribute("#device", "data-choice-reason"), /without kernel fusion, as asked/);
+  await page.goto(`${site.url}#${TINY}&device=cpu&n=60`);
+  await waitForDevice(page, "cpu-wasm");
   await page.click("#play");
   await waitForTrained(page, 2);
-  metrics.webgpu_unfused_kernels_per_step = Number(await page.getAttribute("#perf", "data-kernels-per-step"));
-  assert.ok(metrics.webgpu_fused_kernels_per_step < metrics.webgpu_unfused_kernels_per_step,
-    `fusion cut dispatches: ${metrics.webgpu_fused_kernels_per_step} fused vs ${metrics.webgpu_unfused_kernels_per_step} unfused per step`);
-  const unfused = await exportedSweep(page);
+  const cpu = await exportedSweep(page);
+  // Two devices sum in different orders: losses and the weight norm agree within the
+  // tolerance, and an accuracy may differ by one example whose two best answers nearly tie.
   let worst = 0;
-  for (const run of unfused.runs) {
+  let where = "";
+  let flips = 0;
+  for (const run of cpu.runs) {
     const fused = fusedSweep.runs.find((r) => r.config.task.train_size === run.config.task.train_size);
     assert.deepEqual(run.history.map((p) => p.step), fused.history.map((p) => p.step));
+    const { modulus, train_size: trainSize } = run.config.task;
+    const examples = { train_acc: trainSize, test_acc: modulus * modulus - trainSize };
     run.history.forEach((point, i) => {
       const other = fused.history[i];
-      for (const key of ["train_loss", "test_loss", "train_acc", "test_acc", "weight_norm"]) {
-        worst = Math.max(worst, Math.abs(point[key] - other[key]) / Math.max(1, Math.abs(other[key])));
+      for (const key of ["train_loss", "test_loss", "weight_norm"]) {
+        const difference = Math.abs(point[key] - other[key]) / Math.max(1, Math.abs(other[key]));
+        if (difference > worst) where = `${key} at step ${point.step}, N = ${trainSize}`;
+        worst = Math.max(worst, difference);
+      }
+      for (const key of ["train_acc", "test_acc"]) {
+        flips = Math.max(flips, Math.round(Math.abs(point[key] - other[key]) * examples[key]));
       }
     });
   }
-  metrics.webgpu_fused_vs_unfused_worst_difference = worst;
-  assert.ok(worst < FUSION_TOLERANCE, `fused and unfused histories agree: worst relative difference ${worst}`);
+  metrics.webgpu_fused_vs_cpu_worst_difference = worst;
+  metrics.webgpu_fused_vs_cpu_worst_at = where;
+  metrics.webgpu_fused_vs_cpu_most_examples_flipped = flips;
+  assert.ok(worst < WEBGPU_CPU_TOLERANCE, `fused WebGPU and CPU losses agree: worst relative difference ${worst} (${where})`);
+  assert.ok(flips <= 1, `fused WebGPU and CPU accuracies agree within one example: ${flips} flipped`);
 });
 
 await scenario("bad-url-state", WEBGPU_ARGS, async (page) => {

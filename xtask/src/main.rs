@@ -142,7 +142,7 @@ fn test() -> Result<(), String> {
     run(tools.command("trunk").args(["build", "--release"]))?;
     // The core on burn's WebGPU backend, in headless Chromium (webdriver.json has the flags).
     // In the app's profile and features, after trunk: it reuses the worker's compiled burn
-    // (a second wasm build of burn cost CI many minutes; app/tests/web.rs says more).
+    // (a second wasm build of burn cost CI about 20 minutes; app/tests/web.rs says more).
     run(tools
         .command("cargo")
         .args([

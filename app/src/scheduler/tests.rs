@@ -139,7 +139,6 @@ fn webgpu() -> DeviceInfo {
         fallback_reason: None,
         reason: "GPU (WebGPU)".into(),
         measured_run_steps_per_second: None,
-        fused: true,
     }
 }
 
@@ -150,7 +149,6 @@ fn cpu() -> DeviceInfo {
         fallback_reason: None,
         reason: "CPU (WebAssembly)".into(),
         measured_run_steps_per_second: None,
-        fused: false,
     }
 }
 

@@ -81,7 +81,7 @@ pub enum EditError {
     Workers(String),
     #[error("a whole number from 1 to {MAX_SEEDS}; got {0:?}")]
     Seeds(String),
-    #[error("“auto”, “webgpu”, “webgpu-unfused” or “cpu”; got {0:?}")]
+    #[error("“auto”, “webgpu” or “cpu”; got {0:?}")]
     Device(String),
 }
 
@@ -334,7 +334,7 @@ fn parse_auto(text: &str, max: usize) -> Result<Option<usize>, String> {
     }
 }
 
-/// `auto`, `webgpu`, `webgpu-unfused` or `cpu`.
+/// `auto`, `webgpu` or `cpu` (an old link's `webgpu-unfused` reads as `webgpu`).
 fn parse_device(text: &str) -> Result<DevicePreference, EditError> {
     DevicePreference::parse(text).ok_or_else(|| EditError::Device(text.trim().to_owned()))
 }
@@ -571,9 +571,7 @@ pub(crate) mod tests {
         assert_eq!(settings.preset().map(|p| p.name), Some("three-regimes"));
         let error = settings.set(DEVICE_KEY, "gpu").unwrap_err();
         assert!(
-            error
-                .to_string()
-                .contains("“auto”, “webgpu”, “webgpu-unfused” or “cpu”"),
+            error.to_string().contains("“auto”, “webgpu” or “cpu”"),
             "{error}"
         );
         assert_eq!(settings.device(), DevicePreference::Cpu);

@@ -3,8 +3,7 @@
 //! batch on each ([`super::measure`]) and takes the faster ([`crate::choice`]); asked for
 //! one, it takes that one (the CPU when there is no WebGPU). Decided once, before training.
 
-use burn::backend::Autodiff;
-use burn::backend::wgpu::{RuntimeOptions, Wgpu, WgpuDevice, graphics::WebGpu, init_setup_async};
+use burn::tensor::Device;
 use gloo_timers::future::TimeoutFuture;
 use grokking_lab::ExperimentConfig;
 use grokking_lab::footprint::DeviceLimits;
@@ -29,9 +28,7 @@ const MEASURE_WAIT_MS: f64 = 5_000.0;
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeviceChoice {
     WebGpu {
-        device: WgpuDevice,
-        /// burn's kernel fusion on (all but `device=webgpu-unfused`).
-        fused: bool,
+        device: Device,
         adapter: String,
         limits: DeviceLimits,
         reason: String,
@@ -66,19 +63,18 @@ impl DeviceChoice {
 
     /// What the page is told.
     pub fn info(&self) -> DeviceInfo {
-        let (adapter, fallback_reason, reason, measured, fused) = match self {
+        let (adapter, fallback_reason, reason, measured) = match self {
             Self::WebGpu {
                 adapter,
                 reason,
                 measured,
-                fused,
                 ..
-            } => (adapter.clone(), None, reason, measured, *fused),
+            } => (adapter.clone(), None, reason, measured),
             Self::Cpu {
                 fallback,
                 reason,
                 measured,
-            } => (String::new(), fallback.clone(), reason, measured, false),
+            } => (String::new(), fallback.clone(), reason, measured),
         };
         DeviceInfo {
             backend: self.backend_name().to_owned(),
@@ -86,7 +82,6 @@ impl DeviceChoice {
             fallback_reason,
             reason: reason.clone(),
             measured_run_steps_per_second: *measured,
-            fused,
         }
     }
 
@@ -137,9 +132,9 @@ pub async fn choose(inbox: &Inbox) -> DeviceChoice {
             });
             let share = configs.len().div_ceil((*cpu_workers).max(1)).max(1);
             Some(
-                super::measure::time::<Autodiff<super::Cpu>>(
+                super::measure::time(
                     &configs[..share],
-                    &Default::default(),
+                    &Device::flex(),
                     &CPU_LIMITS,
                     CPU_BUDGET_MS,
                 )
@@ -148,8 +143,20 @@ pub async fn choose(inbox: &Inbox) -> DeviceChoice {
         }
         None => None,
     };
-    let device = WgpuDevice::default();
-    let setup = init_setup_async::<WebGpu>(&device, runtime_options()).await;
+    // burn's defaults (32 kernel launches per command buffer): tuning `tasks_max` needs a
+    // real GPU to measure against; SwiftShader's numbers would mislead. Asynchronous, as
+    // a browser requires; before any tensor exists.
+    let (device, setup) = match Device::wgpu_options().init_with_setup_async().await {
+        Ok(initialised) => initialised,
+        Err(error) => {
+            let reason = format!("burn could not start WebGPU ({error})");
+            return DeviceChoice::Cpu {
+                reason: format!("CPU (WebAssembly): no WebGPU here — {reason}"),
+                fallback: Some(reason),
+                measured: None,
+            };
+        }
+    };
     super::faults::watch(&setup.device);
     // What the device was granted, not what the adapter could offer.
     let granted = setup.device.limits();
@@ -170,20 +177,15 @@ pub async fn choose(inbox: &Inbox) -> DeviceChoice {
         return DeviceChoice::WebGpu {
             reason: match preference {
                 DevicePreference::WebGpu => format!("WebGPU ({adapter}), as asked"),
-                DevicePreference::WebGpuUnfused => {
-                    format!("WebGPU ({adapter}) without kernel fusion, as asked")
-                }
                 _ => format!("WebGPU ({adapter}): not measured (the page sent no batch)"),
             },
-            fused: preference != DevicePreference::WebGpuUnfused,
             device,
             adapter,
             limits,
             measured: None,
         };
     };
-    let gpu_trial =
-        super::measure::time::<Autodiff<Wgpu>>(&configs, &device, &limits, GPU_BUDGET_MS).await;
+    let gpu_trial = super::measure::time(&configs, &device, &limits, GPU_BUDGET_MS).await;
     let verdict = choice::decide(&cpu_trial, cpu_workers, &gpu_trial, &adapter, software);
     web_sys::console::info_1(
         &format!(
@@ -194,7 +196,6 @@ pub async fn choose(inbox: &Inbox) -> DeviceChoice {
     if verdict.webgpu {
         DeviceChoice::WebGpu {
             device,
-            fused: true,
             adapter,
             limits,
             reason: verdict.reason,
@@ -233,14 +234,8 @@ async fn wait_for_measure(inbox: &Inbox) -> Option<(Vec<ExperimentConfig>, usize
     None
 }
 
-/// burn's defaults (32 kernel launches per command buffer). Tuning `tasks_max` needs a real
-/// GPU to measure against; SwiftShader's numbers would mislead.
-fn runtime_options() -> RuntimeOptions {
-    RuntimeOptions::default()
-}
-
 /// `navigator.gpu.requestAdapter()`, with a reason when there is none. Checked before burn is
-/// asked, because burn cannot report a missing adapter without panicking.
+/// asked: the page's words for each case are clearer than burn's init error.
 async fn find_adapter() -> Result<(String, bool), String> {
     let gpu =
         scope::gpu().ok_or("this browser does not offer WebGPU (try a recent Chrome or Edge)")?;

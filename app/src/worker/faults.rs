@@ -1,12 +1,17 @@
-//! What the GPU reports outside any call: a lost device and uncaptured errors (out of
-//! memory, a refused buffer). Watched from before burn's first use of the device, so that
-//! a fault is told to the page in words instead of surfacing as a panic deep in cubecl.
+//! What the GPU reports outside any call (uncaptured errors: out of memory, a refused
+//! buffer) and what a readback returns when the device failed (an [`ExecutionError`]):
+//! told to the page in words instead of surfacing as a panic deep in cubecl.
 //!
-//! The first fault is kept: the training loop stops at its next look, and the panic hook
-//! reports it (rather than the panic it caused) when a call fails first.
+//! A lost device is cubecl's to watch: its device-lost callback marks the device poisoned,
+//! and every later readback returns [`ExecutionError::DevicePoisoned`]. The first fault is
+//! kept: the training loop stops at its next look, and the panic hook stays quiet about the
+//! panics it causes.
 
 use std::cell::RefCell;
 use std::sync::Arc;
+
+use burn::tensor::ExecutionError;
+use burn::tensor::wgpu::wgpu;
 
 use super::scope;
 use crate::protocol::FromWorker;
@@ -15,16 +20,8 @@ thread_local! {
     static FAULT: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
-/// Registers the device's lost and uncaptured-error handlers.
+/// Registers the device's uncaptured-error handler (in place of cubecl's, which panics).
 pub fn watch(device: &wgpu::Device) {
-    device.set_device_lost_callback(|reason, message| {
-        let why = match reason {
-            wgpu::DeviceLostReason::Destroyed => "it was destroyed".to_owned(),
-            _ if message.is_empty() => "the browser or the driver gave it up".to_owned(),
-            _ => message,
-        };
-        report(format!("The GPU device was lost ({why})."));
-    });
     device.on_uncaptured_error(Arc::new(|error: wgpu::Error| {
         let text = match &error {
             wgpu::Error::OutOfMemory { .. } => {
@@ -34,6 +31,18 @@ pub fn watch(device: &wgpu::Device) {
         };
         report(text);
     }));
+}
+
+/// Reports a device that failed to run the queued work or to hand back its results: lost
+/// (poisoned: nothing will run on it again), or a read that failed (the browser rejects
+/// pending reads before cubecl hears that the device is lost, so this often comes first).
+pub fn from_execution(error: &ExecutionError) {
+    let why = error.reason();
+    report(if error.is_device_poisoned() {
+        format!("The GPU device was lost ({why}).")
+    } else {
+        format!("Reading results from the GPU failed ({why}).")
+    });
 }
 
 /// Keeps the first fault and tells the page at once (the training loop may be waiting on
@@ -49,17 +58,6 @@ fn report(message: String) {
     if first {
         scope::post(&FromWorker::GpuFault { message });
     }
-}
-
-/// Reports a panic that is a GPU fault in disguise: a read from the device that failed
-/// (`BufferAsyncError`) means it was lost — the browser rejects pending reads before it
-/// resolves `device.lost`, so this often comes first. `true` if it was one.
-pub fn from_panic(text: &str) -> bool {
-    let lost = text.contains("BufferAsyncError") || text.to_lowercase().contains("device lost");
-    if lost {
-        report("The GPU device was lost (reading results from it failed).".to_owned());
-    }
-    lost || current().is_some()
 }
 
 /// The fault reported, if any.

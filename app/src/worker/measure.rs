@@ -2,7 +2,7 @@
 //! the timings). The first step — kernel compilation and all — is timed alone, under a
 //! budget: a software GPU can take minutes for it, and then it has lost.
 
-use burn::tensor::backend::AutodiffBackend;
+use burn::tensor::Device;
 use futures::future::{Either, select};
 use gloo_timers::future::TimeoutFuture;
 use grokking_lab::BatchTrainer;
@@ -19,9 +19,9 @@ const SLOW_FIRST_STEP_MS: f64 = 2_000.0;
 
 /// Times `configs` (as many as fit in `limits`) on `device`; gives up when the first step
 /// has not finished within `budget_ms`.
-pub async fn time<B: AutodiffBackend>(
+pub async fn time(
     configs: &[ExperimentConfig],
-    device: &B::Device,
+    device: &Device,
     limits: &DeviceLimits,
     budget_ms: f64,
 ) -> Trial {
@@ -34,7 +34,7 @@ pub async fn time<B: AutodiffBackend>(
     }
     let all: Vec<&Dataset> = data.iter().collect();
     let runs = footprint::runs_that_fit(&configs[0], &all, limits);
-    let mut trainer = match BatchTrainer::<B>::new(configs[..runs].to_vec(), &all[..runs], device) {
+    let mut trainer = match BatchTrainer::new(configs[..runs].to_vec(), &all[..runs], device) {
         Ok(trainer) => trainer,
         Err(error) => return Trial::Failed(error.to_string()),
     };
@@ -64,11 +64,7 @@ pub async fn time<B: AutodiffBackend>(
 }
 
 /// Waits for the queued steps, at most `budget_ms` (counted from `since`).
-async fn settle_within<B: AutodiffBackend>(
-    trainer: &BatchTrainer<B>,
-    budget_ms: f64,
-    since: f64,
-) -> Result<(), Trial> {
+async fn settle_within(trainer: &BatchTrainer, budget_ms: f64, since: f64) -> Result<(), Trial> {
     let left = (budget_ms - (now_ms() - since)).max(0.0);
     let settled = select(
         Box::pin(trainer.settle()),

@@ -10,28 +10,18 @@ mod measure;
 mod scope;
 mod train;
 
-use burn::backend::Autodiff;
-use burn::backend::wgpu::{CubeBackend, Wgpu, WgpuRuntime};
+use burn::tensor::Device;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use crate::protocol::{self, FromWorker, ToWorker};
 use device::DeviceChoice;
 
-/// The CPU fallback's backend (see `docs/results/browser.md` for why this one).
-#[cfg(feature = "flex")]
-type Cpu = burn::backend::Flex;
-#[cfg(not(feature = "flex"))]
-type Cpu = burn::backend::NdArray;
-
-/// WebGPU without burn's kernel fusion (`device=webgpu-unfused`); [`Wgpu`] fuses.
-type WgpuUnfused = CubeBackend<WgpuRuntime, f32, i32, u32>;
-
-/// Bytes of the WebGPU device's memory that tensors use now (not what its pools reserve).
-fn webgpu_bytes_in_use(device: &burn::backend::wgpu::WgpuDevice) -> u64 {
-    use cubecl_runtime::runtime::Runtime;
-    burn::backend::wgpu::WgpuRuntime::client(device)
-        .memory_usage()
+/// Bytes of the device's memory that tensors use now (not what its pools reserve); 0 where
+/// the backend does not say (flex, the CPU).
+fn bytes_in_use(device: &Device) -> u64 {
+    device
+        .memory_pool_usage()
         .map_or(0, |usage| usage.bytes_in_use)
 }
 
@@ -39,11 +29,12 @@ fn webgpu_bytes_in_use(device: &burn::backend::wgpu::WgpuDevice) -> u64 {
 pub fn start() {
     std::panic::set_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
-        // A GPU fault often surfaces as a panic in the next call: the page is told the
-        // cause, once. Otherwise it restarts the crashed worker.
-        let message = info.to_string();
-        if !faults::from_panic(&message) {
-            scope::post(&FromWorker::Crashed { message });
+        // A panic after a GPU fault is its consequence: the page was told the cause, once.
+        // Otherwise it restarts the crashed worker.
+        if faults::current().is_none() {
+            scope::post(&FromWorker::Crashed {
+                message: info.to_string(),
+            });
         }
     }));
     let inbox = train::Inbox::default();
@@ -72,27 +63,10 @@ pub fn start() {
         scope::post(&FromWorker::Ready(choice.info()));
         let limits = choice.limits();
         match choice {
-            DeviceChoice::WebGpu {
-                device,
-                fused: true,
-                ..
-            } => {
-                train::run::<Autodiff<Wgpu>>(inbox, device, limits, webgpu_bytes_in_use, counting)
-                    .await
-            }
             DeviceChoice::WebGpu { device, .. } => {
-                train::run::<Autodiff<WgpuUnfused>>(
-                    inbox,
-                    device,
-                    limits,
-                    webgpu_bytes_in_use,
-                    counting,
-                )
-                .await
+                train::run(inbox, device, limits, counting).await
             }
-            DeviceChoice::Cpu { .. } => {
-                train::run::<Autodiff<Cpu>>(inbox, Default::default(), limits, |_| 0, false).await
-            }
+            DeviceChoice::Cpu { .. } => train::run(inbox, Device::flex(), limits, false).await,
         }
     });
 }

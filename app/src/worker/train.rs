@@ -10,7 +10,7 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use burn::tensor::backend::AutodiffBackend;
+use burn::tensor::Device;
 use gloo_timers::future::TimeoutFuture;
 use grokking_lab::config::TaskConfig;
 use grokking_lab::data::{self, Dataset};
@@ -74,9 +74,9 @@ pub(super) async fn dataset(config: &ExperimentConfig) -> Result<Dataset, StartE
 }
 
 /// One batch: its runs trained as one model.
-struct Job<B: AutodiffBackend> {
+struct Job {
     id: JobId,
-    run: BatchRun<B>,
+    run: BatchRun,
     footprint: Footprint,
     /// Per run, the last step the page already has: not reported again.
     replay_until: Vec<usize>,
@@ -87,14 +87,14 @@ struct Job<B: AutodiffBackend> {
     count_dispatches: bool,
 }
 
-impl<B: AutodiffBackend> Job<B> {
+impl Job {
     /// Batches as many of `configs` (the first always) as `limits` allow.
     async fn start(
         id: JobId,
         configs: Vec<ExperimentConfig>,
         replay_until: Vec<usize>,
         limits: &DeviceLimits,
-        device: &B::Device,
+        device: &Device,
     ) -> Result<Self, StartError> {
         let mut data = Vec::with_capacity(configs.len());
         for config in &configs {
@@ -138,12 +138,12 @@ impl<B: AutodiffBackend> Job<B> {
 }
 
 /// The worker's jobs: the one training, and the parked ones.
-struct Jobs<B: AutodiffBackend> {
-    all: Vec<Job<B>>,
+struct Jobs {
+    all: Vec<Job>,
     active: Option<JobId>,
 }
 
-impl<B: AutodiffBackend> Jobs<B> {
+impl Jobs {
     fn position(&self, id: JobId) -> Option<usize> {
         self.all.iter().position(|job| job.id == id)
     }
@@ -206,16 +206,9 @@ fn to_release(held: &[(JobId, u64)], active: JobId, max_parked: usize, budget: u
 }
 
 /// Runs until the device fails: the worker's single consumer of the page's commands.
-/// `memory` reads the device memory in use (reported with every evaluation);
 /// `counts_dispatches`: each batch's dispatches per step are counted and reported.
-pub async fn run<B: AutodiffBackend>(
-    inbox: Inbox,
-    device: B::Device,
-    limits: DeviceLimits,
-    memory: fn(&B::Device) -> u64,
-    counts_dispatches: bool,
-) {
-    let mut jobs = Jobs::<B> {
+pub async fn run(inbox: Inbox, device: Device, limits: DeviceLimits, counts_dispatches: bool) {
+    let mut jobs = Jobs {
         all: Vec::new(),
         active: None,
     };
@@ -235,7 +228,7 @@ pub async fn run<B: AutodiffBackend>(
         };
         let job = &mut jobs.all[index];
         let id = job.id;
-        match advance(job, &mut first_step_done, || memory(&device)).await {
+        match advance(job, &mut first_step_done, || super::bytes_in_use(&device)).await {
             Ok(None) => {}
             Ok(Some(Stop::Done)) => {
                 post(&FromWorker::Stopped {
@@ -258,6 +251,11 @@ pub async fn run<B: AutodiffBackend>(
                 });
                 jobs.remove(id);
             }
+            Err(TrainError::Device(error)) => {
+                // The page is told in words and replaces this worker.
+                super::faults::from_execution(&error);
+                return;
+            }
             Err(error) => {
                 post(&FromWorker::Crashed {
                     message: error.to_string(),
@@ -269,11 +267,11 @@ pub async fn run<B: AutodiffBackend>(
     }
 }
 
-async fn obey<B: AutodiffBackend>(
+async fn obey(
     command: ToWorker,
-    jobs: &mut Jobs<B>,
+    jobs: &mut Jobs,
     limits: &DeviceLimits,
-    device: &B::Device,
+    device: &Device,
     counts_dispatches: bool,
 ) {
     match command {
@@ -329,8 +327,8 @@ async fn obey<B: AutodiffBackend>(
 
 /// One slice: steps until the budget is spent or an evaluation is due, then the evaluation
 /// of every run in the batch (one readback). `Some` when the batch stops.
-async fn advance<B: AutodiffBackend>(
-    job: &mut Job<B>,
+async fn advance(
+    job: &mut Job,
     first_step_done: &mut bool,
     memory: impl Fn() -> u64,
 ) -> Result<Option<Stop>, TrainError> {
@@ -404,7 +402,7 @@ const COUNTED_STEPS: usize = 3;
 /// Trains up to [`COUNTED_STEPS`] steps (those before the next evaluation), counting the
 /// dispatches they submit: settled before and after, and the settling's own dispatches
 /// (counted by settling once more) taken off. `None` when no step was due.
-async fn count_dispatches<B: AutodiffBackend>(job: &mut Job<B>) -> Result<Option<f64>, TrainError> {
+async fn count_dispatches(job: &mut Job) -> Result<Option<f64>, TrainError> {
     let due = job.run.steps_until_eval().min(COUNTED_STEPS);
     if due == 0 {
         return Ok(None);

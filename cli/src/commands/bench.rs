@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use burn::tensor::backend::AutodiffBackend;
+use burn::tensor::Device;
 use clap::Args;
 use grokking_lab::ExperimentConfig;
 use grokking_lab::presets::{self, Preset};
@@ -11,7 +11,7 @@ use grokking_lab::trainer::BatchTrainer;
 use serde::Serialize;
 
 use super::dataset;
-use crate::backend::{BackendJob, BackendKind, dispatch};
+use crate::backend::BackendKind;
 use crate::kernels::KernelLog;
 
 #[derive(Debug, Args)]
@@ -24,6 +24,10 @@ pub struct BenchArgs {
     /// Only these cases (comma-separated: three-regimes, tiny, paper, imdb).
     #[arg(long, value_delimiter = ',')]
     pub cases: Vec<String>,
+    /// Only the single run of each case, not the batch of all its sizes (the batch of the
+    /// paper's 18 sizes takes minutes on a CPU).
+    #[arg(long)]
+    pub single: bool,
     /// Print a JSON array (one object per measurement) instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -74,10 +78,8 @@ struct Timing {
     kernels_per_eval: Option<usize>,
 }
 
-impl BackendJob for Measure<'_> {
-    type Output = Timing;
-
-    fn run<B: AutodiffBackend>(self, device: B::Device) -> Timing {
+impl Measure<'_> {
+    fn run(self, device: &Device) -> Timing {
         let data: Vec<_> = self
             .configs
             .iter()
@@ -85,8 +87,8 @@ impl BackendJob for Measure<'_> {
             .collect();
         let data: Vec<_> = data.iter().collect();
         let mut trainer =
-            BatchTrainer::<B>::new(self.configs, &data, &device).expect("bench configs are valid");
-        let sync = |trainer: &BatchTrainer<B>| {
+            BatchTrainer::new(self.configs, &data, device).expect("bench configs are valid");
+        let sync = |trainer: &BatchTrainer| {
             pollster::block_on(trainer.evaluate().read()).expect("readback");
         };
         let count = || self.kernels.map(KernelLog::count);
@@ -138,6 +140,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
             anyhow::bail!("--count-kernels counts GPU kernels: use it with --backend wgpu")
         }
     };
+    let device = args.backend.device()?;
     if !args.json {
         println!("backend: {}", args.backend.name());
         println!("| case | runs | ms/step | run-steps/s | ms/eval | kernels/step | kernels/eval |");
@@ -147,20 +150,23 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     for preset in cases {
         let single = vec![preset.config(preset.middle_size())];
         let batch: Vec<_> = preset.sizes.iter().map(|&n| preset.config(n)).collect();
-        for mut configs in [single, batch] {
+        let measured = if args.single {
+            vec![single]
+        } else {
+            vec![single, batch]
+        };
+        for mut configs in measured {
             for config in &mut configs {
                 config.training.steps = args.steps + 10;
                 config.training.eval_every = config.training.steps;
             }
             let runs = configs.len();
-            let timing = dispatch(
-                args.backend,
-                Measure {
-                    configs,
-                    steps: args.steps,
-                    kernels: kernels.as_ref(),
-                },
-            )?;
+            let timing = Measure {
+                configs,
+                steps: args.steps,
+                kernels: kernels.as_ref(),
+            }
+            .run(&device);
             let measurement = Measurement {
                 case: preset.name,
                 backend: args.backend.name(),

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use burn::tensor::backend::AutodiffBackend;
+use burn::tensor::Device;
 use grokking_lab::config::TaskConfig;
 use grokking_lab::data::{self, Dataset};
 use grokking_lab::record::{RunMeta, RunRecord};
@@ -23,7 +23,7 @@ use grokking_lab::run::{RunError, train_batch};
 use grokking_lab::{EvalPoint, ExperimentConfig};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::backend::{BackendJob, BackendKind};
+use crate::backend::BackendKind;
 
 /// The configuration's data; IMDB comes from the bundle compiled into the binary.
 pub fn dataset(config: &ExperimentConfig) -> anyhow::Result<Dataset> {
@@ -89,10 +89,8 @@ pub struct BatchJob {
     pub stop: Arc<AtomicBool>,
 }
 
-impl BackendJob for BatchJob {
-    type Output = Result<Vec<RunRecord>, RunError>;
-
-    fn run<B: AutodiffBackend>(self, device: B::Device) -> Self::Output {
+impl BatchJob {
+    pub fn run(self, device: &Device) -> Result<Vec<RunRecord>, RunError> {
         // Commands validate every configuration (`validate`) before they start jobs.
         let data: Vec<Dataset> = self
             .configs
@@ -106,10 +104,10 @@ impl BackendJob for BatchJob {
             wall_seconds: 0.0,
         };
         let (bar, stop) = (self.bar, self.stop);
-        let result = pollster::block_on(train_batch::<B>(
+        let result = pollster::block_on(train_batch(
             self.configs,
             &data,
-            &device,
+            device,
             meta,
             |run, point| {
                 if run == 0 {

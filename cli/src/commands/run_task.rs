@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use burn::tensor::backend::AutodiffBackend;
+use burn::tensor::Device;
 use clap::Args;
 use grokking_lab::ExperimentConfig;
 use grokking_lab::checkpoint::Checkpoint;
@@ -19,7 +19,7 @@ use grokking_lab::run::BatchRun;
 use indicatif::ProgressBar;
 
 use super::{Interrupted, interrupt_flag, step_bar};
-use crate::backend::{BackendJob, BackendKind, dispatch};
+use crate::backend::BackendKind;
 use crate::files::{OutputLock, hidden_sibling, write_atomically};
 use crate::memory::MemoryArgs;
 use crate::plan::{Plan, TaskResult};
@@ -133,7 +133,7 @@ pub fn run(args: RunTaskArgs) -> anyhow::Result<()> {
         checkpoint: checkpoint_path.clone(),
         every: Duration::from_secs(args.checkpoint_every),
     };
-    let result = dispatch(args.backend, job);
+    let result = args.backend.device().map(|device| job.run(&device));
     bar.finish_and_clear();
     let runs = match result? {
         Ok(runs) => runs,
@@ -211,10 +211,8 @@ struct ItemJob {
     every: Duration,
 }
 
-impl BackendJob for ItemJob {
-    type Output = Result<Vec<RunRecord>, ItemError>;
-
-    fn run<B: AutodiffBackend>(self, device: B::Device) -> Self::Output {
+impl ItemJob {
+    fn run(self, device: &Device) -> Result<Vec<RunRecord>, ItemError> {
         let failed = |error: anyhow::Error| ItemError::Failed(error);
         let data: Vec<Dataset> = self
             .configs
@@ -225,7 +223,7 @@ impl BackendJob for ItemJob {
         let data: Vec<&Dataset> = data.iter().collect();
         let resumed = self.resume.and_then(|checkpoint| {
             let earlier = checkpoint.wall_seconds;
-            match BatchRun::<B>::resume(self.configs.clone(), &data, &device, checkpoint) {
+            match BatchRun::resume(self.configs.clone(), &data, device, checkpoint) {
                 Ok(batch) => Some((batch, earlier)),
                 Err(error) => {
                     eprintln!("{error}; training from step 0");
@@ -238,13 +236,12 @@ impl BackendJob for ItemJob {
         let (mut batch, earlier) = match resumed {
             Some(resumed) => resumed,
             None => (
-                BatchRun::<B>::new(self.configs.clone(), &data, &device)
-                    .map_err(|e| failed(e.into()))?,
+                BatchRun::new(self.configs.clone(), &data, device).map_err(|e| failed(e.into()))?,
                 0.0,
             ),
         };
         let wall_seconds = || earlier + started.elapsed().as_secs_f64();
-        let save = |batch: &BatchRun<B>| -> anyhow::Result<()> {
+        let save = |batch: &BatchRun| -> anyhow::Result<()> {
             let mut checkpoint = batch.checkpoint()?;
             checkpoint.wall_seconds = wall_seconds();
             write_atomically(&self.checkpoint, checkpoint.to_bytes())

@@ -18,10 +18,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use burn::backend::{Autodiff, NdArray};
 use burn::module::{Module, ModuleVisitor, Param};
-use burn::tensor::Tensor;
-use burn::tensor::backend::Backend;
+use burn::tensor::{Device, Tensor};
 use grokking_lab::ExperimentConfig;
 use grokking_lab::data::{Dataset, Split};
 use grokking_lab::trainer::BatchTrainer;
@@ -63,7 +61,7 @@ struct Collect<'a> {
     entries: &'a mut BTreeMap<String, Entry>,
 }
 
-impl<B: Backend> ModuleVisitor<B> for Collect<'_> {
+impl ModuleVisitor for Collect<'_> {
     fn enter_module(&mut self, name: &str, container_type: &str) {
         // The `Classifier` enum's variant (`Gpt`, `Bert`) is the model, not a path step.
         if !container_type.starts_with("Enum:") {
@@ -77,7 +75,7 @@ impl<B: Backend> ModuleVisitor<B> for Collect<'_> {
         }
     }
 
-    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<B, D>>) {
+    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
         let value = param.val();
         let dims = value.dims();
         assert_eq!(dims[0], 1, "one run");
@@ -90,7 +88,7 @@ impl<B: Backend> ModuleVisitor<B> for Collect<'_> {
         let values: Vec<f32> = value
             .into_data()
             .convert::<f32>()
-            .to_vec()
+            .try_to_vec()
             .expect("float parameters read back as f32");
         let name = self.path.join(".");
         let previous = self
@@ -103,10 +101,9 @@ impl<B: Backend> ModuleVisitor<B> for Collect<'_> {
 /// Every tensor of the file for `config`'s run on `data`: its initial parameters, exactly
 /// as the trainer starts from them, and its data.
 fn entries(config: &ExperimentConfig, data: &Dataset) -> anyhow::Result<BTreeMap<String, Entry>> {
-    type Cpu = Autodiff<NdArray>;
     // The trainer builds and rescales the model as a training run does; initial weights
     // come from the project's own generator, so they are the same on every backend.
-    let trainer = BatchTrainer::<Cpu>::new(vec![config.clone()], &[data], &Default::default())?;
+    let trainer = BatchTrainer::new(vec![config.clone()], &[data], &Device::flex())?;
     let mut entries = BTreeMap::new();
     trainer.model().visit(&mut Collect {
         path: Vec::new(),

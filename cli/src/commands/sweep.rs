@@ -16,7 +16,7 @@ use grokking_lab::ExperimentConfig;
 
 use super::{BatchJob, interrupt_flag, step_bar};
 use crate::args::{ExperimentArgs, List, parse_list};
-use crate::backend::{BackendKind, dispatch};
+use crate::backend::BackendKind;
 use crate::files::{OutputLock, check_writable, read_records, write_atomically};
 use crate::journal::Journal;
 use crate::memory::MemoryArgs;
@@ -198,7 +198,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
             bar: bar.clone(),
             stop: stop.clone(),
         };
-        let result = dispatch(args.grid.backend, job);
+        let result = args.grid.backend.device().map(|device| job.run(&device));
         bar.finish_and_clear();
         result
     };

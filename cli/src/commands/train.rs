@@ -7,7 +7,7 @@ use grokking_lab::run::RunError;
 
 use super::{BatchJob, interrupt_flag, step_bar};
 use crate::args::ExperimentArgs;
-use crate::backend::{BackendKind, dispatch};
+use crate::backend::BackendKind;
 use crate::files::write_atomically;
 use crate::memory::MemoryArgs;
 
@@ -54,7 +54,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         bar: bar.clone(),
         stop: interrupt_flag(),
     };
-    let run = match dispatch(args.backend, job)? {
+    let run = match job.run(&args.backend.device()?) {
         Ok(mut runs) => runs.remove(0),
         Err(RunError::Stopped { step }) => {
             return Err(super::Interrupted(format!(
