@@ -13,6 +13,7 @@ use crate::scheduler::{Command, Outcome, Progress};
 use crate::state::{Lab, Level, RunEntry, RunStatus};
 use crate::store;
 use crate::tasks::now_ms;
+use crate::tr;
 
 /// Applies a command that changes the lab (the pool carries out those for the workers).
 pub fn command(lab: Lab, command: Command) {
@@ -144,32 +145,41 @@ fn finish(lab: Lab, key: &RunKey, outcome: Outcome) {
         .with_untracked(|runs| runs.get(key).and_then(RunEntry::record))
     {
         leptos::task::spawn_local(async move {
-            save(
-                lab,
-                &record,
-                "Could not save the run in this browser ({error}): it stays on this page until you reload it — use Export to keep it.",
-            )
-            .await;
+            save(lab, &record, Saving::Trained).await;
         });
     }
 }
 
-/// Saves a finished run in this browser; `failure` (with `{error}` in it) says otherwise.
-pub async fn save(lab: Lab, record: &RunRecord, failure: &str) {
+/// Where a run to save comes from: what the notice says when it cannot be saved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Saving {
+    /// It finished training here.
+    Trained,
+    /// It came in an imported file.
+    Imported,
+}
+
+/// Saves a run in this browser; a notice says when it cannot be kept.
+pub async fn save(lab: Lab, record: &RunRecord, saving: Saving) {
     if let Err(error) = store::save(record).await {
-        lab.notify(
-            Level::Warning,
-            failure.replace("{error}", &error.to_string()),
-        );
+        let lang = lab.lang_now();
+        let error = error.text(lang);
+        let text = match saving {
+            Saving::Trained => tr!(lang, "store-save-failed", error = error),
+            Saving::Imported => tr!(lang, "store-import-save-failed", error = error),
+        };
+        lab.notify(Level::Warning, text);
     }
 }
 
 /// Forgets the saved runs of `keys` (the user reset them).
 pub async fn forget_saved(lab: Lab, keys: &[RunKey]) {
     if let Err(error) = store::delete(keys).await {
+        let lang = lab.lang_now();
+        let error = error.text(lang);
         lab.notify(
             Level::Warning,
-            format!("Could not forget the saved runs: {error}"),
+            tr!(lang, "store-forget-failed", error = error),
         );
     }
 }

@@ -6,6 +6,9 @@
 use grokking_lab::analysis::{AnalysisConfig, RunView, summarize};
 use grokking_lab::{EvalPoint, Regime};
 
+use crate::i18n::Lang;
+use crate::tr;
+
 /// Which moment a callout marks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Moment {
@@ -38,12 +41,13 @@ pub struct Callout {
 /// The callouts of one run of size `size` whose evaluations so far are `history`, in the
 /// order they happened. `regime` is the size's classification once the sweep has one (the
 /// phase diagram's, judged against the other sizes); until then the run is judged alone
-/// and said to be so "so far".
+/// and said to be so "so far". The notes are in `lang`.
 pub fn callouts(
     size: usize,
     history: &[EvalPoint],
     config: &AnalysisConfig,
     regime: Option<Regime>,
+    lang: Lang,
 ) -> Vec<Callout> {
     let view = RunView {
         train_size: size,
@@ -55,43 +59,69 @@ pub fn callouts(
     let at = |step: usize| history.iter().find(|p| p.step >= step);
     let mut notes = Vec::new();
     if let Some(point) = summary.memorized_at.and_then(at) {
-        let so_far = if summary.generalized_at.is_some_and(|g| g <= point.step) {
-            "generalizing as it memorizes".to_owned()
+        let size = size.to_string();
+        let step = thousands(point.step);
+        let text = if summary.generalized_at.is_some_and(|g| g <= point.step) {
+            tr!(
+                lang,
+                "callout-memorized-generalizing",
+                size = size,
+                step = step
+            )
         } else if point.test_acc < 0.5 {
-            format!(
-                "test accuracy {} — insufficiency so far",
-                percent(point.test_acc)
+            let accuracy = percent(point.test_acc);
+            tr!(
+                lang,
+                "callout-memorized-insufficiency",
+                size = size,
+                step = step,
+                accuracy = accuracy
             )
         } else {
-            format!("test accuracy {} and rising", percent(point.test_acc))
+            let accuracy = percent(point.test_acc);
+            tr!(
+                lang,
+                "callout-memorized-rising",
+                size = size,
+                step = step,
+                accuracy = accuracy
+            )
         };
         notes.push(Callout {
             moment: Moment::Memorized,
             step: point.step,
             accuracy: point.train_acc,
-            text: format!(
-                "N = {size} memorized at step {}; {so_far}",
-                thousands(point.step)
-            ),
+            text,
         });
     }
     if let Some(point) = summary.generalized_at.and_then(at) {
         // Whether the delay is long is the sweep's call (against the largest sizes): the
         // classified callout says it, not this one.
-        let how = match summary.memorized_at {
+        let size = size.to_string();
+        let step = thousands(point.step);
+        let text = match summary.memorized_at {
             Some(m) if point.step > m => {
-                format!("{} steps after it memorized", thousands(point.step - m))
+                let after = thousands(point.step - m);
+                tr!(
+                    lang,
+                    "callout-generalized-after",
+                    size = size,
+                    step = step,
+                    after = after
+                )
             }
-            _ => "as it memorized".to_owned(),
+            _ => tr!(
+                lang,
+                "callout-generalized-at-once",
+                size = size,
+                step = step
+            ),
         };
         notes.push(Callout {
             moment: Moment::Generalized,
             step: point.step,
             accuracy: point.test_acc,
-            text: format!(
-                "N = {size} generalized at step {}, {how}",
-                thousands(point.step)
-            ),
+            text,
         });
     }
     if let (Some(regime), Some(last)) = (regime, config.window(history).last()) {
@@ -99,15 +129,28 @@ pub fn callouts(
             moment: Moment::Classified,
             step: last.step,
             accuracy: last.test_acc,
-            text: format!(
-                "N = {size}: {} (final test accuracy {})",
-                regime.name(),
-                percent(summary.final_test_acc)
+            text: tr!(
+                lang,
+                "callout-classified",
+                size = size.to_string(),
+                regime = regime_name(regime, lang),
+                accuracy = percent(summary.final_test_acc)
             ),
         });
     }
     notes.sort_by_key(|c| c.step);
     notes
+}
+
+/// A regime's name as the callouts say it ("insufficiency", "数据不足").
+pub fn regime_name(regime: Regime, lang: Lang) -> String {
+    match regime {
+        Regime::Insufficiency => tr!(lang, "callout-regime-insufficiency"),
+        Regime::Sufficiency => tr!(lang, "callout-regime-sufficiency"),
+        Regime::Surplus => tr!(lang, "callout-regime-surplus"),
+        Regime::Undertrained => tr!(lang, "callout-regime-undertrained"),
+        Regime::Diverged => tr!(lang, "callout-regime-diverged"),
+    }
 }
 
 pub(crate) fn percent(share: f64) -> String {
@@ -164,7 +207,7 @@ mod tests {
 
     #[test]
     fn a_run_that_memorizes_without_generalizing_gets_one_callout_saying_insufficiency_so_far() {
-        let notes = callouts(400, &history(300, None, 2000), &config(), None);
+        let notes = callouts(400, &history(300, None, 2000), &config(), None, Lang::En);
         assert_eq!(notes.len(), 1, "{notes:?}");
         assert_eq!(notes[0].moment, Moment::Memorized);
         // The lightly smoothed curve crosses 0.99 a little after the jump.
@@ -185,7 +228,13 @@ mod tests {
 
     #[test]
     fn a_grokking_run_gets_memorized_then_generalized_with_the_delay() {
-        let notes = callouts(500, &history(300, Some(2500), 3000), &config(), None);
+        let notes = callouts(
+            500,
+            &history(300, Some(2500), 3000),
+            &config(),
+            None,
+            Lang::En,
+        );
         let moments: Vec<Moment> = notes.iter().map(|c| c.moment).collect();
         assert_eq!(moments, [Moment::Memorized, Moment::Generalized]);
         assert!(notes[0].step < notes[1].step);
@@ -201,12 +250,12 @@ mod tests {
     fn a_history_cut_before_a_moment_has_no_callout_for_it() {
         let full = history(300, Some(2500), 3000);
         let cut: Vec<EvalPoint> = full.iter().copied().filter(|p| p.step <= 1500).collect();
-        let notes = callouts(500, &cut, &config(), None);
+        let notes = callouts(500, &cut, &config(), None, Lang::En);
         assert_eq!(
             notes.iter().map(|c| c.moment).collect::<Vec<_>>(),
             [Moment::Memorized]
         );
-        assert!(callouts(500, &full[..3], &config(), None).is_empty());
+        assert!(callouts(500, &full[..3], &config(), None, Lang::En).is_empty());
     }
 
     #[test]
@@ -216,11 +265,35 @@ mod tests {
             &history(300, Some(2500), 3000),
             &config(),
             Some(Regime::Sufficiency),
+            Lang::En,
         );
         let last = notes.last().unwrap();
         assert_eq!(last.moment, Moment::Classified);
         assert_eq!(last.step, 3000);
         assert_eq!(last.text, "N = 500: sufficiency (final test accuracy 100%)");
+    }
+
+    #[test]
+    fn the_callouts_speak_chinese() {
+        let notes = callouts(400, &history(300, None, 2000), &config(), None, Lang::Zh);
+        assert!(
+            notes[0].text.contains("记忆") && notes[0].text.contains("数据不足"),
+            "{}",
+            notes[0].text
+        );
+        let notes = callouts(
+            500,
+            &history(300, Some(2500), 3000),
+            &config(),
+            Some(Regime::Sufficiency),
+            Lang::Zh,
+        );
+        assert!(notes[1].text.contains("泛化"), "{}", notes[1].text);
+        assert!(
+            notes.last().unwrap().text.contains("数据充足"),
+            "{}",
+            notes.last().unwrap().text
+        );
     }
 
     #[test]

@@ -4,6 +4,9 @@
 //! Software WebGPU adapters (SwiftShader, llvmpipe, WARP, …) run shaders on the CPU, often
 //! slower than our own CPU backend; they are measured like any adapter and, when the
 //! measurement cannot finish in time, presumed slow. A hardware adapter is presumed fast.
+//!
+//! The reason is English: the badge's `data-choice-reason` (the browser tests read it). The
+//! page says it in the user's language from the timings themselves (`protocol::Measurement`).
 
 /// Steps timed after the first (which compiles kernels and is timed on its own).
 pub const STEADY_STEPS: usize = 3;

@@ -4,6 +4,9 @@
 use grokking_lab::ExperimentConfig;
 use grokking_lab::config::{GptArch, TaskConfig};
 
+use crate::i18n::Lang;
+use crate::tr;
+
 /// A setup that takes longer than this here is too long for a lesson: the lab says which
 /// preset fits.
 pub const LESSON_SECONDS: f64 = 20.0 * 60.0;
@@ -14,16 +17,21 @@ pub fn eta_seconds(run_steps: usize, run_steps_per_second: f64) -> Option<f64> {
         .then(|| run_steps as f64 / run_steps_per_second)
 }
 
-/// "≈ 40 s", "≈ 3 min", "≈ 2 h 45 min".
-pub fn describe(seconds: f64) -> String {
+/// "≈ 40 s", "≈ 3 min", "≈ 2 h 45 min" (in Chinese "≈ 40 秒", "≈ 3 分钟", "≈ 2 小时 45 分钟").
+pub fn describe(seconds: f64, lang: Lang) -> String {
     let seconds = seconds.max(0.0).round() as u64;
     if seconds < 60 {
-        format!("≈ {} s", seconds.max(1))
+        tr!(lang, "clock-seconds", seconds = seconds.max(1))
     } else if seconds < 3600 {
-        format!("≈ {} min", seconds.div_ceil(60))
+        tr!(lang, "clock-minutes", minutes = seconds.div_ceil(60))
     } else {
         let minutes = seconds.div_ceil(60);
-        format!("≈ {} h {} min", minutes / 60, minutes % 60)
+        tr!(
+            lang,
+            "clock-hours",
+            hours = minutes / 60,
+            minutes = minutes % 60
+        )
     }
 }
 
@@ -66,10 +74,17 @@ mod tests {
 
     #[test]
     fn durations_read_as_a_person_would_say_them() {
-        assert_eq!(describe(0.2), "≈ 1 s");
-        assert_eq!(describe(42.0), "≈ 42 s");
-        assert_eq!(describe(170.0), "≈ 3 min");
-        assert_eq!(describe(9_900.0), "≈ 2 h 45 min");
+        assert_eq!(describe(0.2, Lang::En), "≈ 1 s");
+        assert_eq!(describe(42.0, Lang::En), "≈ 42 s");
+        assert_eq!(describe(170.0, Lang::En), "≈ 3 min");
+        assert_eq!(describe(9_900.0, Lang::En), "≈ 2 h 45 min");
+    }
+
+    #[test]
+    fn durations_read_in_chinese() {
+        assert_eq!(describe(45.0, Lang::Zh), "≈ 45 秒");
+        assert_eq!(describe(170.0, Lang::Zh), "≈ 3 分钟");
+        assert_eq!(describe(9_900.0, Lang::Zh), "≈ 2 小时 45 分钟");
     }
 
     #[test]

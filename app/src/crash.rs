@@ -3,17 +3,31 @@
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
+use crate::i18n::Lang;
+use crate::tr;
+
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
-        show(&format!(
-            "The lab stopped unexpectedly: {info}. Finished runs are saved in this browser; reload the page to continue."
-        ));
+        let lang = page_lang();
+        let error = info.to_string();
+        show(lang, &tr!(lang, "halted-crash", error = error));
     }));
 }
 
-/// Writes a full-width banner with plain DOM calls (the reactive runtime may be gone).
-pub fn show(message: &str) {
+/// The page's language as `<html lang>` says it (the reactive state may be gone).
+fn page_lang() -> Lang {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .and_then(|root| root.get_attribute("lang"))
+        .and_then(|code| Lang::from_code(&code))
+        .unwrap_or_default()
+}
+
+/// Writes a full-width banner with plain DOM calls (the reactive runtime may be gone); its
+/// button is labelled in `lang`.
+pub fn show(lang: Lang, message: &str) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
@@ -25,7 +39,7 @@ pub fn show(message: &str) {
     banner.set_attribute("role", "alert").ok();
     banner.set_text_content(Some(message));
     if let Ok(button) = document.create_element("button") {
-        button.set_text_content(Some("Reload"));
+        button.set_text_content(Some(&tr!(lang, "halted-reload")));
         // A listener, not an inline `onclick`: the site's Content-Security-Policy allows
         // no inline handlers.
         let reload = Closure::<dyn FnMut()>::new(|| {

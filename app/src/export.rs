@@ -8,7 +8,9 @@ use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlCanvasElement, HtmlI
 
 use leptos::prelude::*;
 
+use crate::i18n::Lang;
 use crate::state::Lab;
+use crate::tr;
 
 fn fail(what: &'static str) -> impl Fn(JsValue) -> String {
     move |e| format!("{what}: {e:?}")
@@ -77,10 +79,11 @@ fn download_blob(blob: &Blob, filename: &str) -> Result<(), JsValue> {
     Url::revoke_object_url(&url)
 }
 
-pub fn download(content: &str, mime: &str, filename: &str) -> Result<(), String> {
+/// Downloads `content` as `filename`; or why not, in `lang`.
+pub fn download(lang: Lang, content: &str, mime: &str, filename: &str) -> Result<(), String> {
     blob(content, mime)
         .and_then(|b| download_blob(&b, filename))
-        .map_err(|e| format!("download failed: {e:?}"))
+        .map_err(|e| tr!(lang, "export-download-failed", error = format!("{e:?}")))
 }
 
 /// The chart's SVG markup, standalone.
@@ -97,12 +100,12 @@ pub fn svg_markup(chart_id: &str) -> Result<String, String> {
     ))
 }
 
+/// Downloads a chart as SVG (its errors are the browser's, for the console).
 pub fn download_svg(chart_id: &str) -> Result<(), String> {
-    download(
-        &svg_markup(chart_id)?,
-        "image/svg+xml",
-        &format!("{chart_id}.svg"),
-    )
+    let markup = svg_markup(chart_id)?;
+    blob(&markup, "image/svg+xml")
+        .and_then(|b| download_blob(&b, &format!("{chart_id}.svg")))
+        .map_err(|e| format!("download failed: {e:?}"))
 }
 
 /// Renders the SVG into a canvas at 2× and downloads it as PNG.
@@ -165,26 +168,29 @@ pub async fn download_png(chart_id: &str) -> Result<(), String> {
 /// few times its size in the page's memory, so far larger files would exhaust it.
 pub const MAX_IMPORT_BYTES: f64 = 128.0 * 1024.0 * 1024.0;
 
-/// `Ok` if a file of `bytes` may be imported; otherwise what to do instead.
-pub fn check_import_size(bytes: f64) -> Result<(), String> {
+/// `Ok` if a file of `bytes` may be imported; otherwise what to do instead, in `lang`.
+pub fn check_import_size(lang: Lang, bytes: f64) -> Result<(), String> {
     if bytes <= MAX_IMPORT_BYTES {
         return Ok(());
     }
-    Err(format!(
-        "the file is {:.0} MB; the lab imports results files up to {:.0} MB. Analyse it with `grokking analyze`, or import a sweep with fewer runs",
-        bytes / 1e6,
-        MAX_IMPORT_BYTES / 1e6
+    let size = format!("{:.0}", bytes / 1e6);
+    let limit = format!("{:.0}", MAX_IMPORT_BYTES / 1e6);
+    Err(tr!(
+        lang,
+        "export-file-too-large",
+        size = size,
+        limit = limit
     ))
 }
 
-/// Reads a user-picked file as text, refusing files too large to import.
-pub async fn read_file(file: web_sys::File) -> Result<String, String> {
-    check_import_size(file.size())?;
+/// Reads a user-picked file as text, refusing files too large to import; why not in `lang`.
+pub async fn read_file(lang: Lang, file: web_sys::File) -> Result<String, String> {
+    check_import_size(lang, file.size())?;
     JsFuture::from(file.text())
         .await
-        .map_err(|e| format!("cannot read the file: {e:?}"))?
+        .map_err(|e| tr!(lang, "export-cannot-read", error = format!("{e:?}")))?
         .as_string()
-        .ok_or_else(|| "the file is not text".to_owned())
+        .ok_or_else(|| tr!(lang, "export-not-text"))
 }
 
 #[cfg(test)]
@@ -193,11 +199,21 @@ mod tests {
 
     #[test]
     fn files_beyond_the_import_cap_are_refused_with_the_size_and_an_alternative() {
-        assert_eq!(check_import_size(355_024.0), Ok(()));
-        assert_eq!(check_import_size(MAX_IMPORT_BYTES), Ok(()));
-        let error = check_import_size(2e9).unwrap_err();
+        assert_eq!(check_import_size(Lang::En, 355_024.0), Ok(()));
+        assert_eq!(check_import_size(Lang::En, MAX_IMPORT_BYTES), Ok(()));
+        let error = check_import_size(Lang::En, 2e9).unwrap_err();
         assert!(
             error.contains("2000 MB") && error.contains("134 MB"),
+            "{error}"
+        );
+        assert!(error.contains("grokking analyze"), "{error}");
+    }
+
+    #[test]
+    fn the_import_cap_is_explained_in_chinese() {
+        let error = check_import_size(Lang::Zh, 2e9).unwrap_err();
+        assert!(
+            error.contains("2000 MB") && error.contains("文件"),
             "{error}"
         );
         assert!(error.contains("grokking analyze"), "{error}");

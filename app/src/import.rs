@@ -9,7 +9,9 @@
 use grokking_lab::ExperimentConfig;
 use grokking_lab::settings::differences;
 
+use crate::i18n::Lang;
 use crate::settings::{LabSettings, MAX_SEEDS, MAX_SIZES, SEEDS_KEY};
+use crate::tr;
 
 /// The lab's view of an import.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,31 +21,149 @@ pub struct ImportPlan {
     /// How many of the runs that setup shows.
     pub shown: usize,
     /// The others, grouped: how many, and why they are not shown.
-    pub hidden: Vec<(usize, String)>,
+    pub hidden: Vec<(usize, Hidden)>,
+}
+
+/// Why imported runs are not on the slider (worded by [`Hidden::text`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Hidden {
+    /// Another setup: the first three settings that differ, whether there are more, and
+    /// whether only the width differs (the model-wise map shows them).
+    OtherSetup {
+        differences: Vec<Difference>,
+        more: bool,
+        width_only: bool,
+    },
+    /// Seeds beyond the consecutive ones shown (`first`–`last`).
+    OtherSeeds {
+        seeds: Vec<u64>,
+        first: u64,
+        last: u64,
+    },
+    /// Sizes beyond the slider's stops (those above `above`).
+    MoreSizes { above: usize },
+    /// A setup the lab cannot train (why).
+    Untrainable(String),
+}
+
+/// A setting whose value differs: its key (as links write it), the runs' value and the
+/// shown one (`None`: not set).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Difference {
+    pub key: &'static str,
+    pub theirs: Option<String>,
+    pub shown: Option<String>,
+}
+
+/// A list's separator in `lang`.
+fn separator(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => ", ",
+        Lang::Zh => "，",
+    }
+}
+
+impl Hidden {
+    /// The group of `count` runs and why they are hidden, in `lang`.
+    pub fn text(&self, lang: Lang, count: usize) -> String {
+        match self {
+            Self::OtherSetup {
+                differences,
+                more,
+                width_only,
+            } => {
+                let not_set = || tr!(lang, "import-not-set");
+                let mut named: Vec<String> = differences
+                    .iter()
+                    .map(|d| {
+                        let value = d.theirs.clone().unwrap_or_else(not_set);
+                        let shown = d.shown.clone().unwrap_or_else(not_set);
+                        tr!(
+                            lang,
+                            "import-difference",
+                            setting = d.key,
+                            value = value,
+                            shown = shown
+                        )
+                    })
+                    .collect();
+                if *more {
+                    named.push("…".to_owned());
+                }
+                let differences = named.join(separator(lang));
+                if *width_only {
+                    tr!(
+                        lang,
+                        "import-other-width",
+                        count = count,
+                        differences = differences
+                    )
+                } else {
+                    tr!(
+                        lang,
+                        "import-other-setup",
+                        count = count,
+                        differences = differences
+                    )
+                }
+            }
+            Self::OtherSeeds { seeds, first, last } => {
+                let seeds: Vec<String> = seeds.iter().map(u64::to_string).collect();
+                let seeds = seeds.join(separator(lang));
+                tr!(
+                    lang,
+                    "import-other-seeds",
+                    count = count,
+                    seeds = seeds,
+                    max = MAX_SEEDS,
+                    first = first.to_string(),
+                    last = last.to_string()
+                )
+            }
+            Self::MoreSizes { above } => tr!(
+                lang,
+                "import-more-sizes",
+                count = count,
+                size = above.to_string(),
+                max = MAX_SIZES
+            ),
+            Self::Untrainable(error) => {
+                tr!(
+                    lang,
+                    "import-untrainable",
+                    count = count,
+                    error = error.as_str()
+                )
+            }
+        }
+    }
 }
 
 impl ImportPlan {
-    /// One sentence per group, for the notice.
-    pub fn message(&self, total: usize) -> String {
-        let mut text = format!("Imported {total} run(s)");
-        match &self.view {
-            Some((settings, _)) => text.push_str(&format!(
-                "; {} shown (N = {}, {} seed(s) per size).",
-                self.shown,
-                settings.sizes_text(),
-                settings.seeds()
-            )),
-            None => text.push_str("; none can be shown here."),
-        }
+    /// One sentence per group, for the notice, in `lang`.
+    pub fn message(&self, lang: Lang, total: usize) -> String {
+        let mut text = match &self.view {
+            Some((settings, _)) => tr!(
+                lang,
+                "import-summary",
+                total = total,
+                shown = self.shown,
+                sizes = settings.sizes_text(),
+                seeds = settings.seeds()
+            ),
+            None => tr!(lang, "import-summary-none", total = total),
+        };
         if !self.hidden.is_empty() {
-            text.push_str(" Kept in this browser, not on the slider: ");
             let parts: Vec<String> = self
                 .hidden
                 .iter()
-                .map(|(count, why)| format!("{count} {why}"))
+                .map(|(count, why)| why.text(lang, *count))
                 .collect();
-            text.push_str(&parts.join("; "));
-            text.push('.');
+            let groups = parts.join(match lang {
+                Lang::En => "; ",
+                Lang::Zh => "；",
+            });
+            text.push_str(&tr!(lang, "import-hidden", groups = groups));
         }
         text
     }
@@ -96,21 +216,16 @@ pub fn plan(configs: &[ExperimentConfig]) -> ImportPlan {
         .count()
         .min(MAX_SEEDS);
     let seed_shown = |seed: u64| seed.wrapping_sub(base) < count as u64;
-    let other_seeds: Vec<String> = seeds
-        .iter()
-        .filter(|&&s| !seed_shown(s))
-        .map(u64::to_string)
-        .collect();
+    let other_seeds: Vec<u64> = seeds.iter().copied().filter(|&s| !seed_shown(s)).collect();
     if !other_seeds.is_empty() {
         let left_out = runs.iter().filter(|c| !seed_shown(c.seed)).count();
         hidden.push((
             left_out,
-            format!(
-                "with seed(s) {} (the lab shows up to {MAX_SEEDS} consecutive seeds per size: here {}–{})",
-                other_seeds.join(", "),
-                base,
-                base.wrapping_add(count as u64 - 1)
-            ),
+            Hidden::OtherSeeds {
+                seeds: other_seeds,
+                first: base,
+                last: base.wrapping_add(count as u64 - 1),
+            },
         ));
     }
 
@@ -131,10 +246,9 @@ pub fn plan(configs: &[ExperimentConfig]) -> ImportPlan {
             .count();
         hidden.push((
             left_out,
-            format!(
-                "at N above {} (the slider holds {MAX_SIZES} sizes)",
-                sizes[MAX_SIZES - 1]
-            ),
+            Hidden::MoreSizes {
+                above: sizes[MAX_SIZES - 1],
+            },
         ));
     }
     let shown = runs
@@ -156,10 +270,7 @@ pub fn plan(configs: &[ExperimentConfig]) -> ImportPlan {
             hidden,
         },
         Err(error) => {
-            hidden.push((
-                shown,
-                format!("of a setup the lab cannot train ({error}); `grokking analyze` reads them"),
-            ));
+            hidden.push((shown, Hidden::Untrainable(error.to_string())));
             ImportPlan {
                 view: None,
                 shown: 0,
@@ -169,32 +280,23 @@ pub fn plan(configs: &[ExperimentConfig]) -> ImportPlan {
     }
 }
 
-/// "of another setup (d-model 64, shown: 128): choose those settings to see them".
-fn other_setup(shown: &ExperimentConfig, other: &ExperimentConfig) -> String {
+/// How `other` differs from the setup `shown` ("of another setup (d-model 64 (shown: 128)):
+/// set those values to see them").
+fn other_setup(shown: &ExperimentConfig, other: &ExperimentConfig) -> Hidden {
     let found = differences(shown, other, &["seed"]);
-    let named: Vec<String> = found
-        .iter()
-        .take(3)
-        .map(|d| {
-            format!(
-                "{} {} (shown: {})",
-                d.setting.key,
-                d.here_text(),
-                d.there_text()
-            )
-        })
-        .collect();
-    let more = if found.len() > 3 { ", …" } else { "" };
-    let width_only = found.len() == 1 && found[0].setting.key == "d-model";
-    format!(
-        "of another setup ({}{more}): {}",
-        named.join(", "),
-        if width_only {
-            "on the model-wise map, or set that width to see their curves"
-        } else {
-            "set those values to see them"
-        }
-    )
+    Hidden::OtherSetup {
+        differences: found
+            .iter()
+            .take(3)
+            .map(|d| Difference {
+                key: d.setting.key,
+                theirs: d.here.clone(),
+                shown: d.there.clone(),
+            })
+            .collect(),
+        more: found.len() > 3,
+        width_only: found.len() == 1 && found[0].setting.key == "d-model",
+    }
 }
 
 #[cfg(test)]
@@ -231,7 +333,8 @@ mod tests {
         // Every imported run is one the lab would train: it shows on the slider.
         let all = settings.all_configs();
         assert!(configs.iter().all(|c| all.contains(c)));
-        assert!(plan.message(6).contains("6 shown"), "{}", plan.message(6));
+        let message = plan.message(Lang::En, 6);
+        assert!(message.contains("6 shown"), "{message}");
     }
 
     #[test]
@@ -246,7 +349,7 @@ mod tests {
             "the width with the most runs"
         );
         assert_eq!(plan.shown, 4);
-        let text = plan.message(configs.len());
+        let text = plan.message(Lang::En, configs.len());
         assert!(
             text.contains("4 of another setup (d-model 64 (shown: 32)"),
             "{text}"
@@ -283,9 +386,30 @@ mod tests {
         assert_eq!(plan.hidden.len(), 1);
         assert_eq!(plan.hidden[0].0, 3);
         assert!(
-            plan.hidden[0].1.contains("slider holds"),
+            plan.hidden[0].1.text(Lang::En, 3).contains("slider holds"),
             "{:?}",
             plan.hidden
         );
+    }
+
+    #[test]
+    fn the_import_is_summed_up_in_english_as_before_and_in_chinese() {
+        let mut configs = runs(&[16, 32], &[300, 500, 600], &[0]);
+        configs.extend(runs(&[16], &[300], &[7]));
+        let plan = plan(&configs);
+        let english = plan.message(Lang::En, configs.len());
+        assert!(
+            english.starts_with("Imported 7 run(s); 3 shown (N = 300,500,600, 1 seed(s) per size). Kept in this browser, not on the slider: 3 of another setup (d-model 32 (shown: 16)"),
+            "{english}"
+        );
+        assert!(
+            english.ends_with(
+                "; 1 with seed(s) 7 (the lab shows up to 5 consecutive seeds per size: here 0–0)."
+            ),
+            "{english}"
+        );
+        let chinese = plan.message(Lang::Zh, configs.len());
+        assert!(chinese.contains("已导入 7 次训练"), "{chinese}");
+        assert!(chinese.contains("d-model"), "{chinese}");
     }
 }

@@ -13,9 +13,11 @@ use crate::charts::phase::PhaseDiagram;
 use crate::controls::{Presets, SettingsForm, SizeSlider, Transport};
 use crate::explain::Explanation;
 use crate::export;
+use crate::i18n::Lang;
 use crate::import;
 use crate::keys;
 use crate::pool::Workers;
+use crate::protocol;
 use crate::reference;
 use crate::scheduler::Recovery;
 use crate::scrubber::Scrubber;
@@ -23,6 +25,7 @@ use crate::settings::{LabSettings, url};
 use crate::state::{Lab, Level, PerfStats, RunEntry, WorkerPerf};
 use crate::store;
 use crate::tour_view::{TourCard, TourStart};
+use crate::tr;
 use crate::wake::{self, WakeLock};
 
 fn location_hash() -> String {
@@ -31,8 +34,25 @@ fn location_hash() -> String {
         .unwrap_or_default()
 }
 
+/// The languages the browser prefers, most preferred first.
+fn browser_languages() -> Vec<String> {
+    web_sys::window()
+        .map(|w| w.navigator().languages())
+        .map(|list| list.iter().filter_map(|v| v.as_string()).collect())
+        .unwrap_or_default()
+}
+
+/// The language the browser asks for (the link's `lang=` overrides it).
+fn browser_lang() -> Lang {
+    Lang::from_browser(&browser_languages())
+}
+
 /// Reads the link's setup, reporting what could not be used.
 fn apply_hash(lab: &Lab, hash: &str) {
+    let lang = url::lang(hash).unwrap_or_else(browser_lang);
+    if lab.lang.get_untracked() != lang {
+        lab.lang.set(lang);
+    }
     let url::Decoded {
         settings,
         selected,
@@ -52,13 +72,10 @@ fn apply_hash(lab: &Lab, hash: &str) {
         crate::tour_view::start_tour(*lab);
     }
     if !ignored.is_empty() {
-        let list: Vec<String> = ignored.iter().map(ToString::to_string).collect();
+        let list: Vec<String> = ignored.iter().map(|i| i.describe(lang)).collect();
         lab.notify(
             Level::Warning,
-            format!(
-                "Some settings in the link could not be used and were replaced by defaults: {}",
-                list.join("; ")
-            ),
+            tr!(lang, "notice-link-ignored", list = list.join("; ")),
         );
     }
 }
@@ -83,6 +100,11 @@ pub fn App() -> impl IntoView {
         }
         if lab.tour.with(|t| t.as_ref().is_some_and(|t| !t.finished)) {
             hash.push_str(&format!("&{}=1", url::TOUR_KEY));
+        }
+        // The language, where it is not the one this browser would pick anyway.
+        let lang = lab.lang.get();
+        if lang != browser_lang() {
+            hash.push_str(&format!("&{}={}", url::LANG_KEY, lang.code()));
         }
         last_hash.set_value(hash.clone());
         if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
@@ -157,6 +179,16 @@ pub fn App() -> impl IntoView {
     });
 
     keys::listen(lab);
+    // `<html lang>` follows the page's language (fonts, screen readers, hyphenation).
+    Effect::new(move |_| {
+        let lang = lab.lang.get();
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = root.set_attribute("lang", if lang == Lang::Zh { "zh-Hans" } else { "en" });
+        }
+    });
     // Projector and embed modes style the whole page (public/style.css, `body.present`,
     // `body.embed`).
     Effect::new(move |_| {
@@ -192,13 +224,14 @@ pub fn App() -> impl IntoView {
 
     view! {
         <header>
-            <h1>"Grokking Lab"</h1>
-            <p class="tagline">"Watch a transformer cross its critical data size, trained live in your browser."</p>
+            <h1>{move || tr!(lab.lang(), "page-title")}</h1>
+            <p class="tagline">{move || tr!(lab.lang(), "page-tagline")}</p>
             <DeviceBadge lab />
             <TourStart lab />
+            <LanguageSwitch lab />
             <button id="present" class="present-toggle" aria-keyshortcuts="P"
                 aria-pressed=move || lab.present.get().to_string()
-                title="Projector mode: large type, the setup hidden, the charts enlarged (key P; Escape leaves)"
+                title=move || tr!(lab.lang(), "page-present-title")
                 on:click=move |ev| {
                     lab.present.update(|p| *p = !*p);
                     // Space should play next, not press this button again.
@@ -206,7 +239,7 @@ pub fn App() -> impl IntoView {
                         let _ = button.blur();
                     }
                 }>
-                {move || if lab.present.get() { "Leave presentation" } else { "Present" }}
+                {move || if lab.present.get() { tr!(lab.lang(), "page-present-leave") } else { tr!(lab.lang(), "page-present") }}
             </button>
         </header>
         <Notices lab />
@@ -235,12 +268,12 @@ pub fn App() -> impl IntoView {
                 <Show when=at(4)>
                     <LearnedViews lab />
                     <ModelMap lab />
-                    <ChartExports />
+                    <ChartExports lab />
                 </Show>
             </section>
         </main>
         <Show when=at(5)>
-            <Explanation />
+            <Explanation lab />
         </Show>
     }
     .into_any()
@@ -260,9 +293,9 @@ fn embedded(lab: Lab, workers: StoredValue<Option<Workers>, LocalStorage>) -> im
     };
     view! {
         <header>
-            <h1>"Grokking Lab"</h1>
+            <h1>{move || tr!(lab.lang(), "page-title")}</h1>
             <DeviceBadge lab />
-            <a class="full-lab" href=full_lab target="_blank" rel="noopener">"Open the full lab ↗"</a>
+            <a class="full-lab" href=full_lab target="_blank" rel="noopener">{move || tr!(lab.lang(), "page-open-full-lab")}</a>
         </header>
         <Notices lab />
         <GpuFault lab workers />
@@ -303,10 +336,7 @@ async fn start(lab: Lab, slot: StoredValue<Option<Workers>, LocalStorage>) {
         gloo_timers::future::TimeoutFuture::new(50).await;
     }
     if !restored.get() {
-        lab.notify(
-            Level::Warning,
-            "Saved runs are slow to load: training starts without waiting for them.",
-        );
+        lab.notify(Level::Warning, tr!(lab.lang_now(), "notice-restore-slow"));
     }
     let workers = Workers::start(lab);
     slot.set_value(Some(workers.clone()));
@@ -345,16 +375,21 @@ async fn restore(lab: Lab) {
             if restored.skipped > 0 {
                 lab.notify(
                     Level::Warning,
-                    format!(
-                        "{} saved run(s) could not be read and were skipped.",
-                        restored.skipped
+                    tr!(
+                        lab.lang_now(),
+                        "notice-restore-skipped",
+                        count = restored.skipped
                     ),
                 );
             }
         }
         Err(error) => lab.notify(
             Level::Warning,
-            format!("Runs cannot be kept in this browser: {error}"),
+            tr!(
+                lab.lang_now(),
+                "notice-storage-unavailable",
+                error = error.text(lab.lang_now())
+            ),
         ),
     }
 }
@@ -398,30 +433,15 @@ fn watch_long_tasks(lab: Lab) {
 
 #[component]
 fn DeviceBadge(lab: Lab) -> impl IntoView {
-    let text = move || match lab.device.get() {
-        None => "choosing a device…".to_owned(),
-        Some(device) => {
-            let kind = if device.is_webgpu() {
-                format!(
-                    "WebGPU · {}",
-                    if device.adapter.is_empty() {
-                        "GPU"
-                    } else {
-                        &device.adapter
-                    }
-                )
-            } else {
-                "CPU (WebAssembly)".to_owned()
-            };
-            // The measured comparison, without its numbers (the tooltip has them).
-            match device.reason.split_once(": ") {
-                Some((_, why)) if device.measured_run_steps_per_second.is_some() => {
-                    format!("{kind} · {}", why.split(" — ").next().unwrap_or(why))
-                }
-                _ if device.fallback_reason.is_some() => format!("{kind} · no WebGPU"),
-                _ => kind,
-            }
-        }
+    let text = move || {
+        lab.device
+            .with(|d| protocol::badge_text(lab.lang(), d.as_ref()))
+    };
+    // The tooltip has the measured numbers; `data-choice-reason` stays English (tests read it).
+    let title = move || {
+        lab.device
+            .with(|d| d.as_ref().map(|d| d.describe_reason(lab.lang())))
+            .unwrap_or_default()
     };
     let kind = move || {
         lab.device
@@ -430,7 +450,7 @@ fn DeviceBadge(lab: Lab) -> impl IntoView {
     };
     let reason = move || lab.device.get().map(|d| d.reason).unwrap_or_default();
     view! {
-        <div id="device" class="device" data-backend=kind data-choice-reason=reason title=reason>
+        <div id="device" class="device" data-backend=kind data-choice-reason=reason title=title>
             {text}
         </div>
     }
@@ -443,7 +463,7 @@ fn Notices(lab: Lab) -> impl IntoView {
             <For each=move || lab.notices.get() key=|n| n.id let:notice>
                 <div class=format!("notice {}", match notice.level { Level::Info => "info", Level::Warning => "warning", Level::Error => "error" }) role="status">
                     <span>{notice.text.clone()}</span>
-                    <button class="dismiss" aria-label="Dismiss" on:click=move |_| lab.notices.update(|n| n.retain(|x| x.id != notice.id))>"×"</button>
+                    <button class="dismiss" aria-label=move || tr!(lab.lang(), "page-dismiss") on:click=move |_| lab.notices.update(|n| n.retain(|x| x.id != notice.id))>"×"</button>
                 </div>
             </For>
         </div>
@@ -465,11 +485,11 @@ fn GpuFault(lab: Lab, workers: StoredValue<Option<Workers>, LocalStorage>) -> im
             <div id="gpu-fault" class="notice error" role="alert">
                 <p>
                     {move || lab.gpu_fault.get().unwrap_or_default()}
-                    " Training is paused. Finished runs are kept, and every size keeps its curve up to its last evaluation."
+                    " "{move || tr!(lab.lang(), "gpu-fault-paused")}
                 </p>
-                <button id="continue-gpu" on:click=move |_| recover(Recovery::Gpu)>"Continue on the GPU"</button>
+                <button id="continue-gpu" on:click=move |_| recover(Recovery::Gpu)>{move || tr!(lab.lang(), "gpu-fault-continue-gpu")}</button>
                 " "
-                <button id="continue-cpu" on:click=move |_| recover(Recovery::Cpu)>"Continue on the CPU"</button>
+                <button id="continue-cpu" on:click=move |_| recover(Recovery::Cpu)>{move || tr!(lab.lang(), "gpu-fault-continue-cpu")}</button>
             </div>
         </Show>
     }
@@ -482,14 +502,10 @@ fn ExportPanel(lab: Lab) -> impl IntoView {
             lab.notify(Level::Error, error);
         }
     };
-    let nothing = move || {
-        lab.notify(
-            Level::Info,
-            "Nothing to export yet: train at least one size.",
-        )
-    };
+    let nothing = move || lab.notify(Level::Info, tr!(lab.lang_now(), "notice-nothing-to-export"));
     let json = move |_| match export::sweep_json(&lab) {
         Some(json) => report(export::download(
+            lab.lang_now(),
             &json,
             "application/json",
             "grokking-lab-sweep.json",
@@ -497,7 +513,12 @@ fn ExportPanel(lab: Lab) -> impl IntoView {
         None => nothing(),
     };
     let csv = move |_| match export::csv(&lab) {
-        Some(csv) => report(export::download(&csv, "text/csv", "grokking-lab-runs.csv")),
+        Some(csv) => report(export::download(
+            lab.lang_now(),
+            &csv,
+            "text/csv",
+            "grokking-lab-runs.csv",
+        )),
         None => nothing(),
     };
     let import = move |ev: web_sys::Event| {
@@ -510,25 +531,26 @@ fn ExportPanel(lab: Lab) -> impl IntoView {
             return;
         };
         leptos::task::spawn_local(async move {
-            match export::read_file(file)
+            match export::read_file(lab.lang_now(), file)
                 .await
                 .and_then(|text| record::load(&text).map_err(|e| e.to_string()))
             {
                 Ok(loaded) => import_runs(&lab, loaded).await,
-                Err(error) => {
-                    lab.notify(Level::Error, format!("Could not import the file: {error}"))
-                }
+                Err(error) => lab.notify(
+                    Level::Error,
+                    tr!(lab.lang_now(), "notice-import-failed", error = error),
+                ),
             }
         });
     };
     view! {
         <fieldset class="export">
-            <legend>"Share & keep"</legend>
-            <button id="export-json" on:click=json title="All finished sizes in the run format (grokking analyze reads it)">"Export JSON"</button>
-            <button id="export-csv" on:click=csv>"Export CSV"</button>
-            <label class="button" for="import-file">"Import results…"</label>
+            <legend>{move || tr!(lab.lang(), "export-legend")}</legend>
+            <button id="export-json" on:click=json title=move || tr!(lab.lang(), "export-json-title")>{move || tr!(lab.lang(), "export-json")}</button>
+            <button id="export-csv" on:click=csv>{move || tr!(lab.lang(), "export-csv")}</button>
+            <label class="button" for="import-file">{move || tr!(lab.lang(), "export-import")}</label>
             <input id="import-file" type="file" accept=".json,application/json" on:change=import hidden />
-            <p class="help">"The page address always holds the setup: copy it to share. Finished runs stay in this browser."</p>
+            <p class="help">{move || tr!(lab.lang(), "export-help")}</p>
         </fieldset>
     }
 }
@@ -538,19 +560,14 @@ fn ExportPanel(lab: Lab) -> impl IntoView {
 async fn import_runs(lab: &Lab, loaded: Loaded) {
     let runs = loaded.into_runs();
     if runs.is_empty() {
-        lab.notify(Level::Warning, "The file holds no runs: nothing to import.");
+        lab.notify(Level::Warning, tr!(lab.lang_now(), "notice-import-empty"));
         return;
     }
     let configs: Vec<_> = runs.iter().map(|r| r.config.clone()).collect();
     let plan = import::plan(&configs);
     let count = runs.len();
     for run in runs {
-        apply::save(
-            *lab,
-            &run,
-            "Could not keep an imported run in this browser ({error}): it stays on this page until you reload it.",
-        )
-        .await;
+        apply::save(*lab, &run, apply::Saving::Imported).await;
         lab.runs.update(|all| {
             all.insert(run.config.key(), RunEntry::from_record(run));
         });
@@ -561,31 +578,34 @@ async fn import_runs(lab: &Lab, loaded: Loaded) {
     } else {
         Level::Warning
     };
-    lab.notify(level, plan.message(count));
+    lab.notify(level, plan.message(lab.lang_now(), count));
     if let Some((settings, selected)) = plan.view {
         let device = lab.settings.with_untracked(LabSettings::device);
         lab.show(settings.with_device(device), Some(selected));
     }
 }
 
+/// A chart's element id and its name in a language.
+type NamedChart = (&'static str, fn(Lang) -> String);
+
 #[component]
-fn ChartExports() -> impl IntoView {
-    let charts = [
-        ("chart-phase", "phase diagram"),
-        ("chart-heatmap", "accuracy heat map"),
-        ("chart-accuracy", "accuracy"),
-        ("chart-loss", "loss"),
-        ("chart-norm", "weight norm"),
-        ("chart-fourier", "frequencies"),
-        ("chart-answers", "answer grid"),
-        ("chart-model-wise", "model-wise map"),
+fn ChartExports(lab: Lab) -> impl IntoView {
+    let charts: [NamedChart; 8] = [
+        ("chart-phase", |l| tr!(l, "save-chart-phase")),
+        ("chart-heatmap", |l| tr!(l, "save-chart-heatmap")),
+        ("chart-accuracy", |l| tr!(l, "save-chart-accuracy")),
+        ("chart-loss", |l| tr!(l, "save-chart-loss")),
+        ("chart-norm", |l| tr!(l, "save-chart-norm")),
+        ("chart-fourier", |l| tr!(l, "save-chart-fourier")),
+        ("chart-answers", |l| tr!(l, "save-chart-answers")),
+        ("chart-model-wise", |l| tr!(l, "save-chart-model-wise")),
     ];
     view! {
         <div class="chart-exports">
-            "Save chart: "
+            {move || tr!(lab.lang(), "save-chart")}" "
             {charts.into_iter().map(|(id, name)| view! {
                 <span class="chart-export">
-                    {name}" "
+                    {move || name(lab.lang())}" "
                     <button class="link" on:click=move |_| { let _ = export::download_svg(id); }>"SVG"</button>
                     <button class="link" on:click=move |_| leptos::task::spawn_local(async move { let _ = export::download_png(id).await; })>"PNG"</button>
                 </span>
@@ -620,20 +640,22 @@ fn PerfPanel(lab: Lab, wake_lock: RwSignal<WakeLock>) -> impl IntoView {
             data-first-step-ms=move || lab.perf.with(|p| p.first_step_ms.map_or(String::new(), |t| format!("{t:.0}")))
             data-eta-seconds=move || lab.eta_seconds().map_or(String::new(), |t| format!("{t:.0}"))
             data-kernels-per-step=move || lab.perf.with(|p| p.kernels_per_step.map_or(String::new(), |k| format!("{k:.0}")))>
-            {move || lab.perf.with(|p| format!(
-                "{} · {:.0} steps/s ({:.0} run-steps/s){} · {} steps trained · load → first step: {}",
-                batch_text(p),
-                p.steps_per_second(),
-                p.run_steps_per_second(),
-                p.kernels_per_step.map_or(String::new(), |k| format!(" · {k:.0} GPU kernels per step")),
-                p.total_steps,
-                p.first_step_ms.map_or("—".to_owned(), |t| format!("{:.1} s", t / 1000.0)),
-            ))}
+            {move || lab.perf.with(|p| {
+                let lang = lab.lang();
+                tr!(lang, "perf-line",
+                    batch = batch_text(lang, p),
+                    steps_per_second = format!("{:.0}", p.steps_per_second()),
+                    run_steps_per_second = format!("{:.0}", p.run_steps_per_second()),
+                    kernels = p.kernels_per_step.map_or(String::new(), |k| tr!(lang, "perf-kernels", kernels = format!("{k:.0}"))),
+                    steps = p.total_steps,
+                    first_step = p.first_step_ms.map_or("—".to_owned(), |t| format!("{:.1} s", t / 1000.0)),
+                )
+            })}
             {move || {
                 let t = lab.long_tasks.get();
-                format!(
-                    " · longest main-thread task while training: {:.0} ms (since loading: {:.0} ms)",
-                    t.warm_longest_ms, t.longest_ms,
+                tr!(lab.lang(), "perf-long-tasks",
+                    warm = format!("{:.0}", t.warm_longest_ms),
+                    since_loading = format!("{:.0}", t.longest_ms),
                 )
             }}
         </div>
@@ -641,18 +663,33 @@ fn PerfPanel(lab: Lab, wake_lock: RwSignal<WakeLock>) -> impl IntoView {
 }
 
 /// "2 workers · 11 runs per batch · ≈ 38 MB on the device".
-fn batch_text(perf: &PerfStats) -> String {
+fn batch_text(lang: Lang, perf: &PerfStats) -> String {
     let workers = match perf.workers.len() {
         0 | 1 => String::new(),
-        n => format!("{n} workers · "),
+        n => tr!(lang, "perf-workers", count = n),
     };
     let runs = perf.batch_runs();
     if runs == 0 {
-        return format!("{workers}no batch training");
+        return tr!(lang, "perf-no-batch", workers = workers);
     }
-    let noun = if runs == 1 { "run" } else { "runs" };
-    format!(
-        "{workers}{runs} {noun} per batch · ≈ {:.1} MB on the device",
-        perf.batch_bytes() as f64 / 1e6
+    tr!(
+        lang,
+        "perf-batch",
+        workers = workers,
+        count = runs,
+        megabytes = format!("{:.1}", perf.batch_bytes() as f64 / 1e6),
     )
+}
+
+/// The switch to the other language (it goes into the link, as `lang=`).
+#[component]
+fn LanguageSwitch(lab: Lab) -> impl IntoView {
+    let other = move || lab.lang().other();
+    view! {
+        <button id="language" class="language" lang=move || other().code()
+            title=move || tr!(lab.lang(), "page-language-title")
+            on:click=move |_| lab.lang.set(other())>
+            {move || other().name()}
+        </button>
+    }
 }

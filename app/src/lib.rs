@@ -11,6 +11,7 @@ mod controls;
 mod crash;
 mod explain;
 mod export;
+pub mod i18n;
 mod import;
 mod keys;
 mod lab;

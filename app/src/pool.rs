@@ -83,6 +83,8 @@ impl Workers {
             return;
         }
         let lab = self.lab;
+        // The worker says what happened as data; the page words it in its language now.
+        let lang = lab.lang_now();
         self.event(|scheduler, page| {
             match message {
                 FromWorker::Hello { build } if build != protocol::BUILD_ID => {
@@ -90,7 +92,7 @@ impl Workers {
                 }
                 FromWorker::Hello { .. } => scheduler.hello(page, index),
                 FromWorker::Ready(device) => scheduler.ready(page, index, device),
-                FromWorker::Notice { level, text } => lab.notify(level, text),
+                FromWorker::Notice { level, said } => lab.notify(level, said.text(lang)),
                 FromWorker::Started { job, runs, bytes } => {
                     if scheduler.started(page, index, job, runs) {
                         apply::started(lab, index, runs, bytes);
@@ -124,16 +126,18 @@ impl Workers {
                 }
                 FromWorker::Stopped { job, why } => scheduler.stopped(page, index, job, why),
                 FromWorker::Failed { job, message } => {
-                    scheduler.failed(page, index, job, message);
+                    scheduler.failed(page, index, job, message.text(lang));
                 }
                 FromWorker::Unavailable { job, message } => {
-                    scheduler.unavailable(page, index, job, &message);
+                    scheduler.unavailable(page, index, job, &message.text(lang));
                 }
                 FromWorker::Released { job } => {
                     scheduler.released(page, job);
                     lab.perf.update(|perf| perf.worker(index).released += 1);
                 }
-                FromWorker::GpuFault { message } => scheduler.gpu_fault(page, index, message),
+                FromWorker::GpuFault { message } => {
+                    scheduler.gpu_fault(page, index, message.text(lang));
+                }
                 FromWorker::Crashed { message } => scheduler.crashed(page, index, &message),
             }
             scheduler.schedule(page);

@@ -25,7 +25,11 @@ use grokking_lab::learned::Snapshot;
 use grokking_lab::sweep;
 use grokking_lab::{EvalPoint, ExperimentConfig};
 
-use crate::protocol::{self, DeviceInfo, DevicePreference, JobId, Level, Report, Stop, ToWorker};
+use crate::i18n::{self, Lang};
+use crate::protocol::{
+    self, DeviceInfo, DevicePreference, DeviceWhy, JobId, Level, Report, Stop, ToWorker,
+};
+use crate::tr;
 
 /// A worker that crashes more often than this in a page's life is not restarted.
 pub const MAX_RESTARTS: u32 = 3;
@@ -45,6 +49,10 @@ pub struct Wishes {
 
 /// The lab as the scheduler sees it: what it asks, and where its commands go.
 pub trait Host {
+    /// The language the page speaks now: notices and halts are worded in it when raised.
+    fn lang(&self) -> Lang {
+        Lang::En
+    }
     /// ▶ Train is on.
     fn playing(&self) -> bool;
     /// Evaluation intervals "Step" asked for while paused.
@@ -259,17 +267,18 @@ impl Scheduler {
             return;
         }
         host.command(Command::Terminate { worker: index });
-        let worker = build.map_or_else(
-            || "one whose messages this page cannot read".to_owned(),
-            |build| format!("worker {build}"),
+        let lang = host.lang();
+        let worker = match build {
+            Some(build) => tr!(lang, "halted-other-build-worker", build = build),
+            None => tr!(lang, "halted-other-build-unreadable"),
+        };
+        let message = tr!(
+            lang,
+            "halted-other-build",
+            page = protocol::BUILD_ID,
+            worker = worker
         );
-        self.halt(
-            host,
-            format!(
-                "This page and its training worker come from different builds of the lab (page {}, {worker}): one of them is an old cached copy. Finished runs are saved; reload the page (Ctrl+Shift+R) to get one build.",
-                protocol::BUILD_ID
-            ),
-        );
+        self.halt(host, message);
     }
 
     /// A worker asked for `auto` is sent the first batch to time on each backend.
@@ -302,15 +311,22 @@ impl Scheduler {
             self.slots[index].device = Some(device);
         }
         if self.announced.is_none() {
-            if let Some(reason) = &choice.fallback_reason {
+            let lang = host.lang();
+            if let Some(reason) = choice.fallback_text(lang) {
+                // The Tiny preset by the name its button has.
+                let tiny = match lang {
+                    Lang::En => "Tiny".to_owned(),
+                    _ => i18n::preset_label(lang, &grokking_lab::presets::TINY),
+                };
                 host.command(Command::Notify {
                     level: Level::Info,
-                    text: format!("WebGPU is not available ({reason}). Training runs on the CPU instead: slower, so prefer small setups like the “Tiny” preset."),
+                    text: tr!(lang, "notice-no-webgpu", reason = reason, tiny = tiny),
                 });
             } else if choice.measured_run_steps_per_second.is_some() {
+                let reason = choice.describe_reason(lang);
                 host.command(Command::Notify {
                     level: Level::Info,
-                    text: format!("Training on the {}.", choice.reason),
+                    text: tr!(lang, "notice-training-on", reason = reason),
                 });
             }
             self.announced = Some(choice.clone());
@@ -352,9 +368,15 @@ impl Scheduler {
         for ((key, train_size), report) in runs.iter().zip(reports) {
             match report {
                 Some(Report::Diverged { step }) => {
+                    let text = tr!(
+                        host.lang(),
+                        "notice-diverged",
+                        size = train_size.to_string(),
+                        step = step.to_string()
+                    );
                     host.command(Command::Notify {
                         level: Level::Warning,
-                        text: format!("Training N = {train_size} diverged at step {step}: try a smaller learning rate or α. The other sizes go on."),
+                        text,
                     });
                     host.command(Command::Finish {
                         key: key.clone(),
@@ -412,9 +434,10 @@ impl Scheduler {
         self.jobs.remove(&job);
         self.idle(host, index);
         host.command(Command::Pause);
+        let text = tr!(host.lang(), "notice-try-again", error = message);
         host.command(Command::Notify {
             level: Level::Error,
-            text: format!("{message}. Press ▶ Train to try again."),
+            text,
         });
     }
 
@@ -432,18 +455,19 @@ impl Scheduler {
         self.release_jobs_of(host, index);
         self.idle(host, index);
         if self.restarts > MAX_RESTARTS {
-            self.halt(
-                host,
-                format!(
-                    "Training stopped: a training worker failed {} times (last: {message}). Finished runs are saved; reload the page to continue.",
-                    MAX_RESTARTS + 1
-                ),
+            let text = tr!(
+                host.lang(),
+                "halted-worker-failed",
+                times = (MAX_RESTARTS + 1).to_string(),
+                error = message
             );
+            self.halt(host, text);
             return;
         }
+        let text = tr!(host.lang(), "notice-worker-restarted", error = message);
         host.command(Command::Notify {
             level: Level::Warning,
-            text: format!("A training worker stopped ({message}); it was restarted and its runs go on from their last evaluation."),
+            text,
         });
         self.spawn(host, index);
     }
@@ -478,9 +502,9 @@ impl Scheduler {
                 backend: "cpu-wasm".into(),
                 adapter: String::new(),
                 fallback_reason: None,
-                reason: "CPU (WebAssembly): you chose to go on on the CPU after the GPU stopped"
-                    .into(),
+                reason: DeviceWhy::AfterGpuFault.english(),
                 measured_run_steps_per_second: None,
+                why: DeviceWhy::AfterGpuFault,
             });
         }
         for index in respawn {
@@ -827,3 +851,104 @@ impl Scheduler {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod lang_tests {
+    use grokking_lab::presets;
+
+    use super::*;
+
+    /// A lab that speaks Chinese and has nothing queued: only what the scheduler says.
+    #[derive(Default)]
+    struct Chinese {
+        commands: Vec<Command>,
+    }
+
+    impl Host for Chinese {
+        fn lang(&self) -> Lang {
+            Lang::Zh
+        }
+        fn playing(&self) -> bool {
+            false
+        }
+        fn step_budget(&self) -> usize {
+            0
+        }
+        fn wishes(&self) -> Wishes {
+            Wishes {
+                device: DevicePreference::Cpu,
+                workers: Some(1),
+                batch_runs: None,
+                shape: presets::TINY.config(30).batch_shape(),
+            }
+        }
+        fn first_batch(&self) -> Vec<ExperimentConfig> {
+            vec![presets::TINY.config(30)]
+        }
+        fn cpu_workers(&self) -> usize {
+            1
+        }
+        fn selected_targets(&self) -> Vec<ExperimentConfig> {
+            Vec::new()
+        }
+        fn next_target(&self, _: &dyn Fn(&RunKey) -> bool) -> Option<ExperimentConfig> {
+            None
+        }
+        fn batch_for(
+            &self,
+            target: &ExperimentConfig,
+            _: &dyn Fn(&RunKey) -> bool,
+            _: usize,
+        ) -> Vec<ExperimentConfig> {
+            vec![target.clone()]
+        }
+        fn is_queued(&self, _: &RunKey) -> bool {
+            false
+        }
+        fn exists(&self, _: &RunKey) -> bool {
+            true
+        }
+        fn is_finished(&self, _: &RunKey) -> bool {
+            false
+        }
+        fn last_step(&self, _: &RunKey) -> usize {
+            0
+        }
+        fn command(&mut self, command: Command) {
+            self.commands.push(command);
+        }
+    }
+
+    fn said(commands: &[Command]) -> Vec<String> {
+        commands
+            .iter()
+            .filter_map(|c| match c {
+                Command::Notify { text, .. } | Command::Halt(text) => Some(text.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn notices_and_halts_are_worded_in_the_page_language() {
+        let mut lab = Chinese::default();
+        let mut scheduler = Scheduler::start(&mut lab);
+        scheduler.crashed(&mut lab, 0, "boom");
+        let notices = said(&lab.commands);
+        assert!(
+            notices
+                .iter()
+                .any(|t| t.contains("工作线程") && t.contains("boom")),
+            "{notices:?}"
+        );
+        lab.commands.clear();
+        scheduler.other_build(&mut lab, 0, Some("0.0.0-other".into()));
+        let halts = said(&lab.commands);
+        assert!(
+            halts
+                .iter()
+                .any(|t| t.contains("不同构建") && t.contains("0.0.0-other")),
+            "{halts:?}"
+        );
+    }
+}

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::charts::curves::shown;
 use crate::state::Lab;
+use crate::tr;
 
 /// How long a replay of a whole run takes, however many evaluations it has.
 const REPLAY_MS: u32 = 6_000;
@@ -69,21 +70,32 @@ pub fn Scrubber(lab: Lab) -> impl IntoView {
         lab.scrub.set(None);
     };
     let label = move || {
+        let lang = lab.lang();
         let last = steps.with(|s| s.last().copied());
-        let whose = if reference.get() {
-            " (the CLI's reference run: train this size to replace it)"
-        } else {
-            ""
-        };
+        let of_reference = reference.get();
         match (lab.scrub.get(), last) {
-            (_, None) => "nothing to replay yet".to_owned(),
-            (Some(step), Some(last)) => format!("step {step} of {last}{whose}"),
-            (None, Some(last)) => format!("latest: step {last}{whose}"),
+            (_, None) => tr!(lang, "scrubber-nothing"),
+            (Some(step), Some(last)) if of_reference => tr!(
+                lang,
+                "scrubber-at-reference",
+                step = step.to_string(),
+                last = last.to_string()
+            ),
+            (Some(step), Some(last)) => tr!(
+                lang,
+                "scrubber-at",
+                step = step.to_string(),
+                last = last.to_string()
+            ),
+            (None, Some(last)) if of_reference => {
+                tr!(lang, "scrubber-latest-reference", last = last.to_string())
+            }
+            (None, Some(last)) => tr!(lang, "scrubber-latest", last = last.to_string()),
         }
     };
     view! {
         <div class="scrubber">
-            <label for="scrubber">"Step"</label>
+            <label for="scrubber">{move || tr!(lab.lang(), "scrubber-label")}</label>
             <input id="scrubber" type="range" min="0" step="1"
                 max=move || steps.with(|s| s.len().saturating_sub(1))
                 prop:value=move || index().to_string()
@@ -91,8 +103,8 @@ pub fn Scrubber(lab: Lab) -> impl IntoView {
                 aria-valuetext=label
                 on:input=on_input />
             <button id="replay" on:click=play disabled=move || steps.with(Vec::is_empty)
-                title="Replay this size's training from step 0">"⟲ Replay"</button>
-            <button id="scrub-latest" on:click=latest disabled=move || lab.scrub.get().is_none()>"Latest"</button>
+                title=move || tr!(lab.lang(), "scrubber-replay-title")>{move || tr!(lab.lang(), "scrubber-replay")}</button>
+            <button id="scrub-latest" on:click=latest disabled=move || lab.scrub.get().is_none()>{move || tr!(lab.lang(), "scrubber-latest-button")}</button>
             <span id="scrub-step" class="scrub-step">{label}</span>
         </div>
     }

@@ -240,6 +240,8 @@ pub struct Lab {
     pub scrub: RwSignal<Option<usize>>,
     /// `performance.now()`, once a second: what the status line's elapsed seconds tick on.
     pub clock: RwSignal<f64>,
+    /// The language the page speaks (`lang=` in the link, else the browser's; `i18n.rs`).
+    pub lang: RwSignal<crate::i18n::Lang>,
 }
 
 impl Lab {
@@ -265,7 +267,18 @@ impl Lab {
             map_widths: RwSignal::new(Vec::new()),
             scrub: RwSignal::new(None),
             clock: RwSignal::new(0.0),
+            lang: RwSignal::new(crate::i18n::Lang::default()),
         }
+    }
+
+    /// The page's language, tracked: a view that reads it is redrawn when it changes.
+    pub fn lang(&self) -> crate::i18n::Lang {
+        self.lang.get()
+    }
+
+    /// The page's language, untracked (for a notice or an event handler's text).
+    pub fn lang_now(&self) -> crate::i18n::Lang {
+        self.lang.get_untracked()
     }
 
     /// ▶ Train / ❚❚ Pause (the button and the space bar).

@@ -8,6 +8,9 @@
 use grokking_lab::presets::{self, Preset};
 
 use crate::callouts::{percent, thousands};
+use crate::clock::describe;
+use crate::i18n::{Lang, preset_label};
+use crate::tr;
 
 /// A tour on a device where the default preset takes longer than this takes *Tiny*.
 pub const TOUR_SECONDS: f64 = 10.0 * 60.0;
@@ -88,10 +91,11 @@ pub struct Tour {
     pub step: Step,
     /// The preset the tour trains: the one that fits this device.
     pub preset: &'static Preset,
-    /// Why that preset ("≈ 3 min on this device; Three regimes would take ≈ 2 h 45 min").
-    pub why: String,
-    /// What happened at each step passed, in order.
-    pub seen: Vec<String>,
+    /// Why that preset ("… takes ≈ 3 min on this device; … would take ≈ 2 h 45 min"),
+    /// said in the page's language by [`Why::text`].
+    pub why: Why,
+    /// What happened at each step passed, in order (said by [`Tour::said`]).
+    pub seen: Vec<Happened>,
     /// Past the last step.
     pub finished: bool,
 }
@@ -107,6 +111,109 @@ impl PartialEq for Tour {
     }
 }
 
+/// Why the tour trains its preset, as this device's speed says (seconds to train every
+/// size here). Kept as numbers, so that it is said in the page's language of the moment.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Why {
+    /// The default preset fits: it takes `seconds` here.
+    Fits { seconds: f64 },
+    /// The default would take too long: *Tiny* takes `tiny`, the default `default`.
+    TooSlow { tiny: f64, default: f64 },
+    /// This device's speed is not measured yet: the smallest experiment.
+    NotMeasured,
+}
+
+impl Why {
+    /// What it says in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        let default_label = preset_label(lang, &presets::THREE_REGIMES);
+        let tiny_label = preset_label(lang, &presets::TINY);
+        match *self {
+            Why::Fits { seconds } => tr!(
+                lang,
+                "tour-why-fits",
+                preset = default_label,
+                duration = describe(seconds, lang)
+            ),
+            Why::TooSlow { tiny, default } => tr!(
+                lang,
+                "tour-why-too-slow",
+                preset = tiny_label,
+                duration = describe(tiny, lang),
+                default_preset = default_label,
+                default_duration = describe(default, lang)
+            ),
+            Why::NotMeasured => tr!(lang, "tour-why-not-measured", preset = tiny_label),
+        }
+    }
+}
+
+/// What happened at a step: its event, with the numbers the tour quotes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Happened {
+    /// The preset is on screen, with these smallest and largest sizes.
+    Shown { smallest: usize, largest: usize },
+    /// Training started, this many sizes at once.
+    Training { sizes: usize },
+    /// The slider's size memorized at `step` while its test accuracy was `test_acc`.
+    Memorized {
+        size: usize,
+        step: usize,
+        test_acc: f64,
+    },
+    /// The slider's size generalized at `step`, `after` steps after it memorized.
+    Grokked {
+        size: usize,
+        step: usize,
+        after: usize,
+    },
+    /// Every size finished, with this critical data size (if any generalized).
+    Finished { critical_data_size: Option<usize> },
+    /// A view of what the model learned was looked at.
+    Learned,
+}
+
+impl Happened {
+    /// What the tour says of it in `lang`; `preset` is the tour's.
+    pub fn text(&self, preset: &Preset, lang: Lang) -> String {
+        match *self {
+            Happened::Shown { smallest, largest } => tr!(
+                lang,
+                "tour-seen-shown",
+                preset = preset_label(lang, preset),
+                smallest = thousands(smallest),
+                largest = thousands(largest)
+            ),
+            Happened::Training { sizes } => tr!(lang, "tour-seen-training", sizes = sizes),
+            Happened::Memorized {
+                size,
+                step,
+                test_acc,
+            } => tr!(
+                lang,
+                "tour-seen-memorized",
+                size = thousands(size),
+                step = thousands(step),
+                accuracy = percent(test_acc)
+            ),
+            Happened::Grokked { size, step, after } => tr!(
+                lang,
+                "tour-seen-grokked",
+                size = thousands(size),
+                step = thousands(step),
+                after = thousands(after)
+            ),
+            Happened::Finished {
+                critical_data_size: Some(n),
+            } => tr!(lang, "tour-seen-critical-size", size = thousands(n)),
+            Happened::Finished {
+                critical_data_size: None,
+            } => tr!(lang, "tour-seen-no-critical-size"),
+            Happened::Learned => tr!(lang, "tour-seen-learned"),
+        }
+    }
+}
+
 /// What a step says.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StepText {
@@ -116,19 +223,32 @@ pub struct StepText {
 }
 
 impl Tour {
-    pub fn new(preset: &'static Preset, why: impl Into<String>) -> Self {
+    pub fn new(preset: &'static Preset, why: Why) -> Self {
         Self {
             step: Step::Preset,
             preset,
-            why: why.into(),
+            why,
             seen: Vec::new(),
             finished: false,
         }
     }
 
     /// "Step 3 of 6".
-    pub fn progress(&self) -> String {
-        format!("Step {} of {}", self.step.index() + 1, Step::ALL.len())
+    pub fn progress(&self, lang: Lang) -> String {
+        tr!(
+            lang,
+            "tour-progress",
+            step = self.step.index() + 1,
+            steps = Step::ALL.len()
+        )
+    }
+
+    /// What happened at each step passed, said in `lang`, in order.
+    pub fn said(&self, lang: Lang) -> Vec<String> {
+        self.seen
+            .iter()
+            .map(|h| h.text(self.preset, lang))
+            .collect()
     }
 
     /// Moves past every step whose event is in `seen` (a lab restored from this browser
@@ -150,94 +270,77 @@ impl Tour {
     }
 
     /// What happened, if the current step's event is in `seen`.
-    fn event(&self, seen: &Observed) -> Option<String> {
+    fn event(&self, seen: &Observed) -> Option<Happened> {
         let ours = seen.preset == Some(self.preset.name);
         match self.step {
-            Step::Preset => ours.then(|| {
-                format!(
-                    "“{}” is on screen: N = {} … {}.",
-                    self.preset.label,
-                    thousands(self.preset.sizes[0]),
-                    thousands(self.preset.sizes[self.preset.sizes.len() - 1])
-                )
+            Step::Preset => ours.then_some(Happened::Shown {
+                smallest: self.preset.sizes[0],
+                largest: self.preset.sizes[self.preset.sizes.len() - 1],
             }),
-            Step::Train => (ours && seen.playing).then(|| {
-                format!(
-                    "Training: all {} sizes at once.",
-                    self.preset.sizes.len()
-                )
+            Step::Train => (ours && seen.playing).then_some(Happened::Training {
+                sizes: self.preset.sizes.len(),
             }),
             Step::Memorize => {
                 let (step, test_acc) = seen.memorized.filter(|_| ours)?;
-                Some(format!(
-                    "N = {} memorized at step {} while test accuracy was {}.",
-                    thousands(seen.selected),
-                    thousands(step),
-                    percent(test_acc)
-                ))
+                Some(Happened::Memorized {
+                    size: seen.selected,
+                    step,
+                    test_acc,
+                })
             }
             // Grokking: generalizing well after memorizing (at least twice as late).
             Step::Grok => {
                 let (memorized, _) = seen.memorized.filter(|_| ours)?;
                 let generalized = seen.generalized.filter(|&g| g >= 2 * memorized.max(1))?;
-                Some(format!(
-                    "N = {} generalized at step {}, {} steps after it memorized: it grokked.",
-                    thousands(seen.selected),
-                    thousands(generalized),
-                    thousands(generalized - memorized)
-                ))
+                Some(Happened::Grokked {
+                    size: seen.selected,
+                    step: generalized,
+                    after: generalized - memorized,
+                })
             }
-            Step::CriticalSize => (ours && seen.all_trained).then(|| {
-                match seen.critical_data_size {
-                    Some(n) => format!(
-                        "Every size finished: the critical data size here is N = {}.",
-                        thousands(n)
-                    ),
-                    None => "Every size finished, and none generalized within its steps: no critical data size here.".to_owned(),
-                }
+            Step::CriticalSize => (ours && seen.all_trained).then_some(Happened::Finished {
+                critical_data_size: seen.critical_data_size,
             }),
-            Step::Learned => seen
-                .learned_seen
-                .then(|| "You looked at what the model learned.".to_owned()),
+            Step::Learned => seen.learned_seen.then_some(Happened::Learned),
         }
     }
 
-    /// What the current step asks and points out.
-    pub fn text(&self) -> StepText {
-        let label = self.preset.label;
+    /// What the current step asks and points out, in `lang`.
+    pub fn text(&self, lang: Lang) -> StepText {
         let (title, action, notice) = match self.step {
             Step::Preset => (
-                "Pick an experiment".to_owned(),
-                format!("Show “{label}” (the button below, or its preset button)."),
-                format!(
-                    "{} It trains one small transformer per training-set size N, each on its own random N pairs.",
-                    self.why
+                tr!(lang, "tour-preset-title"),
+                tr!(
+                    lang,
+                    "tour-preset-action",
+                    preset = preset_label(lang, self.preset)
                 ),
+                tr!(lang, "tour-preset-notice", why = self.why.text(lang)),
             ),
             Step::Train => (
-                "Train".to_owned(),
-                "Press ▶ Train (or the space bar).".to_owned(),
-                "Every size trains at once, on this device, in this tab: nothing is precomputed.".to_owned(),
+                tr!(lang, "tour-train-title"),
+                tr!(lang, "tour-train-action"),
+                tr!(lang, "tour-train-notice"),
             ),
             Step::Memorize => (
-                "Memorizing".to_owned(),
-                "Watch the accuracy chart of the slider's size.".to_owned(),
-                "Train accuracy (blue) climbs to 100% within a few hundred steps while test accuracy (orange) lags behind: the model has memorized its training pairs before — or without — learning the rule.".to_owned(),
+                tr!(lang, "tour-memorize-title"),
+                tr!(lang, "tour-memorize-action"),
+                tr!(lang, "tour-memorize-notice"),
             ),
             Step::Grok => (
-                "Grokking".to_owned(),
-                "Move the slider (or ← →) to a size whose test accuracy is still low long after train accuracy reached 100%, and wait for it to jump.".to_owned(),
-                "Generalizing long after memorizing is grokking. Too few pairs never get there; many generalize as they memorize.".to_owned(),
+                tr!(lang, "tour-grok-title"),
+                tr!(lang, "tour-grok-action"),
+                tr!(lang, "tour-grok-notice"),
             ),
             Step::CriticalSize => (
-                "The critical data size".to_owned(),
-                "Wait for every size to finish, then read the phase diagram.".to_owned(),
-                "Each point is a size and its regime: ▼ insufficiency (only memorizes), ◆ sufficiency (groks late), ● surplus (generalizes at once). The dashed line is the critical data size, the smallest N that generalizes; steps to generalize peak there.".to_owned(),
+                tr!(lang, "tour-critical-size-title"),
+                tr!(lang, "tour-critical-size-action"),
+                tr!(lang, "tour-critical-size-notice"),
             ),
             Step::Learned => (
-                "What it learned".to_owned(),
-                "Point at the Fourier chart or the answer grid.".to_owned(),
-                "A model that generalized adds numbers with a few key frequencies of cos and sin (tall bars); one that only memorized spreads its embedding over all of them, and its answer grid is right only on the pairs it saw.".to_owned(),
+                tr!(lang, "tour-learned-title"),
+                tr!(lang, "tour-learned-action"),
+                tr!(lang, "tour-learned-notice"),
             ),
         };
         StepText {
@@ -249,40 +352,21 @@ impl Tour {
 }
 
 /// The preset a tour trains: the default (*Three regimes*) where it fits in
-/// [`TOUR_SECONDS`] here, else *Tiny*; with the reason said. The estimates are seconds to
+/// [`TOUR_SECONDS`] here, else *Tiny*; with the reason. The estimates are seconds to
 /// train every size here, `None` before this device's speed is measured.
-pub fn choose(
-    default_seconds: Option<f64>,
-    tiny_seconds: Option<f64>,
-) -> (&'static Preset, String) {
+pub fn choose(default_seconds: Option<f64>, tiny_seconds: Option<f64>) -> (&'static Preset, Why) {
     let (default, tiny) = (&presets::THREE_REGIMES, &presets::TINY);
     match (default_seconds, tiny_seconds) {
-        (Some(d), _) if d <= TOUR_SECONDS => (
-            default,
-            format!("“{}” takes {} on this device.", default.label, describe(d)),
-        ),
+        (Some(d), _) if d <= TOUR_SECONDS => (default, Why::Fits { seconds: d }),
         (Some(d), Some(t)) => (
             tiny,
-            format!(
-                "“{}” takes {} on this device; “{}” would take {}.",
-                tiny.label,
-                describe(t),
-                default.label,
-                describe(d)
-            ),
+            Why::TooSlow {
+                tiny: t,
+                default: d,
+            },
         ),
-        _ => (
-            tiny,
-            format!(
-                "“{}”: this device's speed is not measured yet, so the tour takes the smallest experiment.",
-                tiny.label
-            ),
-        ),
+        _ => (tiny, Why::NotMeasured),
     }
-}
-
-fn describe(seconds: f64) -> String {
-    crate::clock::describe(seconds)
 }
 
 #[cfg(test)]
@@ -293,8 +377,8 @@ mod tests {
         choose(Some(9_900.0), Some(180.0)).into()
     }
 
-    impl From<(&'static Preset, String)> for Tour {
-        fn from((preset, why): (&'static Preset, String)) -> Self {
+    impl From<(&'static Preset, Why)> for Tour {
+        fn from((preset, why): (&'static Preset, Why)) -> Self {
             Tour::new(preset, why)
         }
     }
@@ -310,15 +394,18 @@ mod tests {
     #[test]
     fn a_slow_device_tours_tiny_and_says_why() {
         let (preset, why) = choose(Some(9_900.0), Some(180.0));
+        let why = why.text(Lang::En);
         assert_eq!(preset.name, "tiny");
         assert!(
             why.contains("≈ 3 min") && why.contains("≈ 2 h 45 min"),
             "{why}"
         );
         let (preset, why) = choose(Some(240.0), Some(20.0));
+        let why = why.text(Lang::En);
         assert_eq!(preset.name, "three-regimes");
         assert!(why.contains("≈ 4 min"), "{why}");
         let (preset, why) = choose(None, None);
+        let why = why.text(Lang::En);
         assert_eq!(preset.name, "tiny");
         assert!(why.contains("not measured"), "{why}");
     }
@@ -348,7 +435,9 @@ mod tests {
         // Train and memorized both happened: two steps passed, each said.
         assert_eq!(tour.step, Step::Grok);
         assert_eq!(tour.seen.len(), 3);
-        assert!(tour.seen[2].contains("memorized at step 250 while test accuracy was 4%"));
+        assert!(
+            tour.said(Lang::En)[2].contains("memorized at step 250 while test accuracy was 4%")
+        );
 
         // Generalizing at once (step 300 after 250) is no grokking.
         seen.generalized = Some(300);
@@ -356,18 +445,15 @@ mod tests {
         seen.generalized = Some(1_700);
         tour.observe(&seen);
         assert_eq!(tour.step, Step::CriticalSize);
-        assert!(
-            tour.seen[3].contains("1,450 steps after"),
-            "{}",
-            tour.seen[3]
-        );
+        let said = tour.said(Lang::En);
+        assert!(said[3].contains("1,450 steps after"), "{}", said[3]);
 
         seen.critical_data_size = Some(500);
         assert!(!tour.observe(&seen), "the CDS waits for every size");
         seen.all_trained = true;
         tour.observe(&seen);
         assert_eq!(tour.step, Step::Learned);
-        assert!(tour.seen[4].contains("N = 500"));
+        assert!(tour.said(Lang::En)[4].contains("N = 500"));
         assert!(!tour.finished);
 
         seen.learned_seen = true;
@@ -395,13 +481,13 @@ mod tests {
         let mut tour = tiny_tour();
         for step in Step::ALL {
             tour.step = step;
-            let text = tour.text();
+            let text = tour.text(Lang::En);
             assert!(!text.title.is_empty() && !text.action.is_empty() && !text.notice.is_empty());
             assert!(step.target().starts_with(['#', '.']), "{step:?}");
         }
         tour.step = Step::Preset;
-        assert!(tour.text().notice.contains("≈ 3 min"));
-        assert_eq!(tour.progress(), "Step 1 of 6");
+        assert!(tour.text(Lang::En).notice.contains("≈ 3 min"));
+        assert_eq!(tour.progress(Lang::En), "Step 1 of 6");
     }
 
     #[test]
@@ -411,10 +497,31 @@ mod tests {
         let mut seen = on_tiny();
         seen.all_trained = true;
         tour.observe(&seen);
+        let said = tour.said(Lang::En);
+        assert!(said[0].contains("no critical data size"), "{}", said[0]);
+    }
+
+    #[test]
+    fn the_tour_speaks_chinese_and_switches_language_midway() {
+        let mut tour = tiny_tour();
+        let text = tour.text(Lang::Zh);
         assert!(
-            tour.seen[0].contains("no critical data size"),
+            text.notice.contains("≈ 3 分钟") && text.notice.contains("≈ 2 小时 45 分钟"),
             "{}",
-            tour.seen[0]
+            text.notice
         );
+        assert_eq!(tour.progress(Lang::Zh), "第 1 步，共 6 步");
+        let mut seen = on_tiny();
+        seen.playing = true;
+        seen.memorized = Some((250, 0.04));
+        tour.observe(&seen);
+        // What was seen is said again in whichever language the page speaks now.
+        assert!(
+            tour.said(Lang::Zh)[2].contains("记忆"),
+            "{}",
+            tour.said(Lang::Zh)[2]
+        );
+        assert!(tour.said(Lang::En)[2].contains("memorized at step 250"));
+        assert!(tour.text(Lang::Zh).title.contains("顿悟"));
     }
 }

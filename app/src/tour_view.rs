@@ -9,9 +9,11 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::charts::phase;
+use crate::i18n::{Lang, preset_label};
 use crate::settings::LabSettings;
 use crate::state::Lab;
-use crate::tour::{self, Observed, Step, Tour};
+use crate::tour::{self, Observed, Step, Tour, Why};
+use crate::tr;
 
 /// Marks what the current step talks about (`public/style.css`).
 const HIGHLIGHT: &str = "tour-target";
@@ -26,8 +28,8 @@ pub fn TourStart(lab: Lab) -> impl IntoView {
     let start = move |_| start_tour(lab);
     view! {
         <button id="tour-start" data-tour="start" on:click=start
-            title="Six steps: train, watch a model memorize and then grok, find the critical data size, see what it learned">
-            "Guided tour"
+            title=move || tr!(lab.lang(), "tour-start-title")>
+            {move || tr!(lab.lang(), "tour-start")}
         </button>
     }
 }
@@ -39,7 +41,7 @@ pub fn start_tour(lab: Lab) {
     lab.tour.set(Some(Tour::new(preset, why)));
 }
 
-fn choice(lab: Lab) -> (&'static presets::Preset, String) {
+fn choice(lab: Lab) -> (&'static presets::Preset, Why) {
     tour::choose(
         lab.preset_seconds_untracked(&presets::THREE_REGIMES),
         lab.preset_seconds_untracked(&presets::TINY),
@@ -73,7 +75,8 @@ pub fn TourCard(lab: Lab) -> impl IntoView {
             return;
         };
         let (preset, why) = choice(lab);
-        if (preset.name, &why) != (chosen, &said) {
+        // Compared as said (rounded), so that each new measurement does not redraw the card.
+        if (preset.name, why.text(Lang::En)) != (chosen, said.text(Lang::En)) {
             lab.tour.update(|t| {
                 if let Some(t) = t {
                     t.preset = preset;
@@ -104,40 +107,41 @@ pub fn TourCard(lab: Lab) -> impl IntoView {
             Some(preset.middle_size()),
         );
     };
+    // The card is drawn again when the tour moves or the page's language switches.
     let card = move || {
         let tour = lab.tour.get()?;
-        let text = tour.text();
-        let last_seen = tour.seen.last().cloned();
-        let label = tour.preset.label;
+        let lang = lab.lang();
+        let text = tour.text(lang);
+        let last_seen = tour.said(lang).pop();
+        let label = preset_label(lang, tour.preset);
         let body = if tour.finished {
             view! {
-                <h2>"That was the tour"</h2>
-                <p class="tour-notice">
-                    "You saw the three regimes of the Data Efficiency Hypothesis on one model: too little data only memorizes, around the critical data size it groks late, plenty generalizes at once. Try another preset, or change a setting and train again."
-                </p>
+                <h2>{tr!(lang, "tour-done-title")}</h2>
+                <p class="tour-notice">{tr!(lang, "tour-done-notice")}</p>
                 <div class="tour-buttons">
-                    <button id="tour-close" class="primary" on:click=leave>"Close"</button>
+                    <button id="tour-close" class="primary" on:click=leave>{tr!(lang, "tour-close")}</button>
                 </div>
             }
             .into_any()
         } else {
             let preset_button = (tour.step == Step::Preset).then(|| {
-                view! { <button id="tour-preset" class="primary" on:click=show_preset>{format!("Show “{label}”")}</button> }
+                view! { <button id="tour-preset" class="primary" on:click=show_preset>{tr!(lang, "tour-show-preset", preset = label)}</button> }
             });
             view! {
-                <p class="tour-progress">{tour.progress()}</p>
+                <p class="tour-progress">{tour.progress(lang)}</p>
                 <h2>{text.title}</h2>
                 <p class="tour-action">{text.action}</p>
                 <p class="tour-notice">{text.notice}</p>
                 <div class="tour-buttons">
                     {preset_button}
-                    <button id="tour-leave" class="link" on:click=leave>"Leave the tour"</button>
+                    <button id="tour-leave" class="link" on:click=leave>{tr!(lang, "tour-leave")}</button>
                 </div>
             }
             .into_any()
         };
+        let card_label = tr!(lang, "tour-card-label");
         Some(view! {
-            <aside id="tour" class="tour" role="dialog" aria-label="Guided tour" aria-live="polite"
+            <aside id="tour" class="tour" role="dialog" aria-label=card_label aria-live="polite"
                 data-step=if tour.finished { "done" } else { tour.step.name() }
                 data-preset=tour.preset.name>
                 {last_seen.map(|s| view! { <p class="tour-seen">"✓ "{s}</p> })}

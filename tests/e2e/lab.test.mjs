@@ -394,11 +394,12 @@ await scenario("reference-before-training", [], async (page) => {
   await page.waitForFunction(() => document.querySelectorAll("#chart-phase .phase-reference").length === 0, null, { timeout: MINUTE });
 });
 
-await scenario("embed-mode", [], async (page) => {
-  // A course page's <iframe>: the slider, Train, the phase diagram and the curves; no setup
-  // form; a link out to the whole lab with the same setup; nothing wider than the frame.
-  await page.setViewportSize({ width: 480, height: 720 });
-  await page.goto(`${site.url}#${TINY}&embed=1`);
+await scenario("embed-mode", [], async (top) => {
+  // A course page's <iframe> of 800 × 500: the slider, Train, the phase diagram and the
+  // curves; no setup form; a link out to the whole lab with the same setup; nothing wider
+  // than the frame.
+  await top.setContent(`<h1>A course page</h1><iframe src="${site.url}#${TINY}&embed=1" width="800" height="500" style="border: 0" title="Grokking Lab"></iframe>`);
+  const page = await (await top.waitForSelector("iframe")).contentFrame();
   await waitForDevice(page, "cpu-wasm");
   assert.equal(await page.locator("fieldset.settings").count(), 0, "no setup form");
   for (const selector of ["#play", "#size-slider", "#chart-phase", "#chart-accuracy"]) {
@@ -409,8 +410,69 @@ await scenario("embed-mode", [], async (page) => {
   assert.doesNotMatch(href, /embed=/);
   assert.match(page.url(), /embed=1/, "the frame's own link keeps the mode");
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), "nothing wider than the frame");
+  assert.equal(await page.evaluate(() => window.innerWidth), 800, "inside the 800-wide frame");
   await page.click("#play");
   await waitForTrained(page, 2);
+  assert.ok(await page.locator("#chart-phase").isVisible(), "the phase diagram shows the trained sizes");
+});
+
+// Every user-facing text of the Chinese page, after a short training: text nodes (hidden
+// ones too: a tour card or an <option> is shown later) and the attributes a person reads.
+// What may stay: names and notation (GPT, IMDB, WebGPU, N, p, mod, units) and the citations,
+// which are marked lang="en".
+function englishLeft() {
+  const allowed = new Set(["N", "p", "k", "a", "b", "mod", "CDS", "GPT", "BERT", "IMDB", "WebGPU", "GPU", "CPU",
+    "WebAssembly", "AdamW", "PyPI", "LN", "SVG", "PNG", "JSON", "CSV", "MB", "ms", "s", "cos", "sin", "Transformer", "OpenAI",
+    "grokking", "Fourier", "SIMD", "Esc", "P", "ID", "CLI", "URL", "Slurm"]);
+  const english = (text) => (text.match(/[A-Za-z][A-Za-z'-]*/g) ?? []).filter((w) => !allowed.has(w));
+  const inEnglish = (el) => el.closest("[lang]:not(html)")?.getAttribute("lang")?.startsWith("en");
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!parent || parent.closest("script, style, noscript") || inEnglish(parent)) continue;
+    const words = english(node.textContent);
+    if (words.length) found.push(`${parent.tagName.toLowerCase()}${parent.id ? "#" + parent.id : ""}: “${node.textContent.trim().slice(0, 80)}” (${words.join(" ")})`);
+  }
+  for (const el of document.body.querySelectorAll("[title], [aria-label], [placeholder], [alt], [aria-valuetext]")) {
+    if (inEnglish(el)) continue;
+    for (const name of ["title", "aria-label", "placeholder", "alt", "aria-valuetext"]) {
+      const words = english(el.getAttribute(name) ?? "");
+      if (words.length) found.push(`${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}[${name}]: “${el.getAttribute(name).slice(0, 80)}” (${words.join(" ")})`);
+    }
+  }
+  return found;
+}
+
+// Buttons, labels and choices whose text is wider than their box.
+function overflowing() {
+  return [...document.querySelectorAll("button, select, label, .preset, #status, #device")]
+    .filter((el) => el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== "visible")
+    .map((el) => `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}: ${el.scrollWidth} > ${el.clientWidth} (“${el.textContent.trim().slice(0, 40)}”)`);
+}
+
+await scenario("languages", [], async (page) => {
+  // lang=zh: the whole page in Chinese, nothing overflowing; the switch returns to English,
+  // and the link follows the language.
+  await page.goto(`${site.url}#${TINY}&lang=zh`);
+  await waitForDevice(page, "cpu-wasm");
+  assert.equal(await page.getAttribute("html", "lang"), "zh-Hans");
+  await page.click("#play");
+  await waitForTrained(page, 2);
+  await page.click("#play"); // pause: the status line settles
+  await page.waitForSelector(".explain");
+  assert.deepEqual(await page.evaluate(englishLeft), [], "no English user-facing text on the Chinese page");
+  assert.deepEqual(await page.evaluate(overflowing), [], "no control overflows in Chinese");
+  assert.match(page.url(), /lang=zh/);
+  await page.click("#language");
+  await page.waitForFunction(() => document.documentElement.lang === "en");
+  assert.match(await text(page, "#play"), /Train/);
+  assert.doesNotMatch(page.url(), /lang=/, "English is this browser's own language: the link needs no lang=");
+  assert.deepEqual(await page.evaluate(overflowing), [], "no control overflows in English");
+  // lang=en: the English page as every other scenario sees it.
+  await page.goto(`${site.url}#${TINY}&lang=en`);
+  await page.waitForFunction(() => document.documentElement.lang === "en");
+  assert.equal(await text(page, "h1"), "Grokking Lab");
 });
 
 await scenario("live-callouts", [], async (page) => {

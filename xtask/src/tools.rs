@@ -152,10 +152,12 @@ impl Tools {
     /// Debian's Chromium and ChromeDriver: the browser tests' only browser.
     fn ensure_chromium(&self) -> Result<(), String> {
         let present = |p: &str| Path::new(p).exists();
-        if present("/usr/bin/chromium") && present("/usr/bin/chromedriver") {
+        // A Chinese font: the browser test of `lang=zh` measures real glyphs, not boxes.
+        let cjk_font = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc";
+        if present("/usr/bin/chromium") && present("/usr/bin/chromedriver") && present(cjk_font) {
             return Ok(());
         }
-        apt_install(&["chromium", "chromium-driver"])
+        apt_install(&["chromium", "chromium-driver", "fonts-wqy-zenhei"])
     }
 }
 

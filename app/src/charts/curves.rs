@@ -7,8 +7,10 @@ use leptos::prelude::*;
 
 use super::line::{LineChart, Mark, Series, YAxis};
 use super::{NORM_COLOR, TEST_COLOR, TRAIN_COLOR};
-use crate::callouts::{Callout, callouts};
+use crate::callouts::{Callout, Moment, callouts};
+use crate::i18n::Lang;
 use crate::state::Lab;
+use crate::tr;
 use grokking_lab::analysis::AnalysisConfig;
 
 /// Whose curves are on screen.
@@ -42,7 +44,7 @@ pub fn shown(lab: &Lab) -> Shown {
 
 fn series(
     history: &[EvalPoint],
-    name: &'static str,
+    name: String,
     color: &'static str,
     dashed: bool,
     value: fn(&EvalPoint) -> f64,
@@ -52,6 +54,24 @@ fn series(
         color,
         dashed,
         points: history.iter().map(|p| (p.step as f64, value(p))).collect(),
+    }
+}
+
+/// A series' legend name; the reference run's gets "(CLI)".
+fn series_name(name: String, reference: bool, lang: Lang) -> String {
+    if reference {
+        tr!(lang, "chart-series-reference", name = name)
+    } else {
+        name
+    }
+}
+
+/// The word by a moment's ring on the accuracy chart.
+fn moment_label(moment: Moment, lang: Lang) -> String {
+    match moment {
+        Moment::Memorized => tr!(lang, "chart-moment-memorized"),
+        Moment::Generalized => tr!(lang, "chart-moment-generalized"),
+        Moment::Classified => tr!(lang, "chart-moment-classified"),
     }
 }
 
@@ -73,18 +93,19 @@ pub fn Curves(lab: Lab) -> impl IntoView {
     let steps = Signal::derive(move || lab.settings.with(|s| s.steps()));
     let accuracy = Signal::derive(move || {
         let r = reference();
+        let lang = lab.lang();
         history.with(|h| {
             vec![
                 series(
                     h,
-                    if r { "train acc (CLI)" } else { "train acc" },
+                    series_name(tr!(lang, "chart-series-train-acc"), r, lang),
                     TRAIN_COLOR,
                     r,
                     |p| p.train_acc,
                 ),
                 series(
                     h,
-                    if r { "test acc (CLI)" } else { "test acc" },
+                    series_name(tr!(lang, "chart-series-test-acc"), r, lang),
                     TEST_COLOR,
                     r,
                     |p| p.test_acc,
@@ -94,18 +115,19 @@ pub fn Curves(lab: Lab) -> impl IntoView {
     });
     let loss = Signal::derive(move || {
         let r = reference();
+        let lang = lab.lang();
         history.with(|h| {
             vec![
                 series(
                     h,
-                    if r { "train loss (CLI)" } else { "train loss" },
+                    series_name(tr!(lang, "chart-series-train-loss"), r, lang),
                     TRAIN_COLOR,
                     r,
                     |p| p.train_loss,
                 ),
                 series(
                     h,
-                    if r { "test loss (CLI)" } else { "test loss" },
+                    series_name(tr!(lang, "chart-series-test-loss"), r, lang),
                     TEST_COLOR,
                     r,
                     |p| p.test_loss,
@@ -115,10 +137,11 @@ pub fn Curves(lab: Lab) -> impl IntoView {
     });
     let norm = Signal::derive(move || {
         let r = reference();
+        let lang = lab.lang();
         history.with(|h| {
             vec![series(
                 h,
-                if r { "‖w‖₂ (CLI)" } else { "‖w‖₂" },
+                series_name(tr!(lang, "chart-series-weight-norm"), r, lang),
                 NORM_COLOR,
                 r,
                 |p| p.weight_norm,
@@ -148,30 +171,36 @@ pub fn Curves(lab: Lab) -> impl IntoView {
         } else {
             None
         };
-        history.with(|h| callouts(size, h, &config, regime))
+        let lang = lab.lang();
+        history.with(|h| callouts(size, h, &config, regime, lang))
     });
     let marks = Signal::derive(move || {
+        let lang = lab.lang();
         notes
             .get()
             .into_iter()
             .map(|c| Mark {
                 step: c.step,
                 value: c.accuracy,
-                label: c.moment.name(),
+                moment: c.moment.name(),
+                label: moment_label(c.moment, lang),
                 title: c.text,
             })
             .collect::<Vec<_>>()
     });
+    let accuracy_title = Signal::derive(move || tr!(lab.lang(), "chart-accuracy-title"));
+    let loss_title = Signal::derive(move || tr!(lab.lang(), "chart-loss-title"));
+    let norm_title = Signal::derive(move || tr!(lab.lang(), "chart-norm-title"));
     view! {
         <div class="curves">
-            <LineChart id="chart-accuracy" title="Accuracy" series=accuracy steps=steps y_axis=YAxis::Fixed(0.0, 1.0) marks=marks />
-            <LineChart id="chart-loss" title="Loss (cross-entropy, log scale)" series=loss steps=steps y_axis=YAxis::Log />
-            <LineChart id="chart-norm" title="Weight norm" series=norm steps=steps y_axis=YAxis::Linear />
+            <LineChart lab id="chart-accuracy" title=accuracy_title series=accuracy steps=steps y_axis=YAxis::Fixed(0.0, 1.0) marks=marks />
+            <LineChart lab id="chart-loss" title=loss_title series=loss steps=steps y_axis=YAxis::Log />
+            <LineChart lab id="chart-norm" title=norm_title series=norm steps=steps y_axis=YAxis::Linear />
             <div id="callouts" class="callouts" aria-live="polite">
                 <label class="callouts-switch">
                     <input id="callouts-on" type="checkbox" prop:checked=move || lab.callouts.get()
                         on:change=move |ev| lab.callouts.set(event_target_checked(&ev)) />
-                    " Callouts: what happened, and when"
+                    " "{move || tr!(lab.lang(), "chart-callouts-switch")}
                 </label>
                 <ol>
                     {move || notes.get().into_iter().map(|c| view! {

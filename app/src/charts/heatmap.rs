@@ -9,7 +9,9 @@ use leptos::prelude::*;
 
 use super::scale::{Scale, label, viridis};
 use super::{FONT, HEIGHT, LEFT, TOP, WIDTH, pointer_xy};
+use crate::i18n::Lang;
 use crate::state::Lab;
+use crate::tr;
 
 /// Step bins across the analysed span.
 const COLUMNS: usize = 48;
@@ -102,9 +104,9 @@ fn map(lab: &Lab) -> Map {
 
 /// What a screen reader says: which sizes are shown, from where, and where the latest
 /// column stands.
-fn describe(m: &Map) -> String {
+fn describe(m: &Map, lang: Lang) -> String {
     if m.rows.is_empty() {
-        return "Accuracy heat map: nothing trained or measured for this setup yet.".into();
+        return tr!(lang, "chart-heatmap-describe-empty");
     }
     let live = m.rows.iter().filter(|r| r.source == Source::Live).count();
     let last: Vec<String> = m
@@ -115,12 +117,19 @@ fn describe(m: &Map) -> String {
             Some(format!("N {}: {acc:.2}", r.size))
         })
         .collect();
-    format!(
-        "Accuracy heat map: test accuracy over the first {} steps for {} sizes ({live} trained here, {} from the CLI's reference sweep); latest: {}.",
-        m.steps,
-        m.rows.len(),
-        m.rows.len() - live,
-        last.join(", ")
+    let separator = tr!(lang, "chart-list-separator");
+    let latest = last.join(separator.as_str());
+    let steps = m.steps.to_string();
+    let sizes = m.rows.len();
+    let reference = m.rows.len() - live;
+    tr!(
+        lang,
+        "chart-heatmap-describe",
+        steps = steps,
+        sizes = sizes,
+        live = live,
+        reference = reference,
+        latest = latest
     )
 }
 
@@ -131,11 +140,12 @@ pub fn AccuracyHeatmap(lab: Lab) -> impl IntoView {
     let (x0, x1) = (LEFT, WIDTH - RIGHT_BAR);
     let (y0, y1) = (TOP, HEIGHT - BOTTOM);
     let body = move || {
+        let lang = lab.lang();
         data.with(|m| {
             if m.rows.is_empty() {
                 return view! {
                     <text x=WIDTH / 2.0 y=HEIGHT / 2.0 text-anchor="middle" font-size="11" fill="#777">
-                        "Press Train: each size's test accuracy fills a row, step by step."
+                        {tr!(lang, "chart-heatmap-empty")}
                     </text>
                 }
                 .into_any();
@@ -186,7 +196,7 @@ pub fn AccuracyHeatmap(lab: Lab) -> impl IntoView {
                 .into_iter()
                 .map(|t| {
                     let px = steps.map(t);
-                    view! { <text x=px y=y1 + 13.0 text-anchor="middle" font-size="10" fill="#555">{label(t)}</text> }
+                    view! { <text x=px y=y1 + 13.0 text-anchor="middle" font-size="10" fill="#555">{label(t, lang)}</text> }
                 })
                 .collect_view();
             // The colour bar: chance (or 0) at the bottom, 1 at the top.
@@ -202,14 +212,15 @@ pub fn AccuracyHeatmap(lab: Lab) -> impl IntoView {
                 {ticks}
                 {bar}
                 <text x=x1 + 24.0 y=y0 + 8.0 font-size="9" fill="#555">"1.0"</text>
-                <text x=x1 + 24.0 y=y1 font-size="9" fill="#555">{label(floor)}</text>
-                <text x=(x0 + x1) / 2.0 y=HEIGHT - 6.0 text-anchor="middle" font-size="10" fill="#444">"training step"</text>
+                <text x=x1 + 24.0 y=y1 font-size="9" fill="#555">{label(floor, lang)}</text>
+                <text x=(x0 + x1) / 2.0 y=HEIGHT - 6.0 text-anchor="middle" font-size="10" fill="#444">{tr!(lang, "chart-heatmap-axis-step")}</text>
             }
             .into_any()
         })
     };
     let readout = move || {
         let (px, py) = hover.get()?;
+        let lang = lab.lang();
         if !(x0..x1).contains(&px) || !(y0..y1).contains(&py) {
             return None;
         }
@@ -221,10 +232,18 @@ pub fn AccuracyHeatmap(lab: Lab) -> impl IntoView {
             let acc = (*row.cells.get(col)?)?;
             let step = m.steps * (col + 1) / COLUMNS;
             let from = match row.source {
-                Source::Live => "trained here",
-                Source::Reference => "CLI reference",
+                Source::Live => tr!(lang, "chart-heatmap-from-live"),
+                Source::Reference => tr!(lang, "chart-heatmap-from-reference"),
             };
-            let text = format!("N = {} · step {step}: test {acc:.3} ({from})", row.size);
+            let accuracy = format!("{acc:.3}");
+            let text = tr!(
+                lang,
+                "chart-heatmap-hover",
+                size = row.size.to_string(),
+                step = step.to_string(),
+                accuracy = accuracy,
+                source = from
+            );
             let box_x = if px > WIDTH / 2.0 { px - 214.0 } else { px + 8.0 };
             Some(view! {
                 <g pointer-events="none">
@@ -236,13 +255,13 @@ pub fn AccuracyHeatmap(lab: Lab) -> impl IntoView {
     };
     view! {
         <svg id="chart-heatmap" class="chart heatmap" viewBox=format!("0 0 {WIDTH} {HEIGHT}") font-family=FONT
-            xmlns="http://www.w3.org/2000/svg" role="img" aria-label=move || data.with(describe)
+            xmlns="http://www.w3.org/2000/svg" role="img" aria-label=move || data.with(|m| describe(m, lab.lang()))
             on:mousemove=move |ev| hover.set(pointer_xy(&ev))
             on:mouseleave=move |_| hover.set(None)>
             <rect x="0" y="0" width=WIDTH height=HEIGHT fill="white" />
-            <text x=LEFT y="12" font-size="12" font-weight="600" fill="#222">"Test accuracy: step × N"</text>
-            <text x=WIDTH - 4.0 y="12" text-anchor="end" font-size="9" fill="#777">"faint rows: the CLI's reference sweep"</text>
-            <text x="12" y=(y0 + y1) / 2.0 font-size="10" fill="#444" transform=format!("rotate(-90 12 {})", (y0 + y1) / 2.0) text-anchor="middle">"training-set size N"</text>
+            <text x=LEFT y="12" font-size="12" font-weight="600" fill="#222">{move || tr!(lab.lang(), "chart-heatmap-title")}</text>
+            <text x=WIDTH - 4.0 y="12" text-anchor="end" font-size="9" fill="#777">{move || tr!(lab.lang(), "chart-heatmap-reference-note")}</text>
+            <text x="12" y=(y0 + y1) / 2.0 font-size="10" fill="#444" transform=format!("rotate(-90 12 {})", (y0 + y1) / 2.0) text-anchor="middle">{move || tr!(lab.lang(), "chart-axis-size")}</text>
             {body}
             {readout}
         </svg>
@@ -279,5 +298,38 @@ mod tests {
         // A run that has not evaluated yet leaves its bins empty.
         let late = [point(600, 0.9)];
         assert_eq!(binned(&[&late], 960)[0], None);
+    }
+
+    #[test]
+    fn the_screen_reader_hears_the_map_in_english_and_chinese() {
+        let map = Map {
+            rows: vec![
+                Row {
+                    size: 400,
+                    source: Source::Live,
+                    cells: vec![Some(0.5), Some(0.96)],
+                },
+                Row {
+                    size: 800,
+                    source: Source::Reference,
+                    cells: vec![Some(1.0), None],
+                },
+            ],
+            steps: 1000,
+            floor: 0.0,
+        };
+        assert_eq!(
+            describe(&map, Lang::En),
+            "Accuracy heat map: test accuracy over the first 1000 steps for 2 sizes (1 trained here, 1 from the CLI's reference sweep); latest: N 400: 0.96, N 800: 1.00."
+        );
+        let zh = describe(&map, Lang::Zh);
+        assert!(zh.starts_with("准确率热图"), "{zh}");
+        assert!(zh.contains("N 400: 0.96，N 800: 1.00"), "{zh}");
+        let empty = Map {
+            rows: Vec::new(),
+            steps: 1000,
+            floor: 0.0,
+        };
+        assert!(describe(&empty, Lang::Zh).contains("尚无"));
     }
 }

@@ -6,7 +6,9 @@ use grokking_lab::learned::{Cell, Snapshot};
 use leptos::prelude::*;
 
 use super::{FONT, HEIGHT, LEFT, RIGHT, TOP, WIDTH};
+use crate::i18n::Lang;
 use crate::state::Lab;
+use crate::tr;
 
 const KEY_COLOR: &str = "#ddaa33";
 const BAR_COLOR: &str = "#8aa1b1";
@@ -22,13 +24,13 @@ fn cell_color(cell: Cell) -> &'static str {
     }
 }
 
-fn cell_name(cell: Cell) -> &'static str {
+fn cell_name(cell: Cell, lang: Lang) -> String {
     match cell {
-        Cell::TrainRight => "training pair, right",
-        Cell::TrainWrong => "training pair, wrong",
-        Cell::TestRight => "test pair, right",
-        Cell::TestWrong => "test pair, wrong",
-        Cell::Unused => "not in either set",
+        Cell::TrainRight => tr!(lang, "chart-answers-train-right"),
+        Cell::TrainWrong => tr!(lang, "chart-answers-train-wrong"),
+        Cell::TestRight => tr!(lang, "chart-answers-test-right"),
+        Cell::TestWrong => tr!(lang, "chart-answers-test-wrong"),
+        Cell::Unused => tr!(lang, "chart-answers-unused"),
     }
 }
 
@@ -53,16 +55,17 @@ pub fn LearnedViews(lab: Lab) -> impl IntoView {
     });
     view! {
         <Show when=modular>
-            <FourierChart snapshot />
-            <AnswerGrid snapshot />
+            <FourierChart lab snapshot />
+            <AnswerGrid lab snapshot />
         </Show>
     }
 }
 
 #[component]
-fn FourierChart(snapshot: Memo<Option<Snapshot>>) -> impl IntoView {
+fn FourierChart(lab: Lab, snapshot: Memo<Option<Snapshot>>) -> impl IntoView {
     let bars = move || {
         let s = snapshot.get()?;
+        let lang = lab.lang();
         let n = s.frequencies.len().max(1);
         let keys = s.key_frequencies();
         let top = s.frequencies.iter().copied().fold(0.0, f64::max).max(1e-9);
@@ -81,10 +84,16 @@ fn FourierChart(snapshot: Memo<Option<Snapshot>>) -> impl IntoView {
                 let h = (y1 - y0) * share / top;
                 let key = keys.contains(&k);
                 let x = x0 + i as f64 * w;
+                let percent = format!("{:.1}", 100.0 * share);
+                let tip = if key {
+                    tr!(lang, "chart-fourier-bar-key", k = k.to_string(), percent = percent)
+                } else {
+                    tr!(lang, "chart-fourier-bar", k = k.to_string(), percent = percent)
+                };
                 view! {
                     <rect class=if key { "fourier-bar key" } else { "fourier-bar" } data-k=k data-share=format!("{share:.4}")
                         x=x + 0.5 y=y1 - h width=(w - 1.0).max(0.5) height=h fill=if key { KEY_COLOR } else { BAR_COLOR }>
-                        <title>{format!("frequency k = {k}: {:.1}% of the embedding's power{}", 100.0 * share, if key { " — a key frequency" } else { "" })}</title>
+                        <title>{tip}</title>
                     </rect>
                     {(i % every == 0 || key).then(|| view! {
                         <text x=x + w / 2.0 y=y1 + 12.0 text-anchor="middle" font-size="9" fill=if key { "#222" } else { "#777" }>{k}</text>
@@ -93,58 +102,66 @@ fn FourierChart(snapshot: Memo<Option<Snapshot>>) -> impl IntoView {
             })
             .collect_view();
         let summary = if keys.is_empty() {
-            "spread over every frequency: no key frequencies yet".to_owned()
+            tr!(lang, "chart-fourier-no-keys")
         } else {
-            format!(
-                "key frequencies {} hold {:.0}% of the power",
-                keys.iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                100.0 * s.share(&keys)
-            )
+            let list = keys
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            let percent = format!("{:.0}", 100.0 * s.share(&keys));
+            tr!(lang, "chart-fourier-keys", keys = list, percent = percent)
         };
+        let summary = tr!(
+            lang,
+            "chart-fourier-summary",
+            step = s.step.to_string(),
+            summary = summary
+        );
         Some(view! {
             {columns}
             <line x1=x0 x2=x1 y1=even_y y2=even_y stroke="#999" stroke-dasharray="3 3" />
-            <text x=x1 y=even_y - 3.0 text-anchor="end" font-size="9" fill="#777">"even spread"</text>
-            <text class="fourier-summary" x=x0 y=TOP + 6.0 font-size="10" fill="#333">{format!("step {}: {summary}", s.step)}</text>
-            <text x=(x0 + x1) / 2.0 y=HEIGHT - 12.0 text-anchor="middle" font-size="10" fill="#444">"frequency k of the token embedding (cos and sin of 2πka/p)"</text>
+            <text x=x1 y=even_y - 3.0 text-anchor="end" font-size="9" fill="#777">{tr!(lang, "chart-fourier-even")}</text>
+            <text class="fourier-summary" x=x0 y=TOP + 6.0 font-size="10" fill="#333">{summary}</text>
+            <text x=(x0 + x1) / 2.0 y=HEIGHT - 12.0 text-anchor="middle" font-size="10" fill="#444">{tr!(lang, "chart-fourier-axis")}</text>
         }.into_any())
     };
     let label = move || {
+        let lang = lab.lang();
         snapshot.with(|s| match s {
-            None => "Fourier spectrum of the token embedding: nothing trained at this size yet"
-                .to_owned(),
+            None => tr!(lang, "chart-fourier-describe-empty"),
             Some(s) => {
                 let keys = s.key_frequencies();
-                format!(
-                    "Fourier spectrum of the token embedding at step {}: {}",
-                    s.step,
-                    if keys.is_empty() {
-                        "no key frequencies".to_owned()
-                    } else {
-                        format!("key frequencies {keys:?}")
-                    }
+                let keys = if keys.is_empty() {
+                    tr!(lang, "chart-fourier-describe-no-keys")
+                } else {
+                    let list = format!("{keys:?}");
+                    tr!(lang, "chart-fourier-describe-keys", keys = list)
+                };
+                tr!(
+                    lang,
+                    "chart-fourier-describe",
+                    step = s.step.to_string(),
+                    keys = keys
                 )
             }
         })
     };
     frame(
         "chart-fourier",
-        "What it learned: Fourier frequencies",
-        "Train this size to see its embedding's frequencies.",
+        move || tr!(lab.lang(), "chart-fourier-title"),
+        move || tr!(lab.lang(), "chart-fourier-empty"),
         label,
         bars,
     )
 }
 
 /// A learned view's `<svg>`: its id, title and accessible label, and `body`, or `empty` while
-/// there is nothing to draw.
+/// there is nothing to draw (the texts in the page's language, redrawn when it changes).
 fn frame(
     id: &'static str,
-    title: &'static str,
-    empty: &'static str,
+    title: impl Fn() -> String + Send + Sync + 'static,
+    empty: impl Fn() -> String + Send + Sync + 'static,
     label: impl Fn() -> String + Send + Sync + 'static,
     body: impl Fn() -> Option<AnyView> + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -154,19 +171,20 @@ fn frame(
             <rect x="0" y="0" width=WIDTH height=HEIGHT fill="white" />
             <text x=LEFT y="16" font-size="12" font-weight="600" fill="#222">{title}</text>
             {move || body().unwrap_or_else(|| view! {
-                <text x=WIDTH / 2.0 y=HEIGHT / 2.0 text-anchor="middle" font-size="11" fill="#777">{empty}</text>
+                <text x=WIDTH / 2.0 y=HEIGHT / 2.0 text-anchor="middle" font-size="11" fill="#777">{empty()}</text>
             }.into_any())}
         </svg>
     }
 }
 
 #[component]
-fn AnswerGrid(snapshot: Memo<Option<Snapshot>>) -> impl IntoView {
+fn AnswerGrid(lab: Lab, snapshot: Memo<Option<Snapshot>>) -> impl IntoView {
     // A square grid left of a legend, in the charts' viewBox.
     let side = HEIGHT - TOP - 16.0;
     let (x0, y0) = (LEFT - 20.0, TOP);
     let grid = move || {
         let s = snapshot.get()?;
+        let lang = lab.lang();
         let p = s.modulus();
         let cell = side / p.max(1) as f64;
         // One path per kind of cell: thousands of rects would cost more than the page's
@@ -195,7 +213,7 @@ fn AnswerGrid(snapshot: Memo<Option<Snapshot>>) -> impl IntoView {
                 view! {
                     <rect x=legend_x y=y - 9.0 width="10" height="10" fill=cell_color(c) stroke="#ccc" stroke-width="0.5" />
                     <text class="answer-count" data-cell=c.symbol().to_string() x=legend_x + 16.0 y=y font-size="10" fill="#333">
-                        {format!("{}: {}", cell_name(c), s.count(c))}
+                        {tr!(lang, "chart-answers-legend", cell = cell_name(c, lang), count = s.count(c).to_string())}
                     </text>
                 }
             })
@@ -209,12 +227,16 @@ fn AnswerGrid(snapshot: Memo<Option<Snapshot>>) -> impl IntoView {
                 100.0 * right as f64 / all as f64
             }
         };
-        let summary = format!(
-            "step {}: {:.0}% of training pairs, {:.0}% of test pairs right",
-            s.step,
-            pct(s.count(Cell::TrainRight), train),
-            pct(s.count(Cell::TestRight), test)
+        let train_percent = format!("{:.0}", pct(s.count(Cell::TrainRight), train));
+        let test_percent = format!("{:.0}", pct(s.count(Cell::TestRight), test));
+        let summary = tr!(
+            lang,
+            "chart-answers-summary",
+            step = s.step.to_string(),
+            train = train_percent,
+            test = test_percent
         );
+        let axes = tr!(lang, "chart-answers-axes", last = (p - 1).to_string());
         Some(view! {
             {paths.into_iter().map(|(c, d)| view! {
                 <path class="answer-cells" data-cell=c.symbol().to_string() d=d fill=cell_color(c) />
@@ -222,26 +244,35 @@ fn AnswerGrid(snapshot: Memo<Option<Snapshot>>) -> impl IntoView {
             <rect x=x0 y=y0 width=side height=side fill="none" stroke="#bbb" />
             {legend}
             <text class="answer-summary" x=legend_x y=y0 + 18.0 * 6.0 font-size="10" fill="#333">{summary}</text>
-            <text x=legend_x y=y0 + 18.0 * 7.0 font-size="9" fill="#777">{format!("row a, column b (0 … {})", p - 1)}</text>
+            <text x=legend_x y=y0 + 18.0 * 7.0 font-size="9" fill="#777">{axes}</text>
         }.into_any())
     };
     let label = move || {
+        let lang = lab.lang();
         snapshot.with(|s| match s {
-            None => "Answer grid: nothing trained at this size yet".to_owned(),
-            Some(s) => format!(
-                "Answer grid at step {}: {} of {} training pairs and {} of {} test pairs answered correctly",
-                s.step,
-                s.count(Cell::TrainRight),
-                s.count(Cell::TrainRight) + s.count(Cell::TrainWrong),
-                s.count(Cell::TestRight),
-                s.count(Cell::TestRight) + s.count(Cell::TestWrong)
-            ),
+            None => tr!(lang, "chart-answers-describe-empty"),
+            Some(s) => {
+                let step = s.step.to_string();
+                let train_right = s.count(Cell::TrainRight).to_string();
+                let train = (s.count(Cell::TrainRight) + s.count(Cell::TrainWrong)).to_string();
+                let test_right = s.count(Cell::TestRight).to_string();
+                let test = (s.count(Cell::TestRight) + s.count(Cell::TestWrong)).to_string();
+                tr!(
+                    lang,
+                    "chart-answers-describe",
+                    step = step,
+                    train_right = train_right,
+                    train = train,
+                    test_right = test_right,
+                    test = test
+                )
+            }
         })
     };
     frame(
         "chart-answers",
-        "What it learned: the answer grid a ∘ b",
-        "Train this size to see which pairs it answers.",
+        move || tr!(lab.lang(), "chart-answers-title"),
+        move || tr!(lab.lang(), "chart-answers-empty"),
         label,
         grid,
     )
@@ -266,5 +297,15 @@ mod tests {
         assert_eq!(snapshot_at(&all, Some(150)).unwrap().step, 100);
         assert_eq!(snapshot_at(&all, Some(100)).unwrap().step, 100);
         assert!(snapshot_at(&[], Some(100)).is_none());
+    }
+
+    #[test]
+    fn the_grid_legend_names_its_cells_in_both_languages() {
+        assert_eq!(
+            cell_name(Cell::TrainRight, Lang::En),
+            "training pair, right"
+        );
+        assert_eq!(cell_name(Cell::Unused, Lang::En), "not in either set");
+        assert_eq!(cell_name(Cell::TestWrong, Lang::Zh), "测试数对，答错");
     }
 }

@@ -2,12 +2,16 @@
 
 use leptos::prelude::*;
 
-use super::scale::{Scale, label};
+use super::scale::{Scale, label, scientific};
 use super::{BOTTOM, FONT, HEIGHT, LEFT, RIGHT, TOP, WIDTH, pointer_x};
+use crate::i18n::Lang;
+use crate::state::Lab;
+use crate::tr;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
-    pub name: &'static str,
+    /// The legend's words, in the page's language.
+    pub name: String,
     pub color: &'static str,
     pub dashed: bool,
     /// (step, value)
@@ -75,7 +79,7 @@ fn y_scale(axis: YAxis, series: &[Series]) -> Scale {
 }
 
 /// (series name, colour, value) at one step.
-type Reading = (&'static str, &'static str, f64);
+type Reading = (String, &'static str, f64);
 
 /// The evaluation nearest to `step` (in log space) in each series.
 fn nearest(series: &[Series], step: f64) -> Option<(f64, Vec<Reading>)> {
@@ -92,7 +96,7 @@ fn nearest(series: &[Series], step: f64) -> Option<(f64, Vec<Reading>)> {
             s.points
                 .iter()
                 .find(|p| p.0 == x)
-                .map(|p| (s.name, s.color, p.1))
+                .map(|p| (s.name.clone(), s.color, p.1))
         })
         .collect();
     Some((x, values))
@@ -104,15 +108,21 @@ fn nearest(series: &[Series], step: f64) -> Option<(f64, Vec<Reading>)> {
 pub struct Mark {
     pub step: usize,
     pub value: f64,
-    pub label: &'static str,
+    /// The moment's name in `data-moment` (tests read it): English, whatever the language.
+    pub moment: &'static str,
+    /// The word shown by the ring, in the page's language.
+    pub label: String,
     pub title: String,
 }
 
 #[component]
 pub fn LineChart(
+    lab: Lab,
     /// Element id (exports and tests find the chart by it).
     id: &'static str,
-    title: &'static str,
+    /// The chart's title, in the page's language.
+    #[prop(into)]
+    title: Signal<String>,
     #[prop(into)] series: Signal<Vec<Series>>,
     /// The step budget: the x axis always spans 1 … steps.
     #[prop(into)]
@@ -133,7 +143,7 @@ pub fn LineChart(
                 let px = x.map(t);
                 view! {
                     <line x1=px x2=px y1=TOP y2=HEIGHT - BOTTOM stroke="#e5e5e5" />
-                    <text x=px y=HEIGHT - BOTTOM + 14.0 text-anchor="middle" font-size="10" fill="#555">{label(t)}</text>
+                    <text x=px y=HEIGHT - BOTTOM + 14.0 text-anchor="middle" font-size="10" fill="#555">{label(t, lab.lang())}</text>
                 }
             })
             .collect_view()
@@ -146,7 +156,7 @@ pub fn LineChart(
                 let py = y.map(t);
                 view! {
                     <line x1=LEFT x2=WIDTH - RIGHT y1=py y2=py stroke="#e5e5e5" />
-                    <text x=LEFT - 6.0 y=py + 3.0 text-anchor="end" font-size="10" fill="#555">{label(t)}</text>
+                    <text x=LEFT - 6.0 y=py + 3.0 text-anchor="end" font-size="10" fill="#555">{label(t, lab.lang())}</text>
                 }
             })
             .collect_view()
@@ -181,6 +191,7 @@ pub fn LineChart(
     };
     let readout = move || {
         let step = hover.get()?;
+        let lang = lab.lang();
         series.with(|s| {
             let (x_step, values) = nearest(s, step)?;
             let px = x_scale().map(x_step.max(1.0));
@@ -190,14 +201,16 @@ pub fn LineChart(
                 .into_iter()
                 .enumerate()
                 .map(|(i, (name, color, value))| {
-                    view! { <text x=box_x + 6.0 y=TOP + 30.0 + 13.0 * i as f64 font-size="10" fill=color>{format!("{name}: {}", format_value(value))}</text> }
+                    let text = tr!(lang, "chart-line-readout-value", name = name, value = format_value(value, lang));
+                    view! { <text x=box_x + 6.0 y=TOP + 30.0 + 13.0 * i as f64 font-size="10" fill=color>{text}</text> }
                 })
                 .collect_view();
+            let heading = tr!(lang, "chart-line-readout-step", step = format!("{x_step:.0}"));
             Some(view! {
                 <g class="readout" pointer-events="none">
                     <line x1=px x2=px y1=TOP y2=HEIGHT - BOTTOM stroke="#999" stroke-dasharray="2 2" />
                     <rect x=box_x y=TOP + 4.0 width="130" height=16.0 + 13.0 * series.with(Vec::len) as f64 rx="3" fill="white" fill-opacity="0.92" stroke="#ccc" />
-                    <text x=box_x + 6.0 y=TOP + 16.0 font-size="10" font-weight="bold" fill="#222">{format!("step {x_step:.0}")}</text>
+                    <text x=box_x + 6.0 y=TOP + 16.0 font-size="10" font-weight="bold" fill="#222">{heading}</text>
                     {rows}
                 </g>
             })
@@ -205,11 +218,11 @@ pub fn LineChart(
     };
     view! {
         <svg id=id class="chart" viewBox=format!("0 0 {WIDTH} {HEIGHT}") font-family=FONT
-            xmlns="http://www.w3.org/2000/svg" role="img" aria-label=move || series.with(|s| describe(title, s))
+            xmlns="http://www.w3.org/2000/svg" role="img" aria-label=move || series.with(|s| describe(&title.get(), s, lab.lang()))
             on:mousemove=move |ev| hover.set(pointer_x(&ev).map(|px| x_scale().invert(px)))
             on:mouseleave=move |_| hover.set(None)>
             <rect x="0" y="0" width=WIDTH height=HEIGHT fill="white" />
-            <text x=LEFT y="16" font-size="12" font-weight="600" fill="#222">{title}</text>
+            <text x=LEFT y="16" font-size="12" font-weight="600" fill="#222">{move || title.get()}</text>
             {x_ticks}
             {y_ticks}
             <rect x=LEFT y=TOP width=WIDTH - LEFT - RIGHT height=HEIGHT - TOP - BOTTOM fill="none" stroke="#bbb" />
@@ -223,7 +236,7 @@ pub fn LineChart(
                     // Alternately below and above: neighbouring moments' labels do not meet.
                     let ty = if i.is_multiple_of(2) { py + 14.0 } else { py - 8.0 };
                     view! {
-                        <g class="callout-mark" data-moment=m.label data-step=m.step>
+                        <g class="callout-mark" data-moment=m.moment data-step=m.step>
                             <title>{m.title}</title>
                             <circle cx=px cy=py r="4" fill="white" stroke="#222" stroke-width="1.5" />
                             <text x=tx y=ty text-anchor=anchor font-size="9" fill="#222">{m.label}</text>
@@ -232,38 +245,80 @@ pub fn LineChart(
                 }).collect_view()
             })}
             {legend}
-            <text x=(LEFT + WIDTH - RIGHT) / 2.0 y=HEIGHT - 6.0 text-anchor="middle" font-size="10" fill="#444">"optimizer step (log scale)"</text>
+            <text x=(LEFT + WIDTH - RIGHT) / 2.0 y=HEIGHT - 6.0 text-anchor="middle" font-size="10" fill="#444">{move || tr!(lab.lang(), "chart-line-axis-step")}</text>
             {readout}
         </svg>
     }
 }
 
 /// What a screen reader says for the chart: each series' latest value.
-fn describe(title: &str, series: &[Series]) -> String {
+fn describe(title: &str, series: &[Series], lang: Lang) -> String {
     let latest: Vec<String> = series
         .iter()
         .filter_map(|s| {
             let &(step, value) = s.points.last()?;
-            Some(format!(
-                "{} {} at step {step:.0}",
-                s.name,
-                format_value(value)
+            let name = s.name.clone();
+            let value = format_value(value, lang);
+            let step = format!("{step:.0}");
+            Some(tr!(
+                lang,
+                "chart-line-describe-latest",
+                name = name,
+                value = value,
+                step = step
             ))
         })
         .collect();
     if latest.is_empty() {
-        format!("{title}: nothing trained yet at this size")
+        tr!(lang, "chart-line-describe-empty", title = title)
     } else {
-        format!("{title}: {}", latest.join(", "))
+        let separator = tr!(lang, "chart-list-separator");
+        let latest = latest.join(separator.as_str());
+        tr!(lang, "chart-line-describe", title = title, latest = latest)
     }
 }
 
-fn format_value(value: f64) -> String {
+/// A value as the read-out and the screen reader say it (small ones in scientific notation).
+fn format_value(value: f64, lang: Lang) -> String {
     if value.abs() >= 100.0 {
         format!("{value:.1}")
     } else if value.abs() >= 0.01 {
         format!("{value:.3}")
     } else {
-        format!("{value:.2e}")
+        scientific(&format!("{value:.2e}"), lang)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn loss() -> Vec<Series> {
+        vec![Series {
+            name: "train loss".to_owned(),
+            color: "#000",
+            dashed: false,
+            points: vec![(1.0, 2.5), (500.0, 0.00001234)],
+        }]
+    }
+
+    #[test]
+    fn the_screen_reader_hears_each_series_latest_value() {
+        assert_eq!(
+            describe("Loss", &loss(), Lang::En),
+            "Loss: train loss 1.23e-5 at step 500"
+        );
+        assert_eq!(
+            describe("Loss", &[], Lang::En),
+            "Loss: nothing trained yet at this size"
+        );
+    }
+
+    #[test]
+    fn in_chinese_it_says_the_step_and_writes_no_latin_exponent() {
+        let text = describe("损失", &loss(), Lang::Zh);
+        assert!(text.contains("第 500 步"), "{text}");
+        assert!(text.contains("1.23×10⁻⁵"), "{text}");
+        assert!(describe("损失", &[], Lang::Zh).contains("尚未训练"));
     }
 }

@@ -13,8 +13,10 @@ use leptos::prelude::*;
 use super::regime;
 use super::scale::viridis;
 use super::{FONT, HEIGHT, LEFT, TOP, WIDTH};
+use crate::i18n::Lang;
 use crate::settings::LabSettings;
 use crate::state::{Lab, Level, RunEntry};
+use crate::tr;
 
 const RIGHT_LABELS: f64 = 70.0;
 const BOTTOM_LABELS: f64 = 40.0;
@@ -42,27 +44,34 @@ pub fn same_experiment_but_width(
 }
 
 /// Widths parsed from the map's field ("16, 32, 64"), each a valid setup with the rest of
-/// the settings on screen.
-pub fn parse_widths(settings: &LabSettings, text: &str) -> Result<Vec<usize>, String> {
+/// the settings on screen; the error in `lang`.
+pub fn parse_widths(settings: &LabSettings, text: &str, lang: Lang) -> Result<Vec<usize>, String> {
     let mut widths = Vec::new();
     for part in text.split([',', ' ']).filter(|p| !p.trim().is_empty()) {
         let width: usize = part
             .trim()
             .parse()
-            .map_err(|_| format!("“{}” is not a whole number", part.trim()))?;
+            .map_err(|_| tr!(lang, "chart-map-error-number", value = part.trim()))?;
         let mut candidate = settings.clone();
         candidate
             .set(D_MODEL_KEY, &width.to_string())
-            .map_err(|e| format!("width {width}: {e}"))?;
+            .map_err(|e| {
+                tr!(
+                    lang,
+                    "chart-map-error-width",
+                    width = width.to_string(),
+                    error = e.to_string()
+                )
+            })?;
         if !widths.contains(&width) {
             widths.push(width);
         }
     }
     if widths.is_empty() {
-        return Err("name at least one width, e.g. 16, 32, 64".into());
+        return Err(tr!(lang, "chart-map-error-empty"));
     }
     if widths.len() > 6 {
-        return Err("at most 6 widths".into());
+        return Err(tr!(lang, "chart-map-error-too-many", count = 6usize));
     }
     widths.sort_unstable();
     Ok(widths)
@@ -116,6 +125,7 @@ pub fn ModelMap(lab: Lab) -> impl IntoView {
     let current_width = move || lab.settings.with(|s| s.template().model.d_model);
     let cells = move || {
         let (grid, from_reference) = data.get()?;
+        let lang = lab.lang();
         let values: Vec<f64> = grid
             .best_test_acc
             .iter()
@@ -155,13 +165,22 @@ pub fn ModelMap(lab: Lab) -> impl IntoView {
                     } else {
                         ("model-cell", "1")
                     };
-                    let tip = format!(
-                        "d_model {width} · N {size}: best test accuracy {acc:.3} ({}, {} run(s)){}{}",
-                        point.regime.name(),
-                        point.runs,
-                        if is_cds { " — the critical data size of this width" } else { "" },
-                        if reference { " — measured by the CLI (reference)" } else { "" }
+                    let accuracy = format!("{acc:.3}");
+                    let mut tip = tr!(
+                        lang,
+                        "chart-map-tip",
+                        width = width.to_string(),
+                        size = size.to_string(),
+                        accuracy = accuracy,
+                        regime = regime::label(point.regime, lang),
+                        runs = point.runs
                     );
+                    if is_cds {
+                        tip += &tr!(lang, "chart-map-tip-cds");
+                    }
+                    if reference {
+                        tip += &tr!(lang, "chart-map-tip-reference");
+                    }
                     Some(view! {
                         <g>
                             <rect class=class data-width=width data-size=size data-acc=format!("{acc:.4}")
@@ -183,10 +202,10 @@ pub fn ModelMap(lab: Lab) -> impl IntoView {
                 }).collect_view();
                 let weight = if width == current { "700" } else { "400" };
                 view! {
-                    <text x=LEFT - 6.0 y=y + cell_h / 2.0 + 4.0 text-anchor="end" font-size="10" font-weight=weight fill="#333">{format!("d {width}")}</text>
+                    <text x=LEFT - 6.0 y=y + cell_h / 2.0 + 4.0 text-anchor="end" font-size="10" font-weight=weight fill="#333">{tr!(lang, "chart-map-row", width = width.to_string())}</text>
                     {row_cells}
                     <text class="model-cds-label" x=x1 + 6.0 y=y + cell_h / 2.0 + 4.0 font-size="10" fill="#111">
-                        {cds.map_or("no CDS".to_owned(), |n| format!("CDS {n}"))}
+                        {cds.map_or_else(|| tr!(lang, "chart-map-no-cds"), |n| tr!(lang, "chart-map-cds", size = n.to_string()))}
                     </text>
                 }
             })
@@ -202,51 +221,61 @@ pub fn ModelMap(lab: Lab) -> impl IntoView {
                 view! { <text x=x y=y1 + 14.0 text-anchor="middle" font-size="10" fill="#555">{size}</text> }
             })
             .collect_view();
-        let range = format!(
-            "colour: best test accuracy {lo:.2} (dark) → {hi:.2} (light){}",
-            if from_reference.is_empty() {
-                ""
-            } else {
-                " · faint: the CLI's reference sweep"
-            }
+        let mut range = tr!(
+            lang,
+            "chart-map-range",
+            low = format!("{lo:.2}"),
+            high = format!("{hi:.2}")
         );
+        if !from_reference.is_empty() {
+            range += &tr!(lang, "chart-map-range-reference");
+        }
         Some(view! {
             {body}
             {columns}
-            <text x=(x0 + x1) / 2.0 y=HEIGHT - 6.0 text-anchor="middle" font-size="10" fill="#444">"training-set size N"</text>
+            <text x=(x0 + x1) / 2.0 y=HEIGHT - 6.0 text-anchor="middle" font-size="10" fill="#444">{tr!(lang, "chart-axis-size")}</text>
             <text x=x0 y=TOP - 6.0 font-size="9" fill="#666">{range}</text>
         }.into_any())
     };
     let describe = move || {
+        let lang = lab.lang();
         data.with(|grid| match grid {
-            None => "Model-wise map: no finished runs of this setup yet.".to_owned(),
+            None => tr!(lang, "chart-map-describe-empty"),
             Some((grid, from_reference)) => {
                 let cds: Vec<String> = grid
                     .widths
                     .iter()
                     .zip(&grid.per_width)
                     .map(|(w, a)| {
-                        format!(
-                            "width {w}: {}",
-                            a.critical_data_size
-                                .map_or("no CDS".into(), |n| format!("CDS {n}"))
+                        let cds = a.critical_data_size.map_or_else(
+                            || tr!(lang, "chart-map-no-cds"),
+                            |n| tr!(lang, "chart-map-cds", size = n.to_string()),
+                        );
+                        tr!(
+                            lang,
+                            "chart-map-describe-width",
+                            width = w.to_string(),
+                            cds = cds
                         )
                     })
                     .collect();
                 let reference = if from_reference.is_empty() {
                     String::new()
                 } else {
-                    format!(
-                        " {} cells from the CLI's reference sweep.",
-                        from_reference.len()
-                    )
+                    let count = from_reference.len();
+                    tr!(lang, "chart-map-describe-reference", count = count)
                 };
-                format!(
-                    "Model-wise map: best test accuracy for {} widths × {} sizes; {}.{reference}",
-                    grid.widths.len(),
-                    grid.sizes.len(),
-                    cds.join("; ")
-                )
+                let widths = grid.widths.len();
+                let sizes = grid.sizes.len();
+                let list = cds.join(&*tr!(lang, "chart-map-describe-separator"));
+                let text = tr!(
+                    lang,
+                    "chart-map-describe",
+                    widths = widths,
+                    sizes = sizes,
+                    list = list
+                );
+                text + &reference
             }
         })
     };
@@ -255,10 +284,10 @@ pub fn ModelMap(lab: Lab) -> impl IntoView {
             <svg id="chart-model-wise" class="chart" viewBox=format!("0 0 {WIDTH} {HEIGHT}") font-family=FONT
                 xmlns="http://www.w3.org/2000/svg" role="img" aria-label=describe>
                 <rect x="0" y="0" width=WIDTH height=HEIGHT fill="white" />
-                <text x=LEFT y="12" font-size="12" font-weight="600" fill="#222">"Model-wise: width × training size"</text>
+                <text x=LEFT y="12" font-size="12" font-weight="600" fill="#222">{move || tr!(lab.lang(), "chart-map-title")}</text>
                 {move || cells().unwrap_or_else(|| view! {
                     <text x=WIDTH / 2.0 y=HEIGHT / 2.0 text-anchor="middle" font-size="11" fill="#777">
-                        "Train other widths below, or import a CLI sweep with --d-models."
+                        {tr!(lab.lang(), "chart-map-empty")}
                     </text>
                 }.into_any())}
             </svg>
@@ -290,7 +319,8 @@ fn MapControls(lab: Lab) -> impl IntoView {
         } else {
             typed
         };
-        match parse_widths(&settings, &typed) {
+        let lang = lab.lang_now();
+        match parse_widths(&settings, &typed, lang) {
             Ok(widths) => {
                 error.set(None);
                 lab.map_widths.set(widths.clone());
@@ -302,21 +332,18 @@ fn MapControls(lab: Lab) -> impl IntoView {
                     }
                 }
                 lab.playing.set(true);
-                lab.notify(
-                    Level::Info,
-                    "Training every size at each width of the map: each width trains as its own batch.",
-                );
+                lab.notify(Level::Info, tr!(lang, "chart-map-notice-training"));
             }
             Err(message) => error.set(Some(message)),
         }
     };
     view! {
         <div class="map-controls">
-            <label for="map-widths">"Widths (d_model)"</label>
+            <label for="map-widths">{move || tr!(lab.lang(), "chart-map-widths-label")}</label>
             <input id="map-widths" type="text" placeholder=suggestion
                 prop:value=move || text.get()
                 on:input=move |ev| text.set(event_target_value(&ev)) />
-            <button id="map-train" on:click=train title="Train every size of this setup at each width">"Train the map"</button>
+            <button id="map-train" on:click=train title=move || tr!(lab.lang(), "chart-map-train-title")>{move || tr!(lab.lang(), "chart-map-train")}</button>
             <span class="error" role="alert">{move || error.get()}</span>
         </div>
     }
@@ -346,20 +373,30 @@ mod tests {
     fn widths_are_parsed_sorted_and_checked_against_the_setup() {
         let settings = LabSettings::from_preset(presets::find("tiny").unwrap());
         assert_eq!(
-            parse_widths(&settings, "64, 16 32,16").unwrap(),
+            parse_widths(&settings, "64, 16 32,16", Lang::En).unwrap(),
             vec![16, 32, 64]
         );
         assert!(
-            parse_widths(&settings, "abc")
+            parse_widths(&settings, "abc", Lang::En)
                 .unwrap_err()
                 .contains("not a whole number")
         );
-        assert!(parse_widths(&settings, "").is_err());
+        assert!(parse_widths(&settings, "", Lang::En).is_err());
         // The number of heads must divide the width.
         assert!(
-            parse_widths(&settings, "17")
+            parse_widths(&settings, "17", Lang::En)
                 .unwrap_err()
                 .starts_with("width 17")
         );
+    }
+
+    #[test]
+    fn width_errors_are_said_in_chinese_too() {
+        let settings = LabSettings::from_preset(presets::find("tiny").unwrap());
+        let error = parse_widths(&settings, "abc", Lang::Zh).unwrap_err();
+        assert!(error.contains("不是整数"), "{error}");
+        assert!(error.contains("abc"), "{error}");
+        let error = parse_widths(&settings, "", Lang::Zh).unwrap_err();
+        assert!(error.contains("宽度"), "{error}");
     }
 }

@@ -5,11 +5,13 @@ use grokking_lab::Regime;
 use grokking_lab::analysis::{AnalysisConfig, sample_wise};
 use leptos::prelude::*;
 
-use super::regime::{color, marker, shape_name};
+use super::regime::{color, label as regime_label, marker, shape_label, shape_name};
 use super::scale::{Scale, label};
 use super::{BOTTOM, FONT, HEIGHT, LEFT, TOP, WIDTH, pointer_x};
+use crate::i18n::Lang;
 use crate::reference::ReferenceAnalysis;
 use crate::state::{Lab, RunEntry};
+use crate::tr;
 
 const RIGHT_AXIS: f64 = 48.0;
 const STEPS_COLOR: &str = "#444";
@@ -136,46 +138,73 @@ fn diagram(lab: &Lab) -> Diagram {
 
 /// What a screen reader says for the chart: every analysed size's regime and the CDS, and
 /// where the reference sweep puts its peak and CDS.
-fn describe(d: &Diagram, reference: Option<&ReferenceAnalysis>) -> String {
+fn describe(d: &Diagram, reference: Option<&ReferenceAnalysis>, lang: Lang) -> String {
     let sizes: Vec<String> = d
         .points
         .iter()
         .filter_map(|p| {
             let regime = p.regime?;
-            Some(format!(
-                "N {}: {} ({}), test accuracy {:.2}",
-                p.size,
-                regime.name(),
-                shape_name(regime),
-                p.test_acc?
+            let accuracy = format!("{:.2}", p.test_acc?);
+            Some(tr!(
+                lang,
+                "chart-phase-describe-size",
+                size = p.size.to_string(),
+                regime = regime_label(regime, lang),
+                shape = shape_label(regime, lang),
+                accuracy = accuracy
             ))
         })
         .collect();
-    let cds = d
-        .critical_data_size
-        .map_or("no critical data size yet".to_owned(), |n| {
-            format!("critical data size about {n}")
-        });
+    let cds = d.critical_data_size.map_or_else(
+        || tr!(lang, "chart-phase-describe-no-cds"),
+        |n| tr!(lang, "chart-phase-describe-cds", size = n.to_string()),
+    );
     let reference = reference.map_or(String::new(), |r| {
         let peak = r.peak_steps_size.map_or_else(
-            || "no peak of steps to generalize beyond the seeds' spread".to_owned(),
-            |n| format!("steps to generalize peak at N = {n}"),
+            || tr!(lang, "chart-phase-describe-no-peak"),
+            |n| tr!(lang, "chart-phase-describe-peak", size = n.to_string()),
         );
-        let cds = r
-            .critical_data_size
-            .map_or_else(|| "no CDS".to_owned(), |n| format!("CDS about {n}"));
-        format!(
-            " Reference measured by the CLI ({} sizes): {peak}; {cds}.",
-            r.points.len()
+        let cds = r.critical_data_size.map_or_else(
+            || tr!(lang, "chart-phase-describe-reference-no-cds"),
+            |n| {
+                tr!(
+                    lang,
+                    "chart-phase-describe-reference-cds",
+                    size = n.to_string()
+                )
+            },
+        );
+        let count = r.points.len();
+        tr!(
+            lang,
+            "chart-phase-describe-reference",
+            count = count,
+            peak = peak,
+            cds = cds
         )
     });
-    format!(
-        "Phase diagram: final test accuracy against training-set size. {} of {} sizes analysed{}{}; {cds}.{reference}",
-        sizes.len(),
-        d.points.len(),
-        if sizes.is_empty() { "" } else { ": " },
-        sizes.join("; ")
-    )
+    let analysed = sizes.len();
+    let total = d.points.len();
+    let text = if sizes.is_empty() {
+        tr!(
+            lang,
+            "chart-phase-describe-none",
+            analysed = analysed,
+            total = total,
+            cds = cds
+        )
+    } else {
+        let list = sizes.join(&*tr!(lang, "chart-phase-describe-separator"));
+        tr!(
+            lang,
+            "chart-phase-describe",
+            analysed = analysed,
+            total = total,
+            sizes = list,
+            cds = cds
+        )
+    };
+    text + &reference
 }
 
 #[component]
@@ -220,12 +249,12 @@ pub fn PhaseDiagram(lab: Lab) -> impl IntoView {
                 let py = acc_scale.map(t);
                 view! {
                     <line x1=LEFT x2=WIDTH - RIGHT_AXIS y1=py y2=py stroke="#e5e5e5" />
-                    <text x=LEFT - 6.0 y=py + 3.0 text-anchor="end" font-size="10" fill="#555">{label(t)}</text>
+                    <text x=LEFT - 6.0 y=py + 3.0 text-anchor="end" font-size="10" fill="#555">{label(t, lab.lang())}</text>
                 }
             }).collect_view()}
             {steps.ticks(4).into_iter().map(|t| {
                 let py = steps.map(t);
-                view! { <text x=WIDTH - RIGHT_AXIS + 6.0 y=py + 3.0 font-size="10" fill=STEPS_COLOR>{label(t)}</text> }
+                view! { <text x=WIDTH - RIGHT_AXIS + 6.0 y=py + 3.0 font-size="10" fill=STEPS_COLOR>{label(t, lab.lang())}</text> }
             }).collect_view()}
         }
     };
@@ -359,30 +388,45 @@ pub fn PhaseDiagram(lab: Lab) -> impl IntoView {
         let point = data.with(|d| d.points.iter().find(|p| p.size == size).cloned())?;
         let x = x_scale().map(size as f64);
         let box_x = if x > WIDTH / 2.0 { x - 196.0 } else { x + 8.0 };
-        let regime = point
-            .regime
-            .map_or("training…".to_owned(), |r| r.name().to_owned());
+        let lang = lab.lang();
+        let regime = point.regime.map_or_else(
+            || tr!(lang, "chart-phase-hover-training"),
+            |r| regime_label(r, lang),
+        );
         let pool = data.with(|d| d.pool);
+        let share = format!("{:.0}", 100.0 * size as f64 / pool as f64);
+        let steps = point
+            .steps_to_generalize
+            .map_or("—".into(), |s| s.to_string());
         let rows = [
-            format!(
-                "N = {size} ({:.0}% of the pool)",
-                100.0 * size as f64 / pool as f64
+            tr!(
+                lang,
+                "chart-phase-hover-size",
+                size = size.to_string(),
+                share = share
             ),
             match (point.test_acc, point.spread) {
-                (Some(mean), Some((lo, hi))) => format!(
-                    "test accuracy: {mean:.3} ({} seeds: {lo:.2}–{hi:.2})",
-                    point.seeds
-                ),
-                (Some(acc), None) => format!("test accuracy: {acc:.3}"),
-                (None, _) => "test accuracy: —".to_owned(),
+                (Some(mean), Some((lo, hi))) => {
+                    let accuracy = format!("{mean:.3}");
+                    let low = format!("{lo:.2}");
+                    let high = format!("{hi:.2}");
+                    tr!(
+                        lang,
+                        "chart-phase-hover-accuracy-spread",
+                        accuracy = accuracy,
+                        seeds = point.seeds,
+                        low = low,
+                        high = high
+                    )
+                }
+                (Some(acc), None) => {
+                    let accuracy = format!("{acc:.3}");
+                    tr!(lang, "chart-phase-hover-accuracy", accuracy = accuracy)
+                }
+                (None, _) => tr!(lang, "chart-phase-hover-accuracy-none"),
             },
-            format!(
-                "steps to generalize: {}",
-                point
-                    .steps_to_generalize
-                    .map_or("—".into(), |s| s.to_string())
-            ),
-            format!("regime: {regime}"),
+            tr!(lang, "chart-phase-hover-steps", steps = steps),
+            tr!(lang, "chart-phase-hover-regime", regime = regime),
         ];
         Some(view! {
             <g pointer-events="none">
@@ -400,14 +444,14 @@ pub fn PhaseDiagram(lab: Lab) -> impl IntoView {
             let x = LEFT + 6.0 + i as f64 * 96.0;
             view! {
                 <path d=marker(regime, x + 5.0, TOP - 8.0, 4.5) fill=color(regime) />
-                <text x=x + 13.0 y=TOP - 5.0 font-size="10" fill="#333">{regime.name()}</text>
+                <text x=x + 13.0 y=TOP - 5.0 font-size="10" fill="#333">{move || regime_label(regime, lab.lang())}</text>
             }
         })
         .collect_view();
     view! {
         <svg id="chart-phase" class="chart phase" viewBox=format!("0 0 {WIDTH} {HEIGHT}") font-family=FONT
             xmlns="http://www.w3.org/2000/svg" role="img"
-            aria-label=move || data.with(|d| lab.reference.with(|r| describe(d, r.as_ref().map(|l| &l.analysis))))
+            aria-label=move || data.with(|d| lab.reference.with(|r| describe(d, r.as_ref().map(|l| &l.analysis), lab.lang())))
             on:mousemove=move |ev| hover.set(pointer_x(&ev))
             on:mouseleave=move |_| hover.set(None)
             on:click=move |ev| {
@@ -416,32 +460,32 @@ pub fn PhaseDiagram(lab: Lab) -> impl IntoView {
                 }
             }>
             <rect x="0" y="0" width=WIDTH height=HEIGHT fill="white" />
-            <text x=LEFT y="12" font-size="12" font-weight="600" fill="#222">"Phase diagram"</text>
+            <text x=LEFT y="12" font-size="12" font-weight="600" fill="#222">{move || tr!(lab.lang(), "chart-phase-title")}</text>
             {move || lab.reference.with(|r| r.as_ref().map(|loaded| {
                 let command = loaded.reference.command;
+                let lang = lab.lang();
                 // A sweep of the first stops only says where it ends.
                 let caption = match loaded.analysis.points.last() {
-                    Some(last) if loaded.reference.first_stops_only => format!(
-                        "faint: the CLI's sweep of N ≤ {} — hover for its command",
-                        last.size
-                    ),
-                    _ => "faint: the CLI's sweep (docs/results) — hover for its command".to_owned(),
+                    Some(last) if loaded.reference.first_stops_only => {
+                        tr!(lang, "chart-phase-reference-caption-first", size = last.size.to_string())
+                    }
+                    _ => tr!(lang, "chart-phase-reference-caption"),
                 };
-                // In the title row, never under the points.
+                // In the title row, never under the points. The command is the CLI's: English.
                 view! {
                     <text class="phase-reference-label" x=WIDTH - 4.0 y="12" text-anchor="end" font-size="9" fill="#777">
-                        <title>{command}</title>
+                        <title lang="en">{command}</title>
                         {caption}
                     </text>
                 }
             }))}
             {legend}
-            <text x=WIDTH - 4.0 y=TOP - 5.0 text-anchor="end" font-size="10" fill=STEPS_COLOR>"■ steps to generalize"</text>
+            <text x=WIDTH - 4.0 y=TOP - 5.0 text-anchor="end" font-size="10" fill=STEPS_COLOR>{move || tr!(lab.lang(), "chart-phase-legend-steps")}</text>
             {grid}
             <rect x=LEFT y=TOP width=WIDTH - LEFT - RIGHT_AXIS height=HEIGHT - TOP - BOTTOM fill="none" stroke="#bbb" />
             {marks}
-            <text x=(LEFT + WIDTH - RIGHT_AXIS) / 2.0 y=HEIGHT - 6.0 text-anchor="middle" font-size="10" fill="#444">"training-set size N"</text>
-            <text x="12" y=(TOP + HEIGHT - BOTTOM) / 2.0 font-size="10" fill="#444" transform=format!("rotate(-90 12 {})", (TOP + HEIGHT - BOTTOM) / 2.0) text-anchor="middle">"final test accuracy"</text>
+            <text x=(LEFT + WIDTH - RIGHT_AXIS) / 2.0 y=HEIGHT - 6.0 text-anchor="middle" font-size="10" fill="#444">{move || tr!(lab.lang(), "chart-axis-size")}</text>
+            <text x="12" y=(TOP + HEIGHT - BOTTOM) / 2.0 font-size="10" fill="#444" transform=format!("rotate(-90 12 {})", (TOP + HEIGHT - BOTTOM) / 2.0) text-anchor="middle">{move || tr!(lab.lang(), "chart-phase-axis-accuracy")}</text>
             {readout}
         </svg>
     }

@@ -4,6 +4,9 @@
 
 use grokking_lab::Regime;
 
+use crate::i18n::Lang;
+use crate::tr;
+
 pub fn color(regime: Regime) -> &'static str {
     match regime {
         Regime::Insufficiency => "#bb5566",
@@ -22,6 +25,29 @@ pub fn shape_name(regime: Regime) -> &'static str {
         Regime::Surplus => "circle",
         Regime::Undertrained => "square",
         Regime::Diverged => "cross",
+    }
+}
+
+/// The regime's name as the charts show it ("insufficiency", "数据不足"); `Regime::name`
+/// stays the data attributes' value.
+pub fn label(regime: Regime, lang: Lang) -> String {
+    match regime {
+        Regime::Insufficiency => tr!(lang, "chart-regime-insufficiency"),
+        Regime::Sufficiency => tr!(lang, "chart-regime-sufficiency"),
+        Regime::Surplus => tr!(lang, "chart-regime-surplus"),
+        Regime::Undertrained => tr!(lang, "chart-regime-undertrained"),
+        Regime::Diverged => tr!(lang, "chart-regime-diverged"),
+    }
+}
+
+/// The marker's name as a screen reader says it (`shape_name` stays the data attribute).
+pub fn shape_label(regime: Regime, lang: Lang) -> String {
+    match regime {
+        Regime::Insufficiency => tr!(lang, "chart-shape-triangle"),
+        Regime::Sufficiency => tr!(lang, "chart-shape-diamond"),
+        Regime::Surplus => tr!(lang, "chart-shape-circle"),
+        Regime::Undertrained => tr!(lang, "chart-shape-square"),
+        Regime::Diverged => tr!(lang, "chart-shape-cross"),
     }
 }
 
@@ -208,5 +234,17 @@ mod tests {
             .map(|r| marker(r, 10.0, 10.0, 6.0))
             .collect();
         assert_eq!(paths.len(), SHOWN.len());
+    }
+
+    #[test]
+    fn regimes_and_shapes_are_named_in_english_and_chinese() {
+        for regime in SHOWN {
+            assert_eq!(label(regime, Lang::En), regime.name());
+            assert_eq!(shape_label(regime, Lang::En), shape_name(regime));
+        }
+        assert_eq!(label(Regime::Insufficiency, Lang::Zh), "数据不足");
+        assert_eq!(label(Regime::Sufficiency, Lang::Zh), "数据充足");
+        assert_eq!(label(Regime::Surplus, Lang::Zh), "数据过剩");
+        assert_eq!(shape_label(Regime::Surplus, Lang::Zh), "圆形");
     }
 }

@@ -1,5 +1,7 @@
 //! Axis scales and tick marks for the SVG charts.
 
+use crate::i18n::Lang;
+
 /// Maps a data interval onto a pixel interval, linearly or by log10.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Scale {
@@ -120,8 +122,9 @@ impl Scale {
     }
 }
 
-/// A short label: 1000 → "1k", 0.25 → "0.25", 1e-3 → "0.001".
-pub fn label(value: f64) -> String {
+/// A short label: 1000 → "1k", 0.25 → "0.25", 1e-3 → "0.001"; smaller values in
+/// scientific notation ("1e-4", in Chinese "10⁻⁴").
+pub fn label(value: f64, lang: Lang) -> String {
     let abs = value.abs();
     if abs >= 1e6 {
         format!("{}M", trim(value / 1e6))
@@ -130,7 +133,40 @@ pub fn label(value: f64) -> String {
     } else if abs >= 1e-3 || abs == 0.0 {
         trim(value)
     } else {
-        format!("{value:.0e}")
+        scientific(&format!("{value:.0e}"), lang)
+    }
+}
+
+/// Rust's scientific notation ("1.23e-5") as the language writes it: English keeps it;
+/// Chinese text has no Latin letters, so "1.23×10⁻⁵" (and "10⁻⁴" for a mantissa of 1).
+pub fn scientific(text: &str, lang: Lang) -> String {
+    let Some((mantissa, exponent)) = text.split_once('e') else {
+        return text.to_owned();
+    };
+    if lang == Lang::En {
+        return text.to_owned();
+    }
+    let superscript: String = exponent
+        .chars()
+        .map(|c| match c {
+            '-' => '⁻',
+            '0' => '⁰',
+            '1' => '¹',
+            '2' => '²',
+            '3' => '³',
+            '4' => '⁴',
+            '5' => '⁵',
+            '6' => '⁶',
+            '7' => '⁷',
+            '8' => '⁸',
+            '9' => '⁹',
+            other => other,
+        })
+        .collect();
+    match mantissa {
+        "1" => format!("10{superscript}"),
+        "-1" => format!("-10{superscript}"),
+        _ => format!("{mantissa}×10{superscript}"),
     }
 }
 
@@ -220,8 +256,17 @@ mod tests {
             Scale::log(1.0, 5000.0, 0.0, 1.0).ticks(4),
             [1.0, 10.0, 100.0, 1000.0]
         );
-        assert_eq!(label(1500.0), "1.5k");
-        assert_eq!(label(0.25), "0.25");
-        assert_eq!(label(0.0001), "1e-4");
+        assert_eq!(label(1500.0, Lang::En), "1.5k");
+        assert_eq!(label(0.25, Lang::En), "0.25");
+        assert_eq!(label(0.0001, Lang::En), "1e-4");
+    }
+
+    #[test]
+    fn chinese_writes_small_values_without_latin_letters() {
+        assert_eq!(label(0.0001, Lang::Zh), "10⁻⁴");
+        assert_eq!(label(1500.0, Lang::Zh), "1.5k");
+        assert_eq!(scientific("1.23e-5", Lang::Zh), "1.23×10⁻⁵");
+        assert_eq!(scientific("1.23e-5", Lang::En), "1.23e-5");
+        assert_eq!(scientific("2.50e12", Lang::Zh), "2.50×10¹²");
     }
 }

@@ -8,8 +8,10 @@ use wasm_bindgen::prelude::*;
 
 use super::Workers;
 use crate::apply;
+use crate::i18n::Lang;
 use crate::scheduler::{Command, Host, Scheduler, Wishes};
 use crate::state::Lab;
+use crate::tr;
 
 /// The page as the scheduler's [`Host`], for one event: it reads the lab and carries out
 /// the commands.
@@ -31,15 +33,17 @@ impl<'a> Page<'a> {
 
     pub(super) fn halt_on_failures(&mut self, scheduler: &mut Scheduler) {
         for error in std::mem::take(&mut self.failures) {
-            scheduler.halt(
-                self,
-                format!("The training worker could not start ({error}). Finished runs are saved; reload the page to try again."),
-            );
+            let message = tr!(self.lang(), "halted-worker-could-not-start", error = error);
+            scheduler.halt(self, message);
         }
     }
 }
 
 impl Host for Page<'_> {
+    fn lang(&self) -> Lang {
+        self.lab.lang_now()
+    }
+
     fn playing(&self) -> bool {
         self.lab.playing.get_untracked()
     }

@@ -139,6 +139,7 @@ fn webgpu() -> DeviceInfo {
         fallback_reason: None,
         reason: "GPU (WebGPU)".into(),
         measured_run_steps_per_second: None,
+        why: crate::protocol::DeviceWhy::Unstated,
     }
 }
 
@@ -149,6 +150,7 @@ fn cpu() -> DeviceInfo {
         fallback_reason: None,
         reason: "CPU (WebAssembly)".into(),
         measured_run_steps_per_second: None,
+        why: crate::protocol::DeviceWhy::Unstated,
     }
 }
 

@@ -7,6 +7,7 @@
 //! an edit that would break this is refused with the reason, and nothing changes.
 
 pub mod url;
+pub mod words;
 
 use grokking_lab::ExperimentConfig;
 use grokking_lab::config::{ConfigError, ListError, parse_number_list};
@@ -15,7 +16,9 @@ use grokking_lab::presets::{self, Preset};
 use grokking_lab::settings::{self as table, SettingError};
 use grokking_lab::sweep::Grid;
 
+use crate::i18n::Lang;
 use crate::protocol::DevicePreference;
+use crate::tr;
 
 /// The slider stays usable and the phase diagram legible up to this many sizes.
 pub const MAX_SIZES: usize = 40;
@@ -64,7 +67,8 @@ pub struct LabSettings {
     seeds: usize,
 }
 
-/// Why an edit was refused, in the user's words.
+/// Why an edit was refused, in the user's words (English; [`words::edit_error`] says it in
+/// the page's language).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum EditError {
     #[error(transparent)]
@@ -224,9 +228,13 @@ impl LabSettings {
         data::pool_size(&self.template)
     }
 
-    /// What the slider counts.
-    pub fn example_noun(&self) -> &'static str {
-        if self.is_imdb() { "review" } else { "pair" }
+    /// What the slider counts, in `lang` ("review", "pair").
+    pub fn example_noun(&self, lang: Lang) -> String {
+        if self.is_imdb() {
+            tr!(lang, "slider-noun-review")
+        } else {
+            tr!(lang, "slider-noun-pair")
+        }
     }
 
     /// The preset these settings are, if they are one unchanged (however they are batched
@@ -611,6 +619,16 @@ pub(crate) mod tests {
                 .as_deref(),
             Some("mod-mul")
         );
+    }
+
+    #[test]
+    fn the_slider_counts_pairs_or_reviews_in_the_page_s_language() {
+        let modular = LabSettings::default();
+        let imdb = LabSettings::from_preset(&presets::IMDB);
+        assert_eq!(modular.example_noun(Lang::En), "pair");
+        assert_eq!(imdb.example_noun(Lang::En), "review");
+        assert_eq!(modular.example_noun(Lang::Zh), "个数对");
+        assert_eq!(imdb.example_noun(Lang::Zh), "条评论");
     }
 
     #[test]

@@ -8,8 +8,12 @@
 use grokking_lab::presets::{self, Preset};
 use grokking_lab::settings::{self as table, SETTINGS};
 
-use super::{BATCH_RUNS_KEY, DEVICE_KEY, LabSettings, SEEDS_KEY, SIZES_KEY, WORKERS_KEY};
+use super::{
+    BATCH_RUNS_KEY, DEVICE_KEY, EditError, LabSettings, SEEDS_KEY, SIZES_KEY, WORKERS_KEY, words,
+};
+use crate::i18n::{self, Lang};
 use crate::protocol::DevicePreference;
+use crate::tr;
 
 /// The selected training size.
 const SELECTED_KEY: &str = "n";
@@ -24,6 +28,8 @@ pub const EMBED_KEY: &str = "embed";
 pub const CALLOUTS_KEY: &str = "callouts";
 /// The guided tour, open (`tour=1`): a teacher's link that starts it.
 pub const TOUR_KEY: &str = "tour";
+/// The page's language (`lang=zh`); without it, the browser's ([`lang`] reads it).
+pub const LANG_KEY: &str = "lang";
 
 /// Keys of links made before the settings table, and what they mean now.
 const LEGACY_KEYS: &[(&str, &str)] = &[
@@ -44,13 +50,81 @@ const LEGACY_KEYS: &[(&str, &str)] = &[
 pub struct Ignored {
     pub key: String,
     pub value: String,
+    /// Why, in English (logs and tests; [`Ignored::describe`] says it in the page's language).
     pub reason: String,
+    pub why: Why,
+}
+
+impl Ignored {
+    /// `key="value": why` in `lang`, for the page's notice.
+    pub fn describe(&self, lang: Lang) -> String {
+        format!("{}={:?}: {}", self.key, self.value, self.why.text(lang))
+    }
 }
 
 impl std::fmt::Display for Ignored {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}={:?}: {}", self.key, self.value, self.reason)
     }
+}
+
+/// Why a pair of a link was not used.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Why {
+    /// `preset=` names no preset.
+    NoSuchPreset,
+    /// A page-mode switch (its key: `present`, `embed`, `callouts`, `tour`) that is not 0 or 1.
+    Switch(&'static str),
+    /// `task=` of the other family than the named preset's (its name).
+    OtherFamily(&'static str),
+    /// `n=` that is not a whole number.
+    NotAWholeNumber,
+    /// `lang=` names a language the lab does not speak.
+    Lang,
+    /// A value the setup refused.
+    Edit(EditError),
+    /// Each value was fine but the setup they make is not: the preset (its name) is used whole.
+    Fallback {
+        error: EditError,
+        preset: &'static str,
+    },
+}
+
+impl Why {
+    /// The reason in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            Self::NoSuchPreset => tr!(lang, "form-link-no-such-preset"),
+            Self::Switch(PRESENT_KEY) => tr!(lang, "form-link-present"),
+            Self::Switch(EMBED_KEY) => tr!(lang, "form-link-embed"),
+            Self::Switch(CALLOUTS_KEY) => tr!(lang, "form-link-callouts"),
+            Self::Switch(_) => tr!(lang, "form-link-tour"),
+            Self::OtherFamily(name) => {
+                let preset = preset_words(lang, name);
+                if presets::find(name).is_some_and(Preset::is_imdb) {
+                    tr!(lang, "form-link-preset-is-for-imdb", preset = preset)
+                } else {
+                    tr!(lang, "form-link-preset-is-for-modular", preset = preset)
+                }
+            }
+            Self::NotAWholeNumber => tr!(lang, "form-link-not-a-whole-number"),
+            Self::Lang => tr!(lang, "form-link-lang"),
+            Self::Edit(error) => words::edit_error(lang, error),
+            Self::Fallback { error, preset } => {
+                let error = words::edit_error(lang, error);
+                let preset = preset_words(lang, preset);
+                tr!(lang, "form-link-fallback", error = error, preset = preset)
+            }
+        }
+    }
+}
+
+/// A preset's label in `lang`, by its name.
+fn preset_words(lang: Lang, name: &str) -> String {
+    presets::find(name).map_or_else(
+        || name.to_owned(),
+        |preset| i18n::preset_label(lang, preset),
+    )
 }
 
 /// What a link holds.
@@ -96,17 +170,27 @@ pub fn encode(settings: &LabSettings, selected: usize) -> String {
     pairs.join("&")
 }
 
+/// The language a link asks for (`lang=zh`, with or without `#`), if the lab speaks it.
+pub fn lang(hash: &str) -> Option<Lang> {
+    hash.trim_start_matches('#')
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(key, _)| percent_decode(key) == LANG_KEY)
+        .and_then(|(_, value)| Lang::from_code(&percent_decode(value)))
+}
+
 /// Reads a hash (with or without `#`). Starts from the named preset (`preset=`), else the
 /// task's default preset; applies each value that is valid on its own; if the result is
 /// not a valid setup, the preset is used whole. Never fails.
 pub fn decode(hash: &str) -> Decoded {
     let hash = hash.trim_start_matches('#');
     let mut ignored = Vec::new();
-    let mut ignore = |key: &str, value: &str, reason: String| {
+    let mut ignore = |key: &str, value: &str, why: Why| {
         ignored.push(Ignored {
             key: key.to_owned(),
             value: value.to_owned(),
-            reason,
+            reason: why.text(Lang::En),
+            why,
         })
     };
     let pairs: Vec<(String, String)> = hash
@@ -122,7 +206,7 @@ pub fn decode(hash: &str) -> Decoded {
     let wants_imdb = pairs.iter().any(|(k, v)| k == "task" && v == "imdb");
     let preset: &Preset = match named {
         Some((key, name)) => presets::find(name).unwrap_or_else(|| {
-            ignore(key, name, "no such preset".into());
+            ignore(key, name, Why::NoSuchPreset);
             presets::default_for(wants_imdb)
         }),
         None => presets::default_for(wants_imdb),
@@ -138,49 +222,43 @@ pub fn decode(hash: &str) -> Decoded {
     for (key, value) in tasks.into_iter().chain(others) {
         let result = match key.as_str() {
             PRESET_KEY => Ok(()),
+            // The page's language: [`lang`] reads it before the settings.
+            LANG_KEY => Lang::from_code(value).map(|_| ()).ok_or(Why::Lang),
             PRESENT_KEY => switch(value)
                 .map(|on| present = on)
-                .ok_or_else(|| "present=1 opens the projector mode, present=0 does not".into()),
+                .ok_or(Why::Switch(PRESENT_KEY)),
             EMBED_KEY => switch(value)
                 .map(|on| embed = on)
-                .ok_or_else(|| "embed=1 shows the lab for a frame, embed=0 does not".into()),
+                .ok_or(Why::Switch(EMBED_KEY)),
             CALLOUTS_KEY => switch(value)
                 .map(|on| callouts = on)
-                .ok_or_else(|| "callouts=0 turns the live callouts off, callouts=1 on".into()),
+                .ok_or(Why::Switch(CALLOUTS_KEY)),
             TOUR_KEY => switch(value)
                 .map(|on| tour = on)
-                .ok_or_else(|| "tour=1 starts the guided tour, tour=0 does not".into()),
-            "task" if (value == "imdb") != preset.is_imdb() => Err(format!(
-                "the “{}” preset is for {}",
-                preset.label,
-                if preset.is_imdb() {
-                    "IMDB"
-                } else {
-                    "modular arithmetic"
-                }
-            )),
+                .ok_or(Why::Switch(TOUR_KEY)),
+            "task" if (value == "imdb") != preset.is_imdb() => Err(Why::OtherFamily(preset.name)),
             SELECTED_KEY => value
                 .parse()
                 .map(|n| selected = Some(n))
-                .map_err(|_| "not a whole number".to_owned()),
+                .map_err(|_| Why::NotAWholeNumber),
             SIZES_KEY => super::parse_sizes(value)
                 .map(|sizes| settings.sizes = sizes)
-                .map_err(|e| e.to_string()),
+                .map_err(Why::Edit),
             SEEDS_KEY => super::parse_seeds(value)
                 .map(|seeds| settings.seeds = seeds)
-                .map_err(|e| e.to_string()),
+                .map_err(Why::Edit),
             BATCH_RUNS_KEY => super::parse_batch_runs(value)
                 .map(|cap| settings.batch_runs = cap)
-                .map_err(|e| e.to_string()),
+                .map_err(Why::Edit),
             WORKERS_KEY => super::parse_workers(value)
                 .map(|workers| settings.workers = workers)
-                .map_err(|e| e.to_string()),
+                .map_err(Why::Edit),
             DEVICE_KEY => super::parse_device(value)
                 .map(|device| settings.device = device)
-                .map_err(|e| e.to_string()),
+                .map_err(Why::Edit),
             _ => table::find(key)
                 .and_then(|setting| setting.apply(&mut settings.template, value))
-                .map_err(|e| e.to_string()),
+                .map_err(|e| Why::Edit(e.into())),
         };
         if let Err(reason) = result {
             ignore(key, value, reason);
@@ -194,7 +272,10 @@ pub fn decode(hash: &str) -> Decoded {
         ignore(
             "setup",
             &hash.chars().take(80).collect::<String>(),
-            format!("{error}; using the “{}” preset", preset.label),
+            Why::Fallback {
+                error,
+                preset: preset.name,
+            },
         );
         settings = LabSettings::from_preset(preset);
         selected = None;
@@ -429,6 +510,61 @@ mod tests {
         let imdb = decode("task=imdb&max-len=100000&sizes=1,999999");
         assert_eq!(imdb.settings, LabSettings::from_preset(&presets::IMDB));
         assert!(imdb.ignored.iter().any(|i| i.key == "max-len"));
+    }
+
+    /// The page's notice says each reason in its language; English is the log's text.
+    #[test]
+    fn ignored_values_are_described_in_the_page_s_language() {
+        let decoded =
+            decode("preset=nope&present=maybe&n=x&alpha=1000&heads=3&preset=tiny&task=imdb");
+        assert!(decoded.ignored.len() >= 4, "{:?}", decoded.ignored);
+        for ignored in &decoded.ignored {
+            assert_eq!(ignored.describe(Lang::En), ignored.to_string());
+            let chinese = ignored.describe(Lang::Zh);
+            assert_ne!(chinese, ignored.to_string());
+            assert!(
+                !chinese.contains("form-link") && !chinese.contains("core-error"),
+                "{chinese}"
+            );
+        }
+        let fallback = decode("heads=3");
+        let setup = fallback.ignored.iter().find(|i| i.key == "setup").unwrap();
+        assert!(
+            setup
+                .reason
+                .ends_with("; using the “Three regimes (fast)” preset"),
+            "{}",
+            setup.reason
+        );
+        assert!(
+            setup.describe(Lang::Zh).contains("预设"),
+            "{}",
+            setup.describe(Lang::Zh)
+        );
+        let other = decode("preset=tiny&task=imdb");
+        let task = other.ignored.iter().find(|i| i.key == "task").unwrap();
+        assert_eq!(
+            task.reason,
+            "the “Tiny (CPU-friendly)” preset is for modular arithmetic"
+        );
+        let bad = decode("present=maybe");
+        assert_eq!(
+            bad.ignored[0].reason,
+            "present=1 opens the projector mode, present=0 does not"
+        );
+    }
+
+    #[test]
+    fn a_link_can_name_the_language() {
+        assert_eq!(lang("#preset=tiny&lang=zh"), Some(Lang::Zh));
+        assert_eq!(lang("lang=en&preset=tiny"), Some(Lang::En));
+        assert_eq!(lang("preset=tiny"), None);
+        assert_eq!(lang("lang=fr"), None);
+        assert!(decode("preset=tiny&lang=zh").ignored.is_empty());
+        let french = decode("preset=tiny&lang=fr");
+        assert_eq!(french.ignored.len(), 1);
+        assert_eq!(french.ignored[0].key, LANG_KEY);
+        assert_eq!(french.settings, LabSettings::from_preset(&presets::TINY));
     }
 
     #[test]

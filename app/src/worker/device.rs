@@ -14,7 +14,10 @@ use wasm_bindgen_futures::JsFuture;
 use super::scope::{self, post};
 use super::train::Inbox;
 use crate::choice;
-use crate::protocol::{DeviceInfo, DevicePreference, FromWorker, Level, ToWorker};
+use crate::protocol::{
+    DeviceInfo, DevicePreference, DeviceWhy, FromWorker, Level, Measurement, NoWebGpu, Said,
+    Timing, ToWorker,
+};
 
 /// The longest the first step on WebGPU may take while measuring (kernel compilation
 /// included); longer, and the CPU trains.
@@ -24,20 +27,18 @@ const CPU_BUDGET_MS: f64 = 20_000.0;
 /// How long a worker asked for `auto` waits for the page's batch to measure.
 const MEASURE_WAIT_MS: f64 = 5_000.0;
 
-/// Where training runs, and why.
+/// Where training runs, and why (as data: the page words it in the user's language).
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeviceChoice {
     WebGpu {
         device: Device,
         adapter: String,
         limits: DeviceLimits,
-        reason: String,
+        why: DeviceWhy,
         measured: Option<f64>,
     },
     Cpu {
-        /// Why there is no WebGPU, when there is none.
-        fallback: Option<String>,
-        reason: String,
+        why: DeviceWhy,
         measured: Option<f64>,
     },
 }
@@ -61,27 +62,29 @@ impl DeviceChoice {
         }
     }
 
-    /// What the page is told.
+    /// What the page is told: why in English (the badge's `data-choice-reason`) and as
+    /// data.
     pub fn info(&self) -> DeviceInfo {
-        let (adapter, fallback_reason, reason, measured) = match self {
+        let (adapter, why, measured) = match self {
             Self::WebGpu {
                 adapter,
-                reason,
+                why,
                 measured,
                 ..
-            } => (adapter.clone(), None, reason, measured),
-            Self::Cpu {
-                fallback,
-                reason,
-                measured,
-            } => (String::new(), fallback.clone(), reason, measured),
+            } => (adapter.clone(), why, measured),
+            Self::Cpu { why, measured } => (String::new(), why, measured),
+        };
+        let fallback_reason = match why {
+            DeviceWhy::NoWebGpu(no) => Some(no.english()),
+            _ => None,
         };
         DeviceInfo {
             backend: self.backend_name().to_owned(),
             adapter,
             fallback_reason,
-            reason: reason.clone(),
+            reason: why.english(),
             measured_run_steps_per_second: *measured,
+            why: why.clone(),
         }
     }
 
@@ -99,17 +102,15 @@ pub async fn choose(inbox: &Inbox) -> DeviceChoice {
     let preference = DevicePreference::of_worker(&scope::name());
     if preference == DevicePreference::Cpu {
         return DeviceChoice::Cpu {
-            fallback: None,
-            reason: "CPU (WebAssembly), as asked".into(),
+            why: DeviceWhy::AskedCpu,
             measured: None,
         };
     }
     let (adapter, software) = match find_adapter().await {
         Ok(found) => found,
-        Err(reason) => {
+        Err(no) => {
             return DeviceChoice::Cpu {
-                reason: format!("CPU (WebAssembly): no WebGPU here — {reason}"),
-                fallback: Some(reason),
+                why: DeviceWhy::NoWebGpu(no),
                 measured: None,
             };
         }
@@ -125,10 +126,10 @@ pub async fn choose(inbox: &Inbox) -> DeviceChoice {
         Some((configs, cpu_workers)) => {
             post(&FromWorker::Notice {
                 level: Level::Info,
-                text: format!(
-                    "Measuring where this setup trains faster: the CPU, then WebGPU ({adapter}) — a few steps each, at most {:.0} s.",
-                    (CPU_BUDGET_MS + GPU_BUDGET_MS) / 1000.0
-                ),
+                said: Said::Measuring {
+                    adapter: adapter.clone(),
+                    seconds: ((CPU_BUDGET_MS + GPU_BUDGET_MS) / 1000.0).round() as u32,
+                },
             });
             let share = configs.len().div_ceil((*cpu_workers).max(1)).max(1);
             Some(
@@ -149,10 +150,8 @@ pub async fn choose(inbox: &Inbox) -> DeviceChoice {
     let (device, setup) = match Device::wgpu_options().init_with_setup_async().await {
         Ok(initialised) => initialised,
         Err(error) => {
-            let reason = format!("burn could not start WebGPU ({error})");
             return DeviceChoice::Cpu {
-                reason: format!("CPU (WebAssembly): no WebGPU here — {reason}"),
-                fallback: Some(reason),
+                why: DeviceWhy::NoWebGpu(NoWebGpu::Burn(error.to_string())),
                 measured: None,
             };
         }
@@ -175,9 +174,13 @@ pub async fn choose(inbox: &Inbox) -> DeviceChoice {
     let software = software || choice::is_software_adapter(&adapter);
     let (Some(cpu_trial), Some((configs, cpu_workers))) = (cpu_trial, measure) else {
         return DeviceChoice::WebGpu {
-            reason: match preference {
-                DevicePreference::WebGpu => format!("WebGPU ({adapter}), as asked"),
-                _ => format!("WebGPU ({adapter}): not measured (the page sent no batch)"),
+            why: match preference {
+                DevicePreference::WebGpu => DeviceWhy::AskedWebGpu {
+                    adapter: adapter.clone(),
+                },
+                _ => DeviceWhy::NotMeasured {
+                    adapter: adapter.clone(),
+                },
             },
             device,
             adapter,
@@ -193,18 +196,25 @@ pub async fn choose(inbox: &Inbox) -> DeviceChoice {
         )
         .into(),
     );
+    // The page words the verdict from the timings (its English is `verdict.reason`).
+    let why = DeviceWhy::Measured(Measurement {
+        cpu: Timing::from(&cpu_trial),
+        cpu_workers,
+        gpu: Timing::from(&gpu_trial),
+        adapter: adapter.clone(),
+        software,
+    });
     if verdict.webgpu {
         DeviceChoice::WebGpu {
             device,
             adapter,
             limits,
-            reason: verdict.reason,
+            why,
             measured: verdict.run_steps_per_second,
         }
     } else {
         DeviceChoice::Cpu {
-            fallback: None,
-            reason: verdict.reason,
+            why,
             measured: verdict.run_steps_per_second,
         }
     }
@@ -236,21 +246,21 @@ async fn wait_for_measure(inbox: &Inbox) -> Option<(Vec<ExperimentConfig>, usize
 
 /// `navigator.gpu.requestAdapter()`, with a reason when there is none. Checked before burn is
 /// asked: the page's words for each case are clearer than burn's init error.
-async fn find_adapter() -> Result<(String, bool), String> {
-    let gpu =
-        scope::gpu().ok_or("this browser does not offer WebGPU (try a recent Chrome or Edge)")?;
+async fn find_adapter() -> Result<(String, bool), NoWebGpu> {
+    let browser = |error: JsValue| NoWebGpu::Browser(scope::describe(error));
+    let gpu = scope::gpu().ok_or(NoWebGpu::NotOffered)?;
     let request: Function = Reflect::get(&gpu, &JsValue::from_str("requestAdapter"))
         .ok()
         .and_then(|f| f.dyn_into().ok())
-        .ok_or("navigator.gpu.requestAdapter is missing")?;
+        .ok_or(NoWebGpu::NoRequestAdapter)?;
     let promise: Promise = request
         .call0(&gpu)
-        .map_err(scope::describe)?
+        .map_err(browser)?
         .dyn_into()
-        .map_err(|_| "requestAdapter did not return a promise".to_owned())?;
-    let adapter = JsFuture::from(promise).await.map_err(scope::describe)?;
+        .map_err(|_| NoWebGpu::NoPromise)?;
+    let adapter = JsFuture::from(promise).await.map_err(browser)?;
     if adapter.is_null() || adapter.is_undefined() {
-        return Err("WebGPU is present but no GPU adapter is available (blocked, disabled, or no supported GPU)".into());
+        return Err(NoWebGpu::NoAdapter);
     }
     let info = Reflect::get(&adapter, &JsValue::from_str("info")).unwrap_or(JsValue::UNDEFINED);
     let field = |name: &str| {

@@ -14,22 +14,20 @@ use burn::tensor::ExecutionError;
 use burn::tensor::wgpu::wgpu;
 
 use super::scope;
-use crate::protocol::FromWorker;
+use crate::protocol::{FromWorker, Said};
 
 thread_local! {
-    static FAULT: RefCell<Option<String>> = const { RefCell::new(None) };
+    static FAULT: RefCell<Option<Said>> = const { RefCell::new(None) };
 }
 
 /// Registers the device's uncaptured-error handler (in place of cubecl's, which panics).
 pub fn watch(device: &wgpu::Device) {
     device.on_uncaptured_error(Arc::new(|error: wgpu::Error| {
-        let text = match &error {
-            wgpu::Error::OutOfMemory { .. } => {
-                "The GPU ran out of memory: try fewer runs per batch (Batch runs), fewer sizes or a smaller model.".to_owned()
-            }
-            other => format!("The GPU reported an error: {other}"),
+        let said = match &error {
+            wgpu::Error::OutOfMemory { .. } => Said::GpuOutOfMemory,
+            other => Said::GpuError(other.to_string()),
         };
-        report(text);
+        report(said);
     }));
 }
 
@@ -37,17 +35,17 @@ pub fn watch(device: &wgpu::Device) {
 /// (poisoned: nothing will run on it again), or a read that failed (the browser rejects
 /// pending reads before cubecl hears that the device is lost, so this often comes first).
 pub fn from_execution(error: &ExecutionError) {
-    let why = error.reason();
+    let why = error.reason().to_string();
     report(if error.is_device_poisoned() {
-        format!("The GPU device was lost ({why}).")
+        Said::GpuLost(why)
     } else {
-        format!("Reading results from the GPU failed ({why}).")
+        Said::GpuReadFailed(why)
     });
 }
 
 /// Keeps the first fault and tells the page at once (the training loop may be waiting on
-/// a readback that never comes).
-fn report(message: String) {
+/// a readback that never comes); the page words it.
+fn report(message: Said) {
     let first = FAULT.with_borrow_mut(|fault| {
         if fault.is_some() {
             return false;
@@ -61,6 +59,6 @@ fn report(message: String) {
 }
 
 /// The fault reported, if any.
-pub fn current() -> Option<String> {
+pub fn current() -> Option<Said> {
     FAULT.with_borrow(Clone::clone)
 }

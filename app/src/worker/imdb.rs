@@ -9,6 +9,7 @@ use std::rc::Rc;
 use grokking_lab::data::imdb::ImdbCorpus;
 
 use super::scope;
+use crate::protocol::Said;
 
 thread_local! {
     static CORPUS: RefCell<Option<Rc<ImdbCorpus>>> = const { RefCell::new(None) };
@@ -19,22 +20,25 @@ pub fn is_loaded() -> bool {
     CORPUS.with_borrow(Option::is_some)
 }
 
-/// The reviews, downloaded once per page load.
-pub async fn corpus() -> Result<Rc<ImdbCorpus>, String> {
+/// The reviews, downloaded once per page load; or why not (the page words it).
+pub async fn corpus() -> Result<Rc<ImdbCorpus>, Said> {
     if let Some(corpus) = CORPUS.with_borrow(Clone::clone) {
         return Ok(corpus);
     }
     let vocab = fetch_bytes("data/imdb/vocab.txt").await?;
     let reviews = fetch_bytes("data/imdb/reviews.bin").await?;
     let corpus = ImdbCorpus::from_bundled_files(&vocab, &reviews)
-        .map_err(|e| format!("The IMDB reviews could not be used: {e}"))?;
+        .map_err(|e| Said::ImdbUnusable(e.to_string()))?;
     let corpus = Rc::new(corpus);
     CORPUS.set(Some(corpus.clone()));
     Ok(corpus)
 }
 
-async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
+async fn fetch_bytes(path: &str) -> Result<Vec<u8>, Said> {
     scope::fetch_bytes(path)
         .await
-        .map_err(|why| format!("Downloading the IMDB reviews ({path}) failed: {why}"))
+        .map_err(|why| Said::DownloadFailed {
+            path: path.to_owned(),
+            why,
+        })
 }

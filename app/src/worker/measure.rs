@@ -29,7 +29,8 @@ pub async fn time(
     for config in configs {
         match super::train::dataset(config).await {
             Ok(dataset) => data.push(dataset),
-            Err(error) => return Trial::Failed(error.message()),
+            // In English: the device choice's reason is English (the page words the rest).
+            Err(error) => return Trial::Failed(error.message().english()),
         }
     }
     let all: Vec<&Dataset> = data.iter().collect();

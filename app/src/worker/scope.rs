@@ -6,7 +6,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, MessageChannel};
 
-use crate::protocol::FromWorker;
+use crate::protocol::{FetchError, FromWorker};
 
 fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
@@ -38,8 +38,8 @@ pub fn gpu() -> Option<JsValue> {
 const FETCH_TIMEOUT_MS: u32 = 30_000;
 
 /// The bytes at `path` (relative to the site), or why not; given up after 30 s.
-pub async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
-    let abort = web_sys::AbortController::new().map_err(describe)?;
+pub async fn fetch_bytes(path: &str) -> Result<Vec<u8>, FetchError> {
+    let abort = web_sys::AbortController::new().map_err(|e| FetchError::Other(describe(e)))?;
     let init = web_sys::RequestInit::new();
     init.set_signal(Some(&abort.signal()));
     let timer = {
@@ -50,24 +50,27 @@ pub async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
     let timed_out = abort.signal().aborted();
     drop(timer);
     if timed_out {
-        return Err(format!("no answer within {} s", FETCH_TIMEOUT_MS / 1000));
+        return Err(FetchError::NoAnswer {
+            seconds: FETCH_TIMEOUT_MS / 1000,
+        });
     }
     result
 }
 
-async fn fetch_body(path: &str, init: &web_sys::RequestInit) -> Result<Vec<u8>, String> {
+async fn fetch_body(path: &str, init: &web_sys::RequestInit) -> Result<Vec<u8>, FetchError> {
+    let other = |error: JsValue| FetchError::Other(describe(error));
     let response = JsFuture::from(scope().fetch_with_str_and_init(path, init))
         .await
-        .map_err(describe)?;
+        .map_err(other)?;
     let response: web_sys::Response = response
         .dyn_into()
-        .map_err(|_| "not a response".to_owned())?;
+        .map_err(|_| FetchError::Other("not a response".to_owned()))?;
     if !response.ok() {
-        return Err(format!("HTTP {}", response.status()));
+        return Err(FetchError::Http(response.status()));
     }
-    let buffer = JsFuture::from(response.array_buffer().map_err(describe)?)
+    let buffer = JsFuture::from(response.array_buffer().map_err(other)?)
         .await
-        .map_err(describe)?;
+        .map_err(other)?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 

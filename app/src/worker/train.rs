@@ -20,7 +20,7 @@ use grokking_lab::{ExperimentConfig, TrainError};
 
 use super::dispatches::dispatched;
 use super::scope::{self, now_ms, post};
-use crate::protocol::{FromWorker, JobId, Level, Report, Stop, ToWorker};
+use crate::protocol::{FromWorker, JobId, Level, Report, Said, Stop, ToWorker};
 
 /// Work at most this long between looks at the page's commands (a step that takes longer
 /// on a slow CPU still runs whole). Nothing else shares this thread, so it can be longer
@@ -35,16 +35,16 @@ const MAX_PARKED: usize = 4;
 /// Commands from the page, in arrival order.
 pub type Inbox = Rc<RefCell<VecDeque<ToWorker>>>;
 
-/// Why a batch could not start.
+/// Why a batch could not start (the page words it).
 pub(super) enum StartError {
     /// Its data could not be had (the IMDB download failed): its runs are untouched.
-    Unavailable(String),
+    Unavailable(Said),
     /// It cannot train (a bad configuration, a device error).
-    Failed(String),
+    Failed(Said),
 }
 
 impl StartError {
-    pub(super) fn message(self) -> String {
+    pub(super) fn message(self) -> Said {
         match self {
             Self::Unavailable(message) | Self::Failed(message) => message,
         }
@@ -59,7 +59,7 @@ pub(super) async fn dataset(config: &ExperimentConfig) -> Result<Dataset, StartE
             if !super::imdb::is_loaded() {
                 post(&FromWorker::Notice {
                     level: Level::Info,
-                    text: "Downloading the IMDB reviews (1.2 MB, Maas et al. 2011)…".into(),
+                    said: Said::DownloadingImdb,
                 });
             }
             Some(
@@ -70,7 +70,7 @@ pub(super) async fn dataset(config: &ExperimentConfig) -> Result<Dataset, StartE
         }
         TaskConfig::ModularArithmetic(_) => None,
     };
-    data::dataset(config, imdb.as_deref()).map_err(|e| StartError::Failed(e.to_string()))
+    data::dataset(config, imdb.as_deref()).map_err(|e| StartError::Failed(e.to_string().into()))
 }
 
 /// One batch: its runs trained as one model.
@@ -102,11 +102,10 @@ impl Job {
         }
         let all: Vec<&Dataset> = data.iter().collect();
         if let Err(needed) = footprint::one_run_fits(&configs[0], all[0], limits) {
-            return Err(StartError::Failed(format!(
-                "this run needs about {} of memory to train, more than this device gives a batch ({}): choose a smaller model, fewer training examples or shorter reviews",
-                footprint::describe_bytes(needed.total),
-                footprint::describe_bytes(limits.budget)
-            )));
+            return Err(StartError::Failed(Said::TooBig {
+                needed: footprint::describe_bytes(needed.total),
+                budget: footprint::describe_bytes(limits.budget),
+            }));
         }
         let runs = footprint::runs_that_fit(&configs[0], &all, limits);
         let configs = configs[..runs].to_vec();
@@ -114,8 +113,8 @@ impl Job {
         // Evaluation chunks sized to the device's largest buffer.
         let eval_rows = footprint::eval_rows(&configs[0], data, limits.max_buffer);
         let footprint = footprint::estimate(&configs[0], data);
-        let mut run =
-            BatchRun::new(configs, data, device).map_err(|e| StartError::Failed(e.to_string()))?;
+        let mut run = BatchRun::new(configs, data, device)
+            .map_err(|e| StartError::Failed(e.to_string().into()))?;
         run.set_eval_rows(eval_rows);
         Ok(Self {
             id,
@@ -245,9 +244,7 @@ pub async fn run(inbox: Inbox, device: Device, limits: DeviceLimits, counts_disp
                 // Before any finite evaluation: nothing to keep of any run in the batch.
                 post(&FromWorker::Failed {
                     job: id,
-                    message: format!(
-                        "Training diverged at step {step}: try a smaller learning rate or α."
-                    ),
+                    message: Said::DivergedEarly { step },
                 });
                 jobs.remove(id);
             }
@@ -288,7 +285,7 @@ async fn obey(
                 if configs.is_empty() || replay_until.len() != configs.len() {
                     post(&FromWorker::Failed {
                         job: id,
-                        message: "the page asked for a malformed batch".into(),
+                        message: Said::MalformedBatch,
                     });
                     return;
                 }
