@@ -126,10 +126,15 @@ impl Tools {
             return Ok(());
         }
         println!("xtask: installing {package} {version} (found: {found:?})");
+        // Without trunk's own fat LTO and single codegen unit: its install took 331 s
+        // instead of 442 s on two cores (measured 2026-12-05, docs/ci.md); a build tool
+        // does not need them.
         run(self
             .command("cargo")
             .args(["install", package, "--version", &format!("={version}")])
-            .args(extra))
+            .args(extra)
+            .env("CARGO_PROFILE_RELEASE_LTO", "off")
+            .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16"))
     }
 
     fn ensure_npm_packages(&self) -> Result<(), String> {
