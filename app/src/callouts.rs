@@ -133,24 +133,13 @@ pub fn callouts(
                 lang,
                 "callout-classified",
                 size = size.to_string(),
-                regime = regime_name(regime, lang),
+                regime = crate::i18n::regime_name(lang, regime),
                 accuracy = percent(summary.final_test_acc)
             ),
         });
     }
     notes.sort_by_key(|c| c.step);
     notes
-}
-
-/// A regime's name as the callouts say it ("insufficiency", "数据不足").
-pub fn regime_name(regime: Regime, lang: Lang) -> String {
-    match regime {
-        Regime::Insufficiency => tr!(lang, "callout-regime-insufficiency"),
-        Regime::Sufficiency => tr!(lang, "callout-regime-sufficiency"),
-        Regime::Surplus => tr!(lang, "callout-regime-surplus"),
-        Regime::Undertrained => tr!(lang, "callout-regime-undertrained"),
-        Regime::Diverged => tr!(lang, "callout-regime-diverged"),
-    }
 }
 
 pub(crate) fn percent(share: f64) -> String {

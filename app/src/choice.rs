@@ -135,7 +135,7 @@ pub fn decide(
 }
 
 /// "9×" or "1.4×".
-fn times(faster: f64, slower: f64) -> String {
+pub(crate) fn times(faster: f64, slower: f64) -> String {
     let ratio = faster / slower.max(f64::MIN_POSITIVE);
     if ratio >= 10.0 || !ratio.is_finite() {
         format!("{:.0}×", ratio.min(1e6))

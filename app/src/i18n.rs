@@ -185,6 +185,52 @@ pub fn preset_description(lang: Lang, preset: &grokking_lab::presets::Preset) ->
     )
 }
 
+/// Rust's scientific notation ("1.23e-5") as the language writes it: English keeps it;
+/// Chinese text has no Latin letters, so "1.23×10⁻⁵" (and "10⁻⁴" for a mantissa of 1).
+pub fn scientific(text: &str, lang: Lang) -> String {
+    let Some((mantissa, exponent)) = text.split_once('e') else {
+        return text.to_owned();
+    };
+    if lang == Lang::En {
+        return text.to_owned();
+    }
+    let superscript: String = exponent
+        .chars()
+        .map(|c| match c {
+            '-' => '⁻',
+            '0' => '⁰',
+            '1' => '¹',
+            '2' => '²',
+            '3' => '³',
+            '4' => '⁴',
+            '5' => '⁵',
+            '6' => '⁶',
+            '7' => '⁷',
+            '8' => '⁸',
+            '9' => '⁹',
+            other => other,
+        })
+        .collect();
+    match mantissa {
+        "1" => format!("10{superscript}"),
+        "-1" => format!("-10{superscript}"),
+        _ => format!("{mantissa}×10{superscript}"),
+    }
+}
+
+/// A regime's name ("insufficiency", "数据不足"), as the charts and the callouts say it
+/// (`Regime::name` stays the data attributes' value).
+pub fn regime_name(lang: Lang, regime: grokking_lab::Regime) -> String {
+    use grokking_lab::Regime;
+    match regime {
+        Regime::Insufficiency => tr!(lang, "regime-insufficiency"),
+        Regime::Sufficiency => tr!(lang, "regime-sufficiency"),
+        Regime::Surplus => tr!(lang, "regime-surplus"),
+        Regime::Undertrained => tr!(lang, "regime-undertrained"),
+        Regime::Diverged => tr!(lang, "regime-diverged"),
+    }
+}
+
 fn core_text(lang: Lang, id: &str, english: &str) -> String {
     if lang == Lang::En || !has(lang, id) {
         english.to_owned()

@@ -466,7 +466,7 @@ impl Measurement {
                     run_steps_per_second: g,
                 },
             ) if c > *g => {
-                let (times, faster, slower) = (times(c, *g), speed(c), speed(*g));
+                let (times, faster, slower) = (choice::times(c, *g), speed(c), speed(*g));
                 Words {
                     why: tr!(lang, "device-why-cpu-faster", times = times, gpu = gpu_name),
                     speeds: Some(tr!(lang, "device-speeds", faster = faster, slower = slower)),
@@ -479,7 +479,7 @@ impl Measurement {
                     run_steps_per_second: g,
                 },
             ) => {
-                let (times, faster, slower) = (times(*g, c), speed(*g), speed(c));
+                let (times, faster, slower) = (choice::times(*g, c), speed(*g), speed(c));
                 Words {
                     why: tr!(lang, "device-why-gpu-faster", times = times, cpu = cpu_name),
                     speeds: Some(tr!(lang, "device-speeds", faster = faster, slower = slower)),
@@ -539,16 +539,6 @@ impl Measurement {
                 device: webgpu(),
             },
         }
-    }
-}
-
-/// "9×" or "1.4×" (as [`crate::choice`] writes it).
-fn times(faster: f64, slower: f64) -> String {
-    let ratio = faster / slower.max(f64::MIN_POSITIVE);
-    if ratio >= 10.0 || !ratio.is_finite() {
-        format!("{:.0}×", ratio.min(1e6))
-    } else {
-        format!("{ratio:.1}×")
     }
 }
 

@@ -4,11 +4,6 @@ chart-list-separator = {", "}
 chart-axis-size = training-set size N
 
 # Regimes and their markers (charts/regime.rs).
-chart-regime-insufficiency = insufficiency
-chart-regime-sufficiency = sufficiency
-chart-regime-surplus = surplus
-chart-regime-undertrained = undertrained
-chart-regime-diverged = diverged
 chart-shape-triangle = triangle
 chart-shape-diamond = diamond
 chart-shape-circle = circle

@@ -27,3 +27,10 @@ core-error-list-bad-range = range { $text } needs start ≤ end and a step > 0
 core-error-list-malformed = { $text } is neither a number nor start:end:step
 core-error-list-empty = the list is empty
 core-error-list-too-long = the list has more than { $max } values
+
+# The regimes (the charts and the callouts).
+regime-insufficiency = insufficiency
+regime-sufficiency = sufficiency
+regime-surplus = surplus
+regime-undertrained = undertrained
+regime-diverged = diverged

@@ -49,11 +49,6 @@ callout-memorized-rising = N = { $size } memorized at step { $step }; test accur
 callout-generalized-after = N = { $size } generalized at step { $step }, { $after } steps after it memorized
 callout-generalized-at-once = N = { $size } generalized at step { $step }, as it memorized
 callout-classified = N = { $size }: { $regime } (final test accuracy { $accuracy })
-callout-regime-insufficiency = insufficiency
-callout-regime-sufficiency = sufficiency
-callout-regime-surplus = surplus
-callout-regime-undertrained = undertrained
-callout-regime-diverged = diverged
 
 ## The honest clock (app/src/clock.rs)
 clock-seconds = ≈ { $seconds } s

@@ -4,11 +4,6 @@ chart-list-separator = ，
 chart-axis-size = 训练集大小 N
 
 # 区间及其标记（charts/regime.rs）。
-chart-regime-insufficiency = 数据不足
-chart-regime-sufficiency = 数据充足
-chart-regime-surplus = 数据过剩
-chart-regime-undertrained = 训练不足
-chart-regime-diverged = 发散
 chart-shape-triangle = 三角形
 chart-shape-diamond = 菱形
 chart-shape-circle = 圆形

@@ -25,3 +25,10 @@ core-error-list-bad-range = 范围 { $text } 须满足起点 ≤ 终点且步长
 core-error-list-malformed = { $text } 既不是数字，也不是“起点:终点:步长”
 core-error-list-empty = 列表为空
 core-error-list-too-long = 列表中的值超过 { $max } 个
+
+# The regimes (the charts and the callouts).
+regime-insufficiency = 数据不足
+regime-sufficiency = 数据充足
+regime-surplus = 数据过剩
+regime-undertrained = 训练不足
+regime-diverged = 发散

@@ -49,11 +49,6 @@ callout-memorized-rising = N = { $size } 在第 { $step } 步完成记忆；测�
 callout-generalized-after = N = { $size } 在第 { $step } 步泛化，比记忆晚了 { $after } 步
 callout-generalized-at-once = N = { $size } 在第 { $step } 步泛化，与记忆同时
 callout-classified = N = { $size }：{ $regime }（最终测试准确率 { $accuracy }）
-callout-regime-insufficiency = 数据不足
-callout-regime-sufficiency = 数据充足
-callout-regime-surplus = 数据过剩
-callout-regime-undertrained = 训练不足
-callout-regime-diverged = 发散
 
 ## The honest clock (app/src/clock.rs)
 clock-seconds = ≈ { $seconds } 秒

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::scale::{Scale, label, scientific};
+use super::scale::{Scale, label};
 use super::{BOTTOM, FONT, HEIGHT, LEFT, RIGHT, TOP, WIDTH, pointer_x};
 use crate::i18n::Lang;
 use crate::state::Lab;
@@ -285,7 +285,7 @@ fn format_value(value: f64, lang: Lang) -> String {
     } else if value.abs() >= 0.01 {
         format!("{value:.3}")
     } else {
-        scientific(&format!("{value:.2e}"), lang)
+        crate::i18n::scientific(&format!("{value:.2e}"), lang)
     }
 }
 

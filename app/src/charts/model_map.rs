@@ -172,7 +172,7 @@ pub fn ModelMap(lab: Lab) -> impl IntoView {
                         width = width.to_string(),
                         size = size.to_string(),
                         accuracy = accuracy,
-                        regime = regime::label(point.regime, lang),
+                        regime = crate::i18n::regime_name(lang, point.regime),
                         runs = point.runs
                     );
                     if is_cds {

@@ -5,10 +5,11 @@ use grokking_lab::Regime;
 use grokking_lab::analysis::{AnalysisConfig, sample_wise};
 use leptos::prelude::*;
 
-use super::regime::{color, label as regime_label, marker, shape_label, shape_name};
+use super::regime::{color, marker, shape_label, shape_name};
 use super::scale::{Scale, label};
 use super::{BOTTOM, FONT, HEIGHT, LEFT, TOP, WIDTH, pointer_x};
 use crate::i18n::Lang;
+use crate::i18n::regime_name;
 use crate::reference::ReferenceAnalysis;
 use crate::state::{Lab, RunEntry};
 use crate::tr;
@@ -149,7 +150,7 @@ fn describe(d: &Diagram, reference: Option<&ReferenceAnalysis>, lang: Lang) -> S
                 lang,
                 "chart-phase-describe-size",
                 size = p.size.to_string(),
-                regime = regime_label(regime, lang),
+                regime = regime_name(lang, regime),
                 shape = shape_label(regime, lang),
                 accuracy = accuracy
             ))
@@ -391,7 +392,7 @@ pub fn PhaseDiagram(lab: Lab) -> impl IntoView {
         let lang = lab.lang();
         let regime = point.regime.map_or_else(
             || tr!(lang, "chart-phase-hover-training"),
-            |r| regime_label(r, lang),
+            |r| regime_name(lang, r),
         );
         let pool = data.with(|d| d.pool);
         let share = format!("{:.0}", 100.0 * size as f64 / pool as f64);
@@ -444,7 +445,7 @@ pub fn PhaseDiagram(lab: Lab) -> impl IntoView {
             let x = LEFT + 6.0 + i as f64 * 96.0;
             view! {
                 <path d=marker(regime, x + 5.0, TOP - 8.0, 4.5) fill=color(regime) />
-                <text x=x + 13.0 y=TOP - 5.0 font-size="10" fill="#333">{move || regime_label(regime, lab.lang())}</text>
+                <text x=x + 13.0 y=TOP - 5.0 font-size="10" fill="#333">{move || regime_name(lab.lang(), regime)}</text>
             }
         })
         .collect_view();

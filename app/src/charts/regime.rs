@@ -28,18 +28,6 @@ pub fn shape_name(regime: Regime) -> &'static str {
     }
 }
 
-/// The regime's name as the charts show it ("insufficiency", "数据不足"); `Regime::name`
-/// stays the data attributes' value.
-pub fn label(regime: Regime, lang: Lang) -> String {
-    match regime {
-        Regime::Insufficiency => tr!(lang, "chart-regime-insufficiency"),
-        Regime::Sufficiency => tr!(lang, "chart-regime-sufficiency"),
-        Regime::Surplus => tr!(lang, "chart-regime-surplus"),
-        Regime::Undertrained => tr!(lang, "chart-regime-undertrained"),
-        Regime::Diverged => tr!(lang, "chart-regime-diverged"),
-    }
-}
-
 /// The marker's name as a screen reader says it (`shape_name` stays the data attribute).
 pub fn shape_label(regime: Regime, lang: Lang) -> String {
     match regime {
@@ -114,6 +102,7 @@ pub fn marker(regime: Regime, x: f64, y: f64, r: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::regime_name;
 
     const SHOWN: [Regime; 3] = [Regime::Insufficiency, Regime::Sufficiency, Regime::Surplus];
 
@@ -239,12 +228,12 @@ mod tests {
     #[test]
     fn regimes_and_shapes_are_named_in_english_and_chinese() {
         for regime in SHOWN {
-            assert_eq!(label(regime, Lang::En), regime.name());
+            assert_eq!(regime_name(Lang::En, regime), regime.name());
             assert_eq!(shape_label(regime, Lang::En), shape_name(regime));
         }
-        assert_eq!(label(Regime::Insufficiency, Lang::Zh), "数据不足");
-        assert_eq!(label(Regime::Sufficiency, Lang::Zh), "数据充足");
-        assert_eq!(label(Regime::Surplus, Lang::Zh), "数据过剩");
+        assert_eq!(regime_name(Lang::Zh, Regime::Insufficiency), "数据不足");
+        assert_eq!(regime_name(Lang::Zh, Regime::Sufficiency), "数据充足");
+        assert_eq!(regime_name(Lang::Zh, Regime::Surplus), "数据过剩");
         assert_eq!(shape_label(Regime::Surplus, Lang::Zh), "圆形");
     }
 }

@@ -133,40 +133,7 @@ pub fn label(value: f64, lang: Lang) -> String {
     } else if abs >= 1e-3 || abs == 0.0 {
         trim(value)
     } else {
-        scientific(&format!("{value:.0e}"), lang)
-    }
-}
-
-/// Rust's scientific notation ("1.23e-5") as the language writes it: English keeps it;
-/// Chinese text has no Latin letters, so "1.23×10⁻⁵" (and "10⁻⁴" for a mantissa of 1).
-pub fn scientific(text: &str, lang: Lang) -> String {
-    let Some((mantissa, exponent)) = text.split_once('e') else {
-        return text.to_owned();
-    };
-    if lang == Lang::En {
-        return text.to_owned();
-    }
-    let superscript: String = exponent
-        .chars()
-        .map(|c| match c {
-            '-' => '⁻',
-            '0' => '⁰',
-            '1' => '¹',
-            '2' => '²',
-            '3' => '³',
-            '4' => '⁴',
-            '5' => '⁵',
-            '6' => '⁶',
-            '7' => '⁷',
-            '8' => '⁸',
-            '9' => '⁹',
-            other => other,
-        })
-        .collect();
-    match mantissa {
-        "1" => format!("10{superscript}"),
-        "-1" => format!("-10{superscript}"),
-        _ => format!("{mantissa}×10{superscript}"),
+        crate::i18n::scientific(&format!("{value:.0e}"), lang)
     }
 }
 
@@ -265,8 +232,5 @@ mod tests {
     fn chinese_writes_small_values_without_latin_letters() {
         assert_eq!(label(0.0001, Lang::Zh), "10⁻⁴");
         assert_eq!(label(1500.0, Lang::Zh), "1.5k");
-        assert_eq!(scientific("1.23e-5", Lang::Zh), "1.23×10⁻⁵");
-        assert_eq!(scientific("1.23e-5", Lang::En), "1.23e-5");
-        assert_eq!(scientific("2.50e12", Lang::Zh), "2.50×10¹²");
     }
 }

@@ -234,3 +234,12 @@ fn the_language_comes_from_the_code_or_the_browser() {
     assert_eq!(browser(&["fr-FR", "zh-TW", "en"]), Lang::Zh);
     assert_eq!(browser(&["de"]), Lang::En);
 }
+
+#[test]
+fn chinese_writes_scientific_notation_without_latin_letters() {
+    assert_eq!(scientific("1.23e-5", Lang::Zh), "1.23×10⁻⁵");
+    assert_eq!(scientific("1.23e-5", Lang::En), "1.23e-5");
+    assert_eq!(scientific("2.50e12", Lang::Zh), "2.50×10¹²");
+    assert_eq!(scientific("1e-6", Lang::Zh), "10⁻⁶");
+    assert_eq!(scientific("0.25", Lang::Zh), "0.25");
+}

@@ -241,37 +241,7 @@ fn none_words(lang: Lang, none: &str) -> String {
 
 /// A real number as the core writes it; in Chinese `1e-6` becomes `10⁻⁶`.
 fn real_text(lang: Lang, value: f64) -> String {
-    let text = format_real(value);
-    if lang == Lang::En {
-        return text;
-    }
-    match text.split_once('e') {
-        Some((mantissa, exponent)) => {
-            let power: String = exponent
-                .chars()
-                .map(|c| match c {
-                    '-' => '⁻',
-                    '0' => '⁰',
-                    '1' => '¹',
-                    '2' => '²',
-                    '3' => '³',
-                    '4' => '⁴',
-                    '5' => '⁵',
-                    '6' => '⁶',
-                    '7' => '⁷',
-                    '8' => '⁸',
-                    '9' => '⁹',
-                    other => other,
-                })
-                .collect();
-            if mantissa == "1" {
-                format!("10{power}")
-            } else {
-                format!("{mantissa}×10{power}")
-            }
-        }
-        None => text,
-    }
+    i18n::scientific(&format_real(value), lang)
 }
 
 /// A group of the settings form, in `lang` (English: the core's `Group::title`).
