@@ -5,6 +5,7 @@
 mod device;
 mod dispatches;
 mod faults;
+mod fusion;
 mod imdb;
 mod measure;
 mod scope;
@@ -56,6 +57,7 @@ pub fn start() {
     scope::post(&FromWorker::Hello {
         build: protocol::BUILD_ID.to_owned(),
     });
+    fusion::configure();
     // Before burn creates a device: its compute passes must be the counted ones.
     let counting = dispatches::start_counting();
     wasm_bindgen_futures::spawn_local(async move {
