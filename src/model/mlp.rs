@@ -40,6 +40,7 @@ impl Mlp {
         }
     }
 
+    /// `[R, rows, d_model]` → `[R, rows, d_model]`.
     pub fn forward(&self, x: Tensor<3>) -> Tensor<3> {
         self.down.forward(self.activation(self.up.forward(x)))
     }
