@@ -51,7 +51,7 @@ impl Mlp {
 /// `gelu_approximate` takes x³ with `powf` and then `tanh`, both scalar libm calls per
 /// element on the CPU: a quarter of a step at the paper's size. This form has one `exp`
 /// (in σ, whose backward is fused) and plain products, in fewer passes over the tensor.
-pub fn tanh_gelu<const D: usize>(x: Tensor<D>) -> Tensor<D> {
+fn tanh_gelu<const D: usize>(x: Tensor<D>) -> Tensor<D> {
     const SQRT_2_OVER_PI: f64 =
         core::f64::consts::FRAC_2_SQRT_PI * core::f64::consts::FRAC_1_SQRT_2;
     const LINEAR: f64 = 2.0 * SQRT_2_OVER_PI;
