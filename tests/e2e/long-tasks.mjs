@@ -23,7 +23,7 @@ try {
       await observeLongTasks(page);
       await page.goto(`${site.url}#${link}`);
       // The workers are ready (their wasm compiled) and a reference, if any, is on screen.
-      await page.waitForSelector("#device[data-ready='true'], #device[data-kind]", { timeout: 60000 }).catch(() => {});
+      await page.waitForSelector("#device[data-backend='cpu-wasm']", { timeout: 60000 });
       await page.waitForTimeout(6000);
       const reported = Number(await page.getAttribute("#perf", "data-longest-task-ms"));
       const observed = await page.evaluate(() => window.__longTasks);
