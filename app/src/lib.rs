@@ -27,6 +27,7 @@ mod tasks;
 mod tour;
 mod tour_view;
 mod wake;
+#[cfg(feature = "worker")]
 pub mod worker;
 
 /// The page's `main`.
