@@ -9,25 +9,32 @@
 //! or the CPU) is chosen at run time; nothing here is UI.
 
 pub mod analysis;
+#[cfg(feature = "train")]
 pub mod checkpoint;
 pub mod config;
 pub mod data;
 pub mod footprint;
+#[cfg(feature = "train")]
 pub mod grokking;
 pub mod learned;
 pub mod metrics;
+#[cfg(feature = "train")]
 pub mod model;
 pub mod presets;
 pub mod record;
 pub mod rng;
+#[cfg(feature = "train")]
 pub mod run;
 pub mod settings;
+#[cfg(feature = "train")]
 pub mod static_constructors;
 pub mod sweep;
+#[cfg(feature = "train")]
 pub mod trainer;
 
 pub use analysis::{AnalysisConfig, Regime};
 pub use config::ExperimentConfig;
 pub use metrics::EvalPoint;
 pub use record::RunRecord;
+#[cfg(feature = "train")]
 pub use trainer::{BatchTrainer, TrainError};

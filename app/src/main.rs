@@ -1,7 +1,6 @@
-//! The Grokking Lab page: renders, keeps the runs, and hands training to workers.
+//! The Grokking Lab page: renders, keeps the runs, and hands training to workers. Built
+//! without the `worker` feature, it links no burn (and so no static constructors to run).
 
 fn main() {
-    // First: see the function's docs (the page links the core too).
-    grokking_lab::static_constructors::run_static_constructors();
     grokking_app::start_page();
 }
