@@ -163,6 +163,7 @@ const APP_ARROWS: &[(&str, &str)] = &[
     ("lab", "tour_view"),
     ("lab", "wake"),
     ("pool", "apply"),
+    ("pool", "i18n"),
     ("pool", "protocol"),
     ("pool", "scheduler"),
     ("pool", "state"),
@@ -213,21 +214,29 @@ fn modules(dir: &str) -> Vec<String> {
             }
         })
         .collect();
+    // `x.rs` and its submodules' folder `x/` are one module.
     modules.sort();
+    modules.dedup();
     modules
 }
 
-/// The files of a module: itself, or every `.rs` file under its folder.
+/// The files of a module: itself (`x.rs`), and every `.rs` file under its folder (`x/`).
 fn module_files(dir: &Path) -> Vec<std::path::PathBuf> {
-    if dir.with_extension("rs").is_file() {
-        return vec![dir.with_extension("rs")];
-    }
     let mut files = Vec::new();
+    if dir.with_extension("rs").is_file() {
+        files.push(dir.with_extension("rs"));
+    }
+    if !dir.is_dir() {
+        return files;
+    }
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.is_dir() {
             files.extend(module_files(&path));
-        } else if path.extension().is_some_and(|e| e == "rs") {
+        } else if path.extension().is_some_and(|e| e == "rs")
+            // A module's `tests.rs` is test code, like a `#[cfg(test)] mod tests { … }`.
+            && path.file_name().is_some_and(|n| n != "tests.rs")
+        {
             files.push(path);
         }
     }
