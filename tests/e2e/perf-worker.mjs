@@ -4,12 +4,11 @@
 // docs/results/browser.md has the recipe). V8 also leaves isolate-*.log files in the
 // current directory. Not a test.
 // Usage: node perf-worker.mjs <dist-dir> [preset, default tiny] [seconds, default 30]
-import { chromium } from "playwright-core";
 import { serve } from "./serve.mjs";
-import { BASE_ARGS } from "./chromium.mjs";
+import { launchChromium } from "./chromium.mjs";
 const [dist, preset = "tiny", seconds = "30"] = process.argv.slice(2);
 const site = await serve(dist);
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", headless: true, args: [...BASE_ARGS, "--js-flags=--perf-basic-prof"] });
+const browser = await launchChromium(["--js-flags=--perf-basic-prof"]);
 const page = await browser.newPage();
 await page.goto(`${site.url}#preset=${preset}&workers=1`);
 await page.waitForSelector(`#device[data-backend='cpu-wasm']`, { timeout: 120_000 });
