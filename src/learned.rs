@@ -7,8 +7,9 @@
 //! power is spread over every frequency. The answer grid is the behaviour beside it:
 //! training pairs turn right as the model memorizes, test pairs when it generalizes.
 //!
-//! The device half (`probe`, with training only) reduces the embedding to 2K numbers per run, so the
-//! evaluation's one readback stays small; the rest is arithmetic on what came back.
+//! The device half (`probe`, with the `train` feature only) reduces the embedding to 2K
+//! numbers per run, so the evaluation's one readback stays small; the rest is arithmetic on
+//! what came back.
 
 use serde::{Deserialize, Serialize};
 

@@ -8,8 +8,8 @@
 //! — re-ran all constructors: in the browser test a batched WebGPU run kept the page's thread
 //! busy over 60 s at a time, and Chromium's driver gave up on the renderer. Referring to
 //! `__wasm_call_ctors` here turns that wrapping off; [`run_static_constructors`] must then
-//! run first in every wasm program that links this crate (the lab's page and worker, the
-//! browser tests). The same fix as wit-bindgen's (bytecodealliance/wit-bindgen#533).
+//! run first in every wasm program that links this module (the core's `train` feature: the
+//! lab's worker and the browser tests; the page links neither it nor burn). The same fix as wit-bindgen's (bytecodealliance/wit-bindgen#533).
 
 /// Runs the program's static constructors, once; later calls do nothing. A no-op natively,
 /// where the loader runs them before `main`.

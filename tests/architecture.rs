@@ -226,13 +226,19 @@ fn module_files(dir: &Path) -> Vec<std::path::PathBuf> {
     if dir.with_extension("rs").is_file() {
         files.push(dir.with_extension("rs"));
     }
-    if !dir.is_dir() {
-        return files;
+    if dir.is_dir() {
+        files.extend(files_under(dir));
     }
+    files
+}
+
+/// Every `.rs` file under `dir`, at any depth, but a module's `tests.rs`.
+fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.is_dir() {
-            files.extend(module_files(&path));
+            files.extend(files_under(&path));
         } else if path.extension().is_some_and(|e| e == "rs")
             // A module's `tests.rs` is test code, like a `#[cfg(test)] mod tests { … }`.
             && path.file_name().is_some_and(|n| n != "tests.rs")
