@@ -33,5 +33,10 @@ pub mod worker;
 /// The page's `main`.
 pub fn start_page() {
     crash::install_panic_hook();
-    leptos::mount::mount_to_body(lab::App);
+    // The module's instantiation (in the task that calls `main`) and the page's first
+    // build each get a task of their own.
+    wasm_bindgen_futures::spawn_local(async {
+        tasks::next_task().await;
+        leptos::mount::mount_to_body(lab::App);
+    });
 }

@@ -13,6 +13,26 @@ pub async fn next_task() {
     gloo_timers::future::TimeoutFuture::new(0).await;
 }
 
+/// Waits for the browser to paint a frame (laying out what the last task built), then for
+/// the task after it: each part of a page built this way gets a layout of its own. A tab
+/// in the background paints no frames, so a timer stands in for the frame there.
+pub async fn next_frame() {
+    let frame = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.request_animation_frame(&resolve);
+            let _ = window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, HIDDEN_FRAME_MS);
+        } else {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(frame).await;
+    next_task().await;
+}
+
+/// How long `next_frame` waits for a frame that may never come (a hidden tab).
+const HIDDEN_FRAME_MS: i32 = 100;
+
 /// A stretch of work that gives the thread back whenever it has held it for its budget.
 pub struct Slice {
     since: f64,
