@@ -109,12 +109,23 @@ thread_local! {
     static BUNDLES: RefCell<Option<[FluentBundle<FluentResource>; 2]>> = const { RefCell::new(None) };
 }
 
+/// Both languages' messages, parsed on first use (≈ 74 KB of Fluent).
+fn with_bundles<T>(f: impl FnOnce(&[FluentBundle<FluentResource>; 2]) -> T) -> T {
+    BUNDLES.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        f(cell.get_or_insert_with(|| [bundle(Lang::En), bundle(Lang::Zh)]))
+    })
+}
+
+/// Parses the messages now: the page does it in a task of its own before its first build.
+pub fn prepare() {
+    with_bundles(|_| ());
+}
+
 /// The message `id` in `lang`, with `args` filled in. A missing message shows its id (and the
 /// tests fail on it); English stands in for a message missing from another language.
 pub fn text(lang: Lang, id: &str, args: Option<&FluentArgs>) -> String {
-    BUNDLES.with(|cell| {
-        let mut cell = cell.borrow_mut();
-        let bundles = cell.get_or_insert_with(|| [bundle(Lang::En), bundle(Lang::Zh)]);
+    with_bundles(|bundles| {
         let order = [lang as usize, Lang::En as usize];
         for bundle in order.iter().map(|&i| &bundles[i]) {
             if let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) {
@@ -130,11 +141,7 @@ pub fn text(lang: Lang, id: &str, args: Option<&FluentArgs>) -> String {
 
 /// Whether `lang` has the message `id` (for keys built at run time, such as a setting's).
 pub fn has(lang: Lang, id: &str) -> bool {
-    BUNDLES.with(|cell| {
-        let mut cell = cell.borrow_mut();
-        let bundles = cell.get_or_insert_with(|| [bundle(Lang::En), bundle(Lang::Zh)]);
-        bundles[lang as usize].has_message(id)
-    })
+    with_bundles(|bundles| bundles[lang as usize].has_message(id))
 }
 
 /// `tr!(lang, "message-id")` or `tr!(lang, "message-id", name = value, …)`: the message in

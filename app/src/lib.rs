@@ -33,9 +33,11 @@ pub mod worker;
 /// The page's `main`.
 pub fn start_page() {
     crash::install_panic_hook();
-    // The module's instantiation (in the task that calls `main`) and the page's first
-    // build each get a task of their own.
+    // The module's instantiation (in the task that calls `main`), parsing the page's words
+    // and the page's first build each get a task of their own.
     wasm_bindgen_futures::spawn_local(async {
+        tasks::next_task().await;
+        i18n::prepare();
         tasks::next_task().await;
         leptos::mount::mount_to_body(lab::App);
     });
