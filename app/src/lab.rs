@@ -85,6 +85,126 @@ pub fn App() -> impl IntoView {
     let lab = Lab::new(LabSettings::default(), 0);
     apply_hash(&lab, &location_hash());
 
+    watch_long_tasks(lab);
+    let wake_lock = RwSignal::new(WakeLock::Released);
+    // The lab's wiring (the link, the queue, the reference results, the language, the keys)
+    // runs its first time in the task after the header's, in the page's reactive owner.
+    let owner = Owner::current();
+    let wire_next_task = move || async move {
+        crate::tasks::next_task().await;
+        if let Some(owner) = owner {
+            owner.with(|| wire(lab, wake_lock));
+        }
+    };
+    // The workers, once started: the GPU-fault notice hands them the user's choice.
+    let workers = StoredValue::new_local(None);
+    if lab.embed.get_untracked() {
+        leptos::task::spawn_local(async move {
+            wire_next_task().await;
+            crate::tasks::next_task().await;
+            start(lab, workers).await;
+        });
+        return embedded(lab, workers).into_any();
+    }
+    // The page is built in many tasks, one part each: a part's first build also has V8
+    // compile its wasm functions (lazily, on first call) and the browser lay it out, and
+    // together they must stay well under a long task's 50 ms. The header comes first, Train
+    // a frame later; between parts the browser paints and takes input.
+    let stage = RwSignal::new(0_u8);
+    leptos::task::spawn_local(async move {
+        wire_next_task().await;
+        for next in 1..=BUILD_STAGES {
+            crate::tasks::next_frame().await;
+            stage.set(next);
+        }
+        // The workers' start (a 10 MB module to compile, a device to measure) would share
+        // the cores with the page's build: it waits for the built page.
+        crate::tasks::next_frame().await;
+        start(lab, workers).await;
+    });
+    let at = move |n: u8| move || stage.get() >= n;
+    // The tour's card comes last: it outlines its step's part of the page, which must be
+    // there.
+
+    view! {
+        <header>
+            <h1>{move || tr!(lab.lang(), "page-title")}</h1>
+            <p class="tagline">{move || tr!(lab.lang(), "page-tagline")}</p>
+            <DeviceBadge lab />
+            <Show when=at(1)>
+                <TourStart lab />
+                <LanguageSwitch lab />
+                <button id="present" class="present-toggle" aria-keyshortcuts="P"
+                    aria-pressed=move || lab.present.get().to_string()
+                    title=move || tr!(lab.lang(), "page-present-title")
+                    on:click=move |ev| {
+                        lab.present.update(|p| *p = !*p);
+                        // Space should play next, not press this button again.
+                        if let Some(button) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
+                            let _ = button.blur();
+                        }
+                    }>
+                    {move || if lab.present.get() { tr!(lab.lang(), "page-present-leave") } else { tr!(lab.lang(), "page-present") }}
+                </button>
+            </Show>
+        </header>
+        <Notices lab />
+        <GpuFault lab workers />
+        <Show when=at(BUILD_STAGES)>
+            <TourCard lab />
+        </Show>
+        <main>
+            <section class="controls">
+                <Show when=at(2)>
+                    <Presets lab />
+                </Show>
+                <Show when=at(1)>
+                    <Transport lab />
+                </Show>
+                <Show when=at(2)>
+                    <SizeSlider lab />
+                </Show>
+                <Show when=at(3)>
+                    <SettingsForm lab />
+                </Show>
+                <Show when=at(4)>
+                    <ExportPanel lab />
+                    <PerfPanel lab wake_lock />
+                </Show>
+            </section>
+            <section class="plots">
+                <Show when=at(5)>
+                    <PhaseDiagram lab />
+                </Show>
+                <Show when=at(6)>
+                    <AccuracyHeatmap lab />
+                </Show>
+                <Show when=at(7)>
+                    <Curves lab />
+                </Show>
+                <Show when=at(8)>
+                    <Scrubber lab />
+                </Show>
+                <Show when=at(9)>
+                    <LearnedViews lab />
+                </Show>
+                <Show when=at(10)>
+                    <ModelMap lab />
+                </Show>
+                <Show when=at(11)>
+                    <ChartExports lab />
+                </Show>
+            </section>
+        </main>
+        <Show when=at(12)>
+            <Explanation lab />
+        </Show>
+    }
+    .into_any()
+}
+
+/// What keeps the lab, the link and the page in step: effects and listeners.
+fn wire(lab: Lab, wake_lock: RwSignal<WakeLock>) {
     // The link always describes what is on screen.
     let last_hash = StoredValue::new(String::new());
     Effect::new(move |_| {
@@ -201,113 +321,7 @@ pub fn App() -> impl IntoView {
             let _ = body.class_list().toggle_with_force("embed", embed);
         }
     });
-    watch_long_tasks(lab);
-    let wake_lock = RwSignal::new(WakeLock::Released);
     wake::keep_awake_while_playing(lab, wake_lock);
-    // The workers, once started: the GPU-fault notice hands them the user's choice.
-    let workers = StoredValue::new_local(None);
-    if lab.embed.get_untracked() {
-        // Not in the page's first task.
-        leptos::task::spawn_local(async move {
-            crate::tasks::next_task().await;
-            start(lab, workers).await;
-        });
-        return embedded(lab, workers).into_any();
-    }
-    // The page is built in many tasks, one part each: a part's first build also has V8
-    // compile its wasm functions (lazily, on first call) and the browser lay it out, and
-    // together they must stay well under a long task's 50 ms. The header comes first, Train
-    // a frame later; between parts the browser paints and takes input.
-    let stage = RwSignal::new(0_u8);
-    leptos::task::spawn_local(async move {
-        for next in 1..=BUILD_STAGES {
-            crate::tasks::next_frame().await;
-            stage.set(next);
-        }
-        // The workers' start (a 10 MB module to compile, a device to measure) would share
-        // the cores with the page's build: it waits for the built page.
-        crate::tasks::next_frame().await;
-        start(lab, workers).await;
-    });
-    let at = move |n: u8| move || stage.get() >= n;
-    // The tour's card comes last: it outlines its step's part of the page, which must be
-    // there.
-
-    view! {
-        <header>
-            <h1>{move || tr!(lab.lang(), "page-title")}</h1>
-            <p class="tagline">{move || tr!(lab.lang(), "page-tagline")}</p>
-            <DeviceBadge lab />
-            <Show when=at(1)>
-                <TourStart lab />
-                <LanguageSwitch lab />
-                <button id="present" class="present-toggle" aria-keyshortcuts="P"
-                    aria-pressed=move || lab.present.get().to_string()
-                    title=move || tr!(lab.lang(), "page-present-title")
-                    on:click=move |ev| {
-                        lab.present.update(|p| *p = !*p);
-                        // Space should play next, not press this button again.
-                        if let Some(button) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
-                            let _ = button.blur();
-                        }
-                    }>
-                    {move || if lab.present.get() { tr!(lab.lang(), "page-present-leave") } else { tr!(lab.lang(), "page-present") }}
-                </button>
-            </Show>
-        </header>
-        <Notices lab />
-        <GpuFault lab workers />
-        <Show when=at(BUILD_STAGES)>
-            <TourCard lab />
-        </Show>
-        <main>
-            <section class="controls">
-                <Show when=at(2)>
-                    <Presets lab />
-                </Show>
-                <Show when=at(1)>
-                    <Transport lab />
-                </Show>
-                <Show when=at(2)>
-                    <SizeSlider lab />
-                </Show>
-                <Show when=at(3)>
-                    <SettingsForm lab />
-                </Show>
-                <Show when=at(4)>
-                    <ExportPanel lab />
-                    <PerfPanel lab wake_lock />
-                </Show>
-            </section>
-            <section class="plots">
-                <Show when=at(5)>
-                    <PhaseDiagram lab />
-                </Show>
-                <Show when=at(6)>
-                    <AccuracyHeatmap lab />
-                </Show>
-                <Show when=at(7)>
-                    <Curves lab />
-                </Show>
-                <Show when=at(8)>
-                    <Scrubber lab />
-                </Show>
-                <Show when=at(9)>
-                    <LearnedViews lab />
-                </Show>
-                <Show when=at(10)>
-                    <ModelMap lab />
-                </Show>
-                <Show when=at(11)>
-                    <ChartExports lab />
-                </Show>
-            </section>
-        </main>
-        <Show when=at(12)>
-            <Explanation lab />
-        </Show>
-    }
-    .into_any()
 }
 
 /// The lab in a course page's frame (`embed=1`): the slider, Train and the two charts that
