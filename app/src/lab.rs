@@ -322,7 +322,22 @@ fn wire(lab: Lab, wake_lock: RwSignal<WakeLock>) {
         }
     });
     wake::keep_awake_while_playing(lab, wake_lock);
+    // index.html registers the service worker on this event: its first install (the whole
+    // build fetched and hashed) waits until the page is built and its device chosen.
+    let ready = StoredValue::new(false);
+    Effect::new(move |_| {
+        if lab.device.with(Option::is_some) && !ready.get_value() {
+            ready.set_value(true);
+            if let (Some(window), Ok(event)) = (web_sys::window(), web_sys::Event::new(READY_EVENT))
+            {
+                let _ = window.dispatch_event(&event);
+            }
+        }
+    });
 }
+
+/// The event the page dispatches once its device is chosen (index.html listens for it).
+const READY_EVENT: &str = "grokking-lab-ready";
 
 /// The lab in a course page's frame (`embed=1`): the slider, Train and the two charts that
 /// tell the story, and a link to the whole lab with the same setup. The setup form, the
