@@ -123,9 +123,8 @@ pub fn App() -> impl IntoView {
         start(lab, workers).await;
     });
     let at = move |n: u8| move || stage.get() >= n;
-    // The tour's card comes last: it outlines its step's part of the page, which must be
-    // there.
-
+    // The explanation and the tour's card come last; the card outlines its step's part of
+    // the page, which must be there.
     view! {
         <header>
             <h1>{move || tr!(lab.lang(), "page-title")}</h1>
@@ -196,7 +195,7 @@ pub fn App() -> impl IntoView {
                 </Show>
             </section>
         </main>
-        <Show when=at(12)>
+        <Show when=at(BUILD_STAGES)>
             <Explanation lab />
         </Show>
     }
