@@ -11,7 +11,8 @@
 #[path = "../../tests/common/mod.rs"]
 mod common;
 
-use burn::tensor::Device;
+use burn::tensor::activation::gelu;
+use burn::tensor::{Device, Tensor};
 use common::{
     assert_same_trajectories, batched_histories, datasets, mixed_batch, single_histories,
     tiny_imdb, tiny_modular,
@@ -179,3 +180,55 @@ async fn batched_imdb_runs_on_webgpu_follow_their_single_runs() {
     let batched = batched_histories(&configs, &data, &device).await;
     assert_same_trajectories(&batched, &single);
 }
+
+/// `n` points from `low` to `high`; an odd count leaves a tail after the last four lanes.
+fn points(low: f32, high: f32, n: usize) -> Vec<f32> {
+    (0..n)
+        .map(|i| low + (high - low) * i as f32 / (n - 1) as f32)
+        .collect()
+}
+
+async fn values(tensor: Tensor<1>) -> Vec<f32> {
+    tensor.into_data_async().await.unwrap().try_to_vec().unwrap()
+}
+
+/// The CPU fallback computes exp and GELU four lanes at a time in wasm (vendor/README.md):
+/// still libm's answers to float rounding, over and out of range.
+#[wasm_bindgen_test]
+async fn the_cpu_fallbacks_exp_and_gelu_match_libm_to_float_rounding() {
+    let device = Device::flex();
+    let xs = points(-100.0, 100.0, 20_001);
+    let exp = values(Tensor::<1>::from_floats(xs.as_slice(), &device).exp()).await;
+    for (&x, &got) in xs.iter().zip(&exp) {
+        let want = (x as f64).exp();
+        let ok = if want > f32::MAX as f64 {
+            got == f32::INFINITY
+        } else if want < f32::MIN_POSITIVE as f64 {
+            got >= 0.0 && (got as f64) < f32::MIN_POSITIVE as f64
+        } else {
+            ((got as f64 - want) / want).abs() < 2.0 * f32::EPSILON as f64
+        };
+        assert!(ok, "exp({x}) = {got}, not {want}");
+    }
+
+    let xs = points(-12.0, 12.0, 4_001);
+    let normal_cdf = |x: f64| 0.5 * (1.0 + libm::erf(x / std::f64::consts::SQRT_2));
+    let normal_pdf = |x: f64| (-0.5 * x * x).exp() / (2.0 * std::f64::consts::PI).sqrt();
+    let gelu_of = values(gelu(Tensor::<1>::from_floats(xs.as_slice(), &device))).await;
+    // The gradient through autodiff: weights make the incoming gradient a tensor of its own.
+    let weights = points(0.5, 1.5, xs.len());
+    let x = Tensor::<1>::from_floats(xs.as_slice(), &device.clone().autodiff()).require_grad();
+    let w = Tensor::<1>::from_floats(weights.as_slice(), &device.clone().autodiff());
+    let grads = (gelu(x.clone()) * w).sum().backward();
+    let gradient = values(x.grad(&grads).unwrap()).await;
+    for (i, &x) in xs.iter().enumerate() {
+        let x64 = x as f64;
+        let want = x64 * normal_cdf(x64);
+        let got = gelu_of[i] as f64;
+        assert!((got - want).abs() <= 4e-7 * x64.abs() + 1e-12, "gelu({x}) = {got}, not {want}");
+        let want = weights[i] as f64 * (normal_cdf(x64) + x64 * normal_pdf(x64));
+        let got = gradient[i] as f64;
+        assert!((got - want).abs() < 1e-6, "gelu′({x}) · w = {got}, not {want}");
+    }
+}
+
