@@ -189,7 +189,12 @@ fn points(low: f32, high: f32, n: usize) -> Vec<f32> {
 }
 
 async fn values(tensor: Tensor<1>) -> Vec<f32> {
-    tensor.into_data_async().await.unwrap().try_to_vec().unwrap()
+    tensor
+        .into_data_async()
+        .await
+        .unwrap()
+        .try_to_vec()
+        .unwrap()
 }
 
 /// The CPU fallback computes exp and GELU four lanes at a time in wasm (vendor/README.md):
@@ -225,10 +230,15 @@ async fn the_cpu_fallbacks_exp_and_gelu_match_libm_to_float_rounding() {
         let x64 = x as f64;
         let want = x64 * normal_cdf(x64);
         let got = gelu_of[i] as f64;
-        assert!((got - want).abs() <= 4e-7 * x64.abs() + 1e-12, "gelu({x}) = {got}, not {want}");
+        assert!(
+            (got - want).abs() <= 4e-7 * x64.abs() + 1e-12,
+            "gelu({x}) = {got}, not {want}"
+        );
         let want = weights[i] as f64 * (normal_cdf(x64) + x64 * normal_pdf(x64));
         let got = gradient[i] as f64;
-        assert!((got - want).abs() < 1e-6, "gelu′({x}) · w = {got}, not {want}");
+        assert!(
+            (got - want).abs() < 1e-6,
+            "gelu′({x}) · w = {got}, not {want}"
+        );
     }
 }
-
