@@ -7,15 +7,19 @@
 // Usage: node cpu-vs-native.mjs <dist-dir> <grokking binary> [rounds, default 2] [--min R]
 
 import { execFileSync } from "node:child_process";
+import { resolve } from "node:path";
 
 const args = process.argv.slice(2);
 const minAt = args.indexOf("--min");
 const min = minAt >= 0 ? Number(args.splice(minAt, 2)[1]) : null;
-const [dist, grokking, rounds = "2"] = args;
-if (!dist || !grokking) {
+const [distArg, grokkingArg, rounds = "2"] = args;
+if (!distArg || !grokkingArg) {
   console.error("usage: node cpu-vs-native.mjs <dist-dir> <grokking binary> [rounds] [--min R]");
   process.exit(2);
 }
+// responsiveness.mjs runs from this directory: paths as the caller gave them, made absolute.
+const dist = resolve(distArg);
+const grokking = resolve(grokkingArg);
 
 // Seconds of browser training: enough for the speed to settle past the first steps.
 const PRESETS = [["tiny", 40], ["three-regimes", 90]];
