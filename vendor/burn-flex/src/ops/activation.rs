@@ -69,9 +69,11 @@ impl ActivationOps<Flex> for Flex {
     fn gelu(tensor: FloatTensor<Flex>) -> FloatTensor<Flex> {
         // Grokking Lab: four lanes at a time in wasm (wasm_math.rs).
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        let tensor = match crate::ops::wasm_math::unary(tensor, crate::ops::wasm_math::gelu4) {
+        let tensor = match crate::ops::wasm_math::elementwise([tensor], |[x]| {
+            crate::ops::wasm_math::gelu4(x)
+        }) {
             Ok(out) => return out,
-            Err(tensor) => tensor,
+            Err([tensor]) => tensor,
         };
         // 0.5 * x * (1 + erf(x / sqrt(2)))
         use crate::ops::unary::{erf_f32, erf_f64};
@@ -87,11 +89,12 @@ impl ActivationOps<Flex> for Flex {
     fn gelu_backward(x: FloatTensor<Flex>, grad: FloatTensor<Flex>) -> FloatTensor<Flex> {
         // Grokking Lab: four lanes at a time in wasm (wasm_math.rs).
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        let (x, grad) =
-            match crate::ops::wasm_math::binary(x, grad, crate::ops::wasm_math::gelu_backward4) {
-                Ok(out) => return out,
-                Err(pair) => pair,
-            };
+        let (x, grad) = match crate::ops::wasm_math::elementwise([x, grad], |[x, g]| {
+            crate::ops::wasm_math::gelu_backward4(x, g)
+        }) {
+            Ok(out) => return out,
+            Err([x, grad]) => (x, grad),
+        };
         // d/dx[gelu(x)] = 0.5 * (1 + erf(x/sqrt(2))) + x * (1/sqrt(2*pi)) * exp(-x^2/2)
         use crate::ops::unary::{erf_f32, erf_f64};
         let sqrt2_f32: f32 = core::f32::consts::SQRT_2;

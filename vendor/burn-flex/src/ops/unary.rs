@@ -165,9 +165,11 @@ where
 pub fn exp(tensor: FlexTensor) -> FlexTensor {
     // Grokking Lab: four lanes at a time in wasm (wasm_math.rs).
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    let tensor = match crate::ops::wasm_math::unary(tensor, crate::ops::wasm_math::exp4) {
+    let tensor = match crate::ops::wasm_math::elementwise([tensor], |[x]| {
+        crate::ops::wasm_math::exp4(x)
+    }) {
         Ok(out) => return out,
-        Err(tensor) => tensor,
+        Err([tensor]) => tensor,
     };
     unary_op(tensor, |x| x.exp(), |x| x.exp())
 }

@@ -110,55 +110,33 @@ fn contiguous_f32(tensor: &FlexTensor) -> bool {
         && tensor.layout().start_offset() == 0
 }
 
-/// `f` over a contiguous f32 tensor four lanes at a time: in place when the tensor is
-/// unique, else into a new one. Any other tensor is handed back for the scalar path.
-pub fn unary(mut tensor: FlexTensor, f: impl Fn(v128) -> v128) -> Result<FlexTensor, FlexTensor> {
-    if !contiguous_f32(&tensor) {
-        return Err(tensor);
+/// `f` over `K` contiguous f32 tensors of one shape, four lanes at a time: into the last
+/// tensor when it is unique, else into a new one. Any other tensors are handed back for the
+/// scalar path.
+pub fn elementwise<const K: usize>(
+    mut tensors: [FlexTensor; K],
+    f: impl Fn([v128; K]) -> v128,
+) -> Result<FlexTensor, [FlexTensor; K]> {
+    let shape = tensors[0].layout().shape();
+    if !tensors.iter().all(|t| contiguous_f32(t) && t.layout().shape() == shape) {
+        return Err(tensors);
     }
-    let n = tensor.layout().num_elements();
-    if tensor.is_unique() {
-        let values = tensor.storage_mut::<f32>().as_mut_ptr();
-        // SAFETY: `values` holds `n` f32s; each lane is read before it is written.
-        unsafe { map(n, |x| f(x[0]), [values], values) };
-        return Ok(tensor);
-    }
-    let mut out = Vec::<f32>::with_capacity(n);
-    // SAFETY: the tensor holds `n` f32s and `out` has room for as many.
-    unsafe {
-        map(n, |x| f(x[0]), [tensor.storage::<f32>().as_ptr()], out.as_mut_ptr());
-        out.set_len(n);
-    }
-    let shape = tensor.layout().shape().clone();
-    Ok(FlexTensor::new(Bytes::from_elems(out), Layout::contiguous(shape), DType::F32))
-}
-
-/// `f(x, g)` over two contiguous f32 tensors of one shape: into `g` when it is unique, else
-/// into a new tensor. Any other pair is handed back for the scalar path.
-pub fn binary(
-    x: FlexTensor,
-    mut g: FlexTensor,
-    f: impl Fn(v128, v128) -> v128,
-) -> Result<FlexTensor, (FlexTensor, FlexTensor)> {
-    let same_shape = x.layout().shape() == g.layout().shape();
-    if !(contiguous_f32(&x) && contiguous_f32(&g) && same_shape) {
-        return Err((x, g));
-    }
-    let n = x.layout().num_elements();
-    let xs = x.storage::<f32>().as_ptr();
-    if g.is_unique() {
-        let gs = g.storage_mut::<f32>().as_mut_ptr();
-        // SAFETY: both hold `n` f32s; each lane of `g` is read before it is written.
-        unsafe { map(n, |v| f(v[0], v[1]), [xs, gs], gs) };
-        return Ok(g);
+    let n = tensors[0].layout().num_elements();
+    let mut inputs = tensors.each_ref().map(|t| t.storage::<f32>().as_ptr());
+    if tensors[K - 1].is_unique() {
+        let out = tensors[K - 1].storage_mut::<f32>().as_mut_ptr();
+        inputs[K - 1] = out;
+        // SAFETY: every tensor holds `n` f32s; each lane of `out` is read before it is written.
+        unsafe { map(n, f, inputs, out) };
+        return Ok(tensors.into_iter().next_back().expect("K ≥ 1"));
     }
     let mut out = Vec::<f32>::with_capacity(n);
-    // SAFETY: both hold `n` f32s and `out` has room for as many.
+    // SAFETY: every tensor holds `n` f32s and `out` has room for as many.
     unsafe {
-        map(n, |v| f(v[0], v[1]), [xs, g.storage::<f32>().as_ptr()], out.as_mut_ptr());
+        map(n, f, inputs, out.as_mut_ptr());
         out.set_len(n);
     }
-    let shape = g.layout().shape().clone();
+    let shape = tensors[0].layout().shape().clone();
     Ok(FlexTensor::new(Bytes::from_elems(out), Layout::contiguous(shape), DType::F32))
 }
 
